@@ -1,0 +1,45 @@
+//! The program rules as data.
+//!
+//! capscore keeps every threshold, target, point maximum, eligible workload,
+//! certification, alias and date of change in versioned TOML files (the repository's
+//! `catalog/` folder), never in Rust. This crate loads those files, refuses an invalid
+//! catalog with a message naming the file and the item, resolves names met in data
+//! files (aliases, certification title forms, former names), and gives the engine a
+//! typed [`Snapshot`] of the rules in force on one date.
+//!
+//! ```
+//! use capscore_catalog::Catalog;
+//! use capscore_core::{Month, Vocabulary};
+//! let catalog = Catalog::embedded().unwrap();
+//! let rules = catalog.at_month("2023-06".parse::<Month>().unwrap()).unwrap();
+//! let mw = rules.area("modern_work").unwrap();
+//! assert_eq!(mw.tracks.len(), 2);
+//! assert!(catalog.workload("EXO").is_some());
+//! ```
+#![deny(missing_docs)]
+
+mod build;
+mod error;
+mod model;
+mod names;
+mod raw;
+mod snapshot;
+
+pub use error::CatalogError;
+pub use model::{
+    AreaDef, AssocType, Catalog, CertListing, Certification, Dated, FormerName, MetricDef,
+    Parameter, ParameterValue, TrackDef, Workload, WorkloadFamily, WorkloadSet,
+};
+pub use raw::{Category, MetricKind, TrackSelection};
+pub use snapshot::{
+    AreaRules, Band, DeploymentUnit, MetricRules, OptionRule, Params, Rounding, Snapshot,
+    TrackRules,
+};
+
+/// The catalog files compiled into the binary, as (path relative to `catalog/`, text).
+pub const EMBEDDED_FILES: &[(&str, &str)] = &[
+    ("catalog.toml", include_str!("../../../catalog/catalog.toml")),
+    ("workloads.toml", include_str!("../../../catalog/workloads.toml")),
+    ("certifications.toml", include_str!("../../../catalog/certifications.toml")),
+    ("areas/modern_work.toml", include_str!("../../../catalog/areas/modern_work.toml")),
+];

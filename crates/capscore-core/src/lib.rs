@@ -1,0 +1,43 @@
+//! The shared vocabulary of capscore: calendar months, strict date parsing, exact
+//! numbers and the integer ids that the columnar dataset and the engine pass around.
+//!
+//! Nothing here knows a program rule: thresholds and names live in the catalog.
+//!
+//! ```
+//! use capscore_core::Month;
+//! let m: Month = "2023-06".parse().unwrap();
+//! assert_eq!(m.offset(-12).to_string(), "2022-06");
+//! assert_eq!(m.last_day().to_string(), "2023-06-30");
+//! ```
+#![deny(missing_docs)]
+
+mod ids;
+mod month;
+mod num;
+
+pub use chrono::{NaiveDate, TimeDelta};
+pub use ids::{AssocTypeId, AssocMask, CertId, PartnerIdx, PersonIdx, TenantIdx, WorkloadId};
+pub use month::{Month, ParseError, parse_date};
+pub use num::{Num, format_num, num_to_f64_2dp, parse_decimal};
+
+/// Names of things that the catalog defines and that data files refer to by name.
+///
+/// The dataset loader resolves every name through this trait, so that it needs no
+/// knowledge of the catalog's files; the catalog implements it. Matching is
+/// case-insensitive and accepts canonical names and aliases.
+pub trait Vocabulary {
+    /// Resolves a workload name (Microsoft 365 or Business Applications) or alias.
+    fn workload(&self, name: &str) -> Option<WorkloadId>;
+    /// Resolves an association type name or alias (`CPOR`, `CSP Tier-1`, ...).
+    fn association_type(&self, name: &str) -> Option<AssocTypeId>;
+    /// Resolves a certification title, in any of its accepted forms.
+    fn certification(&self, name: &str) -> Option<CertId>;
+    /// Whether some area, in some catalog version, lists the certification.
+    fn certification_listed(&self, id: CertId) -> bool;
+    /// The catalog names closest to an unknown workload name (best first).
+    fn suggest_workloads(&self, name: &str) -> Vec<String>;
+    /// The catalog names closest to an unknown association type (best first).
+    fn suggest_association_types(&self, name: &str) -> Vec<String>;
+    /// The catalog titles closest to an unknown certification title (best first).
+    fn suggest_certifications(&self, name: &str) -> Vec<String>;
+}

@@ -1,0 +1,89 @@
+//! Exact numbers. Points are fractions (20/6 per customer), so they are kept as
+//! rationals and only rounded for display.
+
+use num_rational::Ratio;
+use num_traits::{Signed, ToPrimitive, Zero};
+
+use crate::month::ParseError;
+
+/// An exact number: a ratio of 128-bit integers.
+pub type Num = Ratio<i128>;
+
+/// Parses a plain decimal (`-12`, `3.25`, `.5`) exactly. No exponents, no thousands
+/// separators, at most 18 fractional digits.
+///
+/// # Errors
+/// [`ParseError::Number`] when the text is not such a number.
+pub fn parse_decimal(s: &str) -> Result<Num, ParseError> {
+    let err = || ParseError::Number(s.to_string());
+    let t = s.trim();
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (int_part, frac_part) = match body.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (body, ""),
+    };
+    if (int_part.is_empty() && frac_part.is_empty())
+        || !int_part.bytes().all(|c| c.is_ascii_digit())
+        || !frac_part.bytes().all(|c| c.is_ascii_digit())
+        || frac_part.len() > 18
+        || int_part.len() > 20
+    {
+        return Err(err());
+    }
+    let digits = format!("{int_part}{frac_part}");
+    let numer: i128 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| err())? };
+    let denom = 10i128.pow(frac_part.len() as u32);
+    let v = Num::new(numer, denom);
+    Ok(if neg { -v } else { v })
+}
+
+/// Rounds to 2 decimals (half away from zero) as a float, for display and JSON.
+#[must_use]
+pub fn num_to_f64_2dp(v: &Num) -> f64 {
+    let hundredths = (v * Num::from_integer(100)).round();
+    hundredths.to_integer().to_f64().unwrap_or(f64::NAN) / 100.0
+}
+
+/// Formats with exactly 2 decimals (`13.33`), or as an integer when whole and `whole_plain`.
+#[must_use]
+pub fn format_num(v: &Num, whole_plain: bool) -> String {
+    if whole_plain && v.is_integer() {
+        return v.to_integer().to_string();
+    }
+    let hundredths = (v * Num::from_integer(100)).round().to_integer();
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let a = hundredths.abs();
+    if v.is_negative() && a.is_zero() {
+        return "0.00".to_string();
+    }
+    format!("{sign}{}.{:02}", a / 100, a % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_exact() {
+        assert_eq!(parse_decimal("12.50").unwrap(), Num::new(25, 2));
+        assert_eq!(parse_decimal("-0.2").unwrap(), Num::new(-1, 5));
+        assert_eq!(parse_decimal(".5").unwrap(), Num::new(1, 2));
+        assert_eq!(parse_decimal("7").unwrap(), Num::from_integer(7));
+        for bad in ["", ".", "1e5", "1,000", "--1", "1.2.3", "abc", " "] {
+            assert!(parse_decimal(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn formats_two_decimals() {
+        assert_eq!(format_num(&Num::new(20, 3), false), "6.67");
+        assert_eq!(format_num(&Num::new(40, 3), false), "13.33");
+        assert_eq!(format_num(&Num::from_integer(15), false), "15.00");
+        assert_eq!(format_num(&Num::from_integer(15), true), "15");
+        assert_eq!(format_num(&Num::new(-1, 3), false), "-0.33");
+        assert!((num_to_f64_2dp(&Num::new(15, 7)) - 2.14).abs() < 1e-9);
+    }
+}
