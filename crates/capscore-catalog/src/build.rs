@@ -3,9 +3,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use capscore_core::{AssocMask, AssocTypeId, CertId, NaiveDate, Num, WorkloadId, parse_date, parse_decimal};
+use capscore_core::{
+    AssocMask, AssocTypeId, CertId, NaiveDate, Num, WorkloadId, parse_date, parse_decimal,
+};
 
-
+use crate::EMBEDDED_FILES;
 use crate::error::CatalogError;
 use crate::model::{
     AreaDef, AssocType, Catalog, Certification, Dated, FormerName, MetricDef, Parameter,
@@ -14,7 +16,6 @@ use crate::model::{
 use crate::names::NameIndex;
 use crate::raw::{self, MetricKind, TrackSelection};
 use crate::snapshot::{Band, OptionRule};
-use crate::EMBEDDED_FILES;
 
 const REQUIRED: [&str; 3] = ["catalog.toml", "workloads.toml", "certifications.toml"];
 
@@ -45,8 +46,10 @@ impl Catalog {
             files.push((rel.to_string(), read(rel)?));
         }
         let areas_dir = dir.join("areas");
-        let entries = std::fs::read_dir(&areas_dir)
-            .map_err(|source| CatalogError::Io { path: areas_dir.clone(), source })?;
+        let entries = std::fs::read_dir(&areas_dir).map_err(|source| CatalogError::Io {
+            path: areas_dir.clone(),
+            source,
+        })?;
         let mut area_files: Vec<String> = entries
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -58,8 +61,10 @@ impl Catalog {
             let text = read(&rel)?;
             files.push((rel, text));
         }
-        let borrowed: Vec<(&str, &str)> =
-            files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let borrowed: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
         Catalog::from_files(&borrowed, &dir.display().to_string())
     }
 
@@ -83,8 +88,10 @@ impl Catalog {
         b.meta(&main)?;
         b.workloads(wl)?;
         b.certifications(certs)?;
-        let mut area_files: Vec<&(&str, &str)> =
-            files.iter().filter(|(n, _)| n.starts_with("areas/")).collect();
+        let mut area_files: Vec<&(&str, &str)> = files
+            .iter()
+            .filter(|(n, _)| n.starts_with("areas/"))
+            .collect();
         area_files.sort_by_key(|(n, _)| *n);
         for (name, body) in area_files {
             let area: raw::AreaFile = parse(name, body)?;
@@ -125,17 +132,33 @@ fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, Ca
 }
 
 fn invalid(file: &str, item: impl Into<String>, message: impl Into<String>) -> CatalogError {
-    CatalogError::Invalid { file: file.to_string(), item: item.into(), message: message.into() }
+    CatalogError::Invalid {
+        file: file.to_string(),
+        item: item.into(),
+        message: message.into(),
+    }
 }
 
-fn date(file: &str, item: &str, v: Option<&toml::Value>) -> Result<Option<NaiveDate>, CatalogError> {
+fn date(
+    file: &str,
+    item: &str,
+    v: Option<&toml::Value>,
+) -> Result<Option<NaiveDate>, CatalogError> {
     let Some(v) = v else { return Ok(None) };
     let s = match v {
         toml::Value::String(s) => s.clone(),
         toml::Value::Datetime(d) => d.to_string(),
-        other => return Err(invalid(file, item, format!("a date must be \"YYYY-MM-DD\", found {other}"))),
+        other => {
+            return Err(invalid(
+                file,
+                item,
+                format!("a date must be \"YYYY-MM-DD\", found {other}"),
+            ));
+        }
     };
-    parse_date(&s).map(Some).map_err(|e| invalid(file, item, e.to_string()))
+    parse_date(&s)
+        .map(Some)
+        .map_err(|e| invalid(file, item, e.to_string()))
 }
 
 fn number(file: &str, item: &str, v: &toml::Value) -> Result<Num, CatalogError> {
@@ -144,7 +167,13 @@ fn number(file: &str, item: &str, v: &toml::Value) -> Result<Num, CatalogError> 
         // Shortest round-trip form: 0.2 stays "0.2", then parsed exactly.
         toml::Value::Float(f) if f.is_finite() => format!("{f}"),
         toml::Value::String(s) => s.clone(),
-        other => return Err(invalid(file, item, format!("expected a number, found {other}"))),
+        other => {
+            return Err(invalid(
+                file,
+                item,
+                format!("expected a number, found {other}"),
+            ));
+        }
     };
     parse_decimal(&text).map_err(|e| invalid(file, item, e.to_string()))
 }
@@ -152,25 +181,41 @@ fn number(file: &str, item: &str, v: &toml::Value) -> Result<Num, CatalogError> 
 fn positive(file: &str, item: &str, v: &toml::Value) -> Result<Num, CatalogError> {
     let n = number(file, item, v)?;
     if n <= Num::from_integer(0) {
-        return Err(invalid(file, item, format!("must be greater than 0, found {n}")));
+        return Err(invalid(
+            file,
+            item,
+            format!("must be greater than 0, found {n}"),
+        ));
     }
     Ok(n)
 }
 
-fn period(file: &str, item: &str, since: Option<&toml::Value>, until: Option<&toml::Value>)
-    -> Result<(Option<NaiveDate>, Option<NaiveDate>), CatalogError> {
+fn period(
+    file: &str,
+    item: &str,
+    since: Option<&toml::Value>,
+    until: Option<&toml::Value>,
+) -> Result<(Option<NaiveDate>, Option<NaiveDate>), CatalogError> {
     let s = date(file, &format!("{item} since"), since)?;
     let u = date(file, &format!("{item} until"), until)?;
-    if let (Some(s), Some(u)) = (s, u) {
-        if u < s {
-            return Err(invalid(file, item, format!("until {u} is before since {s}")));
-        }
+    if let (Some(s), Some(u)) = (s, u)
+        && u < s
+    {
+        return Err(invalid(
+            file,
+            item,
+            format!("until {u} is before since {s}"),
+        ));
     }
     Ok((s, u))
 }
 
 fn did_you_mean(s: &[String]) -> String {
-    if s.is_empty() { String::new() } else { format!(" (did you mean {}?)", s.join(", ")) }
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", s.join(", "))
+    }
 }
 
 #[derive(Default)]
@@ -195,28 +240,54 @@ impl Builder {
             return Err(invalid(F, "[catalog] version", "must not be empty"));
         }
         if main.association_type.len() > 32 {
-            return Err(invalid(F, "association_type", "at most 32 association types"));
+            return Err(invalid(
+                F,
+                "association_type",
+                "at most 32 association types",
+            ));
         }
         for (i, t) in main.association_type.iter().enumerate() {
             let id = AssocTypeId(u8::try_from(i).unwrap_or(u8::MAX));
             let item = format!("association_type \"{}\"", t.id);
             for n in std::iter::once(&t.id).chain(&t.aliases) {
                 self.assoc_names.add(n, id, true).map_err(|other| {
-                    invalid(F, &item, format!("name \"{n}\" already means {}", main.association_type[other.index()].id))
+                    invalid(
+                        F,
+                        &item,
+                        format!(
+                            "name \"{n}\" already means {}",
+                            main.association_type[other.index()].id
+                        ),
+                    )
                 })?;
             }
-            self.assoc_types.push(AssocType { id: t.id.clone(), name: t.name.clone(), aliases: t.aliases.clone() });
+            self.assoc_types.push(AssocType {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                aliases: t.aliases.clone(),
+            });
         }
         for (group, members) in &main.association_group {
             let mut mask = AssocMask::EMPTY;
             for m in members {
                 let id = self.assoc_names.get(m).ok_or_else(|| {
-                    invalid(F, format!("association_group \"{group}\""), format!("unknown association type \"{m}\"{}", did_you_mean(&self.assoc_names.suggest(m))))
+                    invalid(
+                        F,
+                        format!("association_group \"{group}\""),
+                        format!(
+                            "unknown association type \"{m}\"{}",
+                            did_you_mean(&self.assoc_names.suggest(m))
+                        ),
+                    )
                 })?;
                 mask = mask.union(AssocMask::of(id));
             }
             if self.assoc_names.get(group).is_some() {
-                return Err(invalid(F, format!("association_group \"{group}\""), "a group cannot share a name with an association type"));
+                return Err(invalid(
+                    F,
+                    format!("association_group \"{group}\""),
+                    "a group cannot share a name with an association type",
+                ));
             }
             self.groups.insert(group.to_lowercase(), mask);
         }
@@ -229,21 +300,34 @@ impl Builder {
             for v in &p.values {
                 let (since, until) = period(F, &item, v.since.as_ref(), v.until.as_ref())?;
                 let value = match &v.value {
-                    toml::Value::String(s) if parse_decimal(s).is_err() => ParameterValue::Choice(s.clone()),
+                    toml::Value::String(s) if parse_decimal(s).is_err() => {
+                        ParameterValue::Choice(s.clone())
+                    }
                     other => ParameterValue::Number(number(F, &item, other)?),
                 };
-                let d = Dated { since, until, value };
+                let d = Dated {
+                    since,
+                    until,
+                    value,
+                };
                 if values.iter().any(|o| o.overlaps(&d)) {
-                    return Err(invalid(F, &item, "two values are in force on the same day: give each a since/until that do not overlap"));
+                    return Err(invalid(
+                        F,
+                        &item,
+                        "two values are in force on the same day: give each a since/until that do not overlap",
+                    ));
                 }
                 values.push(d);
             }
-            self.parameters.insert(name.clone(), Parameter {
-                description: p.description.clone(),
-                reference: p.reference.clone(),
-                unit: p.unit.clone(),
-                values,
-            });
+            self.parameters.insert(
+                name.clone(),
+                Parameter {
+                    description: p.description.clone(),
+                    reference: p.reference.clone(),
+                    unit: p.unit.clone(),
+                    values,
+                },
+            );
         }
         Ok(())
     }
@@ -251,22 +335,45 @@ impl Builder {
     fn workloads(&mut self, file: raw::WorkloadFile) -> Result<(), CatalogError> {
         const F: &str = "workloads.toml";
         for (i, w) in file.workload.into_iter().enumerate() {
-            let id = WorkloadId(u16::try_from(i).map_err(|_| invalid(F, "workload", "too many workloads"))?);
+            let id = WorkloadId(
+                u16::try_from(i).map_err(|_| invalid(F, "workload", "too many workloads"))?,
+            );
             let item = format!("workload \"{}\"", w.id);
             let family = match w.family.as_str() {
                 "m365" => WorkloadFamily::M365,
                 "bizapps" => WorkloadFamily::BizApps,
-                other => return Err(invalid(F, &item, format!("family must be \"m365\" or \"bizapps\", found \"{other}\""))),
+                other => {
+                    return Err(invalid(
+                        F,
+                        &item,
+                        format!("family must be \"m365\" or \"bizapps\", found \"{other}\""),
+                    ));
+                }
             };
             if self.workload_ids.insert(w.id.clone(), id).is_some() {
                 return Err(invalid(F, &item, "id defined twice"));
             }
-            for (n, suggest) in std::iter::once((&w.id, false)).chain(std::iter::once((&w.name, true))).chain(w.aliases.iter().map(|a| (a, true))) {
+            for (n, suggest) in std::iter::once((&w.id, false))
+                .chain(std::iter::once((&w.name, true)))
+                .chain(w.aliases.iter().map(|a| (a, true)))
+            {
                 self.workload_names.add(n, id, suggest).map_err(|other| {
-                    invalid(F, &item, format!("name \"{n}\" already means workload \"{}\"", self.workloads[other.index()].id))
+                    invalid(
+                        F,
+                        &item,
+                        format!(
+                            "name \"{n}\" already means workload \"{}\"",
+                            self.workloads[other.index()].id
+                        ),
+                    )
                 })?;
             }
-            self.workloads.push(Workload { id: w.id, name: w.name, family, aliases: w.aliases });
+            self.workloads.push(Workload {
+                id: w.id,
+                name: w.name,
+                family,
+                aliases: w.aliases,
+            });
         }
         Ok(())
     }
@@ -274,22 +381,28 @@ impl Builder {
     fn certifications(&mut self, file: raw::CertificationFile) -> Result<(), CatalogError> {
         const F: &str = "certifications.toml";
         for (i, c) in file.certification.into_iter().enumerate() {
-            let id = CertId(u16::try_from(i).map_err(|_| invalid(F, "certification", "too many certifications"))?);
+            let id = CertId(
+                u16::try_from(i)
+                    .map_err(|_| invalid(F, "certification", "too many certifications"))?,
+            );
             let item = format!("certification \"{}\"", c.id);
             if self.cert_ids.insert(c.id.clone(), id).is_some() {
                 return Err(invalid(F, &item, "id defined twice"));
             }
             let retired = date(F, &item, c.retired.as_ref())?;
             let eligible_through = date(F, &item, c.eligible_through.as_ref())?;
-            if let (Some(r), Some(e)) = (retired, eligible_through) {
-                if e < r {
-                    return Err(invalid(F, &item, "eligible_through is before retired"));
-                }
+            if let (Some(r), Some(e)) = (retired, eligible_through)
+                && e < r
+            {
+                return Err(invalid(F, &item, "eligible_through is before retired"));
             }
             let mut former = Vec::new();
             for f in &c.former_names {
                 let until = date(F, &item, Some(&f.until))?.unwrap_or(NaiveDate::MIN);
-                former.push(FormerName { name: f.name.clone(), until });
+                former.push(FormerName {
+                    name: f.name.clone(),
+                    until,
+                });
             }
             let names: Vec<&String> = std::iter::once(&c.name)
                 .chain(former.iter().map(|f| &f.name))
@@ -297,7 +410,14 @@ impl Builder {
                 .collect();
             for n in std::iter::once(&c.id).chain(names) {
                 self.cert_names.add(n, id, n != &c.id).map_err(|other| {
-                    invalid(F, &item, format!("title \"{n}\" already means certification \"{}\"", self.certifications[other.index()].id))
+                    invalid(
+                        F,
+                        &item,
+                        format!(
+                            "title \"{n}\" already means certification \"{}\"",
+                            self.certifications[other.index()].id
+                        ),
+                    )
                 })?;
             }
             self.certifications.push(Certification {
@@ -313,9 +433,18 @@ impl Builder {
         Ok(())
     }
 
-    fn assoc_mask(&self, file: &str, item: &str, names: &[String]) -> Result<AssocMask, CatalogError> {
+    fn assoc_mask(
+        &self,
+        file: &str,
+        item: &str,
+        names: &[String],
+    ) -> Result<AssocMask, CatalogError> {
         if names.is_empty() {
-            return Err(invalid(file, item, "associations must name at least one association type"));
+            return Err(invalid(
+                file,
+                item,
+                "associations must name at least one association type",
+            ));
         }
         let mut mask = AssocMask::EMPTY;
         for n in names {
@@ -325,19 +454,41 @@ impl Builder {
                 AssocMask::of(id)
             } else {
                 let mut s = self.assoc_names.suggest(n);
-                s.extend(self.groups.keys().filter(|g| strsim::jaro_winkler(g, &n.to_lowercase()) > 0.75).map(|g| g.to_uppercase()));
-                return Err(invalid(file, item, format!("unknown association type or group \"{n}\"{}", did_you_mean(&s))));
+                s.extend(
+                    self.groups
+                        .keys()
+                        .filter(|g| strsim::jaro_winkler(g, &n.to_lowercase()) > 0.75)
+                        .map(|g| g.to_uppercase()),
+                );
+                return Err(invalid(
+                    file,
+                    item,
+                    format!(
+                        "unknown association type or group \"{n}\"{}",
+                        did_you_mean(&s)
+                    ),
+                ));
             };
             mask = mask.union(m);
         }
         Ok(mask)
     }
 
-    fn options(&self, file: &str, item: &str, kind: MetricKind, tm: &raw::RawTrackMetric) -> Result<Vec<OptionRule>, CatalogError> {
+    fn options(
+        &self,
+        file: &str,
+        item: &str,
+        kind: MetricKind,
+        tm: &raw::RawTrackMetric,
+    ) -> Result<Vec<OptionRule>, CatalogError> {
         match (&tm.options, &tm.associations, &tm.target) {
             (Some(opts), None, None) => {
                 if !kind.uses_associations() {
-                    return Err(invalid(file, item, "this metric kind takes no association options"));
+                    return Err(invalid(
+                        file,
+                        item,
+                        "this metric kind takes no association options",
+                    ));
                 }
                 if opts.is_empty() {
                     return Err(invalid(file, item, "options must list at least one option"));
@@ -356,13 +507,29 @@ impl Builder {
             (None, assoc, Some(target)) => {
                 let mask = match (kind.uses_associations(), assoc) {
                     (true, Some(a)) => self.assoc_mask(file, item, a)?,
-                    (true, None) => return Err(invalid(file, item, "this metric kind needs `associations`")),
-                    (false, Some(_)) => return Err(invalid(file, item, "this metric kind takes no `associations`")),
+                    (true, None) => {
+                        return Err(invalid(file, item, "this metric kind needs `associations`"));
+                    }
+                    (false, Some(_)) => {
+                        return Err(invalid(
+                            file,
+                            item,
+                            "this metric kind takes no `associations`",
+                        ));
+                    }
                     (false, None) => AssocMask::EMPTY,
                 };
-                Ok(vec![OptionRule { name: None, assoc: mask, target: positive(file, &format!("{item} target"), target)? }])
+                Ok(vec![OptionRule {
+                    name: None,
+                    assoc: mask,
+                    target: positive(file, &format!("{item} target"), target)?,
+                }])
             }
-            _ => Err(invalid(file, item, "give either `options = [...]` or a `target` (with `associations` where the kind needs them)")),
+            _ => Err(invalid(
+                file,
+                item,
+                "give either `options = [...]` or a `target` (with `associations` where the kind needs them)",
+            )),
         }
     }
 
@@ -371,29 +538,57 @@ impl Builder {
         if self.areas.iter().any(|x| x.id == a.area.id) {
             return Err(invalid(file, &area_item, "area defined twice"));
         }
-        let (since, until) = period(file, &area_item, a.area.since.as_ref(), a.area.until.as_ref())?;
+        let (since, until) = period(
+            file,
+            &area_item,
+            a.area.since.as_ref(),
+            a.area.until.as_ref(),
+        )?;
         let mut eligible = WorkloadSet::default();
         for w in &a.area.eligible_workloads {
             let id = self.workload_ids.get(w).copied().ok_or_else(|| {
-                invalid(file, format!("{area_item} eligible_workloads"), format!("unknown workload id \"{w}\"{}", did_you_mean(&self.workload_names.suggest(w))))
+                invalid(
+                    file,
+                    format!("{area_item} eligible_workloads"),
+                    format!(
+                        "unknown workload id \"{w}\"{}",
+                        did_you_mean(&self.workload_names.suggest(w))
+                    ),
+                )
             })?;
             eligible.insert(id);
         }
         let mut tracks = Vec::new();
         for t in &a.track {
             if tracks.iter().any(|x: &TrackDef| x.id == t.id) {
-                return Err(invalid(file, format!("track \"{}\"", t.id), "track defined twice"));
+                return Err(invalid(
+                    file,
+                    format!("track \"{}\"", t.id),
+                    "track defined twice",
+                ));
             }
             let band = match &t.band {
                 Some(b) => {
-                    if b.paid_units_at_most.is_some_and(|m| m <= b.paid_units_above) {
-                        return Err(invalid(file, format!("track \"{}\" band", t.id), "paid_units_at_most must be above paid_units_above"));
+                    if b.paid_units_at_most
+                        .is_some_and(|m| m <= b.paid_units_above)
+                    {
+                        return Err(invalid(
+                            file,
+                            format!("track \"{}\" band", t.id),
+                            "paid_units_at_most must be above paid_units_above",
+                        ));
                     }
-                    Some(Band { above: b.paid_units_above, at_most: b.paid_units_at_most })
+                    Some(Band {
+                        above: b.paid_units_above,
+                        at_most: b.paid_units_at_most,
+                    })
                 }
                 None => None,
             };
-            tracks.push(TrackDef { id: t.id.clone(), band });
+            tracks.push(TrackDef {
+                id: t.id.clone(),
+                band,
+            });
         }
         let track_selection = a.area.track_selection.unwrap_or(TrackSelection::BestOf);
         let mut metrics: Vec<MetricDef> = Vec::new();
@@ -403,21 +598,39 @@ impl Builder {
             let max_points = positive(file, &format!("{item} max_points"), &m.max_points)?;
             let per_track = if tracks.is_empty() {
                 if !m.track.is_empty() {
-                    return Err(invalid(file, &item, "the area has no [[track]], so the metric cannot have track.<id> settings"));
+                    return Err(invalid(
+                        file,
+                        &item,
+                        "the area has no [[track]], so the metric cannot have track.<id> settings",
+                    ));
                 }
                 vec![self.options(file, &item, m.kind, &m.untracked)?]
             } else {
                 if !m.untracked.is_empty() {
-                    return Err(invalid(file, &item, "the area has tracks: put target/associations/options under track.<id>"));
+                    return Err(invalid(
+                        file,
+                        &item,
+                        "the area has tracks: put target/associations/options under track.<id>",
+                    ));
                 }
                 if let Some(extra) = m.track.keys().find(|k| !tracks.iter().any(|t| &t.id == *k)) {
-                    return Err(invalid(file, &item, format!("track \"{extra}\" is not a [[track]] of the area")));
+                    return Err(invalid(
+                        file,
+                        &item,
+                        format!("track \"{extra}\" is not a [[track]] of the area"),
+                    ));
                 }
                 tracks
                     .iter()
                     .map(|t| {
                         let titem = format!("{item}, track \"{}\"", t.id);
-                        let tm = m.track.get(&t.id).ok_or_else(|| invalid(file, &titem, "missing: every track of the area needs its settings"))?;
+                        let tm = m.track.get(&t.id).ok_or_else(|| {
+                            invalid(
+                                file,
+                                &titem,
+                                "missing: every track of the area needs its settings",
+                            )
+                        })?;
                         self.options(file, &titem, m.kind, tm)
                     })
                     .collect::<Result<Vec<_>, _>>()?
@@ -427,32 +640,103 @@ impl Builder {
                 (MetricKind::CertifiedPeople, Some(list)) => {
                     for c in list {
                         let id = self.cert_ids.get(&c.cert).copied().ok_or_else(|| {
-                            invalid(file, &item, format!("unknown certification id \"{}\"{}", c.cert, did_you_mean(&self.cert_names.suggest(&c.cert))))
+                            invalid(
+                                file,
+                                &item,
+                                format!(
+                                    "unknown certification id \"{}\"{}",
+                                    c.cert,
+                                    did_you_mean(&self.cert_names.suggest(&c.cert))
+                                ),
+                            )
                         })?;
-                        let (s, u) = period(file, &format!("{item} certification \"{}\"", c.cert), c.since.as_ref(), c.until.as_ref())?;
-                        certifications.push(Dated { since: s, until: u, value: id });
+                        let (s, u) = period(
+                            file,
+                            &format!("{item} certification \"{}\"", c.cert),
+                            c.since.as_ref(),
+                            c.until.as_ref(),
+                        )?;
+                        certifications.push(Dated {
+                            since: s,
+                            until: u,
+                            value: id,
+                        });
                     }
                 }
-                (MetricKind::CertifiedPeople, None) => return Err(invalid(file, &item, "a certified_people metric needs `certifications`")),
-                (_, Some(_)) => return Err(invalid(file, &item, "only certified_people metrics list certifications")),
+                (MetricKind::CertifiedPeople, None) => {
+                    return Err(invalid(
+                        file,
+                        &item,
+                        "a certified_people metric needs `certifications`",
+                    ));
+                }
+                (_, Some(_)) => {
+                    return Err(invalid(
+                        file,
+                        &item,
+                        "only certified_people metrics list certifications",
+                    ));
+                }
                 (_, None) => {}
             }
             let active_percent = match (m.kind, &m.active_percent_at_least) {
                 (MetricKind::M365Deployments, Some(v)) => {
                     let p = positive(file, &format!("{item} active_percent_at_least"), v)?;
                     if p > Num::from_integer(100) {
-                        return Err(invalid(file, &item, "active_percent_at_least is a percentage, at most 100"));
+                        return Err(invalid(
+                            file,
+                            &item,
+                            "active_percent_at_least is a percentage, at most 100",
+                        ));
                     }
                     Some(p)
                 }
-                (MetricKind::M365Deployments, None) => return Err(invalid(file, &item, "an m365_deployments metric needs `active_percent_at_least`")),
-                (_, Some(_)) => return Err(invalid(file, &item, "only m365_deployments metrics take active_percent_at_least")),
+                (MetricKind::M365Deployments, None) => {
+                    return Err(invalid(
+                        file,
+                        &item,
+                        "an m365_deployments metric needs `active_percent_at_least`",
+                    ));
+                }
+                (_, Some(_)) => {
+                    return Err(invalid(
+                        file,
+                        &item,
+                        "only m365_deployments metrics take active_percent_at_least",
+                    ));
+                }
                 (_, None) => None,
             };
-            let def = MetricDef { id: m.id.clone(), kind: m.kind, category: m.category, max_points, since: msince, until: muntil, per_track, certifications, active_percent };
-            let span = Dated { since: msince, until: muntil, value: () };
-            if metrics.iter().any(|o| o.id == def.id && Dated { since: o.since, until: o.until, value: () }.overlaps(&span)) {
-                return Err(invalid(file, &item, "two versions of this metric are in force on the same day: give each a since/until that do not overlap"));
+            let def = MetricDef {
+                id: m.id.clone(),
+                kind: m.kind,
+                category: m.category,
+                max_points,
+                since: msince,
+                until: muntil,
+                per_track,
+                certifications,
+                active_percent,
+            };
+            let span = Dated {
+                since: msince,
+                until: muntil,
+                value: (),
+            };
+            if metrics.iter().any(|o| {
+                o.id == def.id
+                    && Dated {
+                        since: o.since,
+                        until: o.until,
+                        value: (),
+                    }
+                    .overlaps(&span)
+            }) {
+                return Err(invalid(
+                    file,
+                    &item,
+                    "two versions of this metric are in force on the same day: give each a since/until that do not overlap",
+                ));
             }
             metrics.push(def);
         }

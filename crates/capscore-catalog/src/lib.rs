@@ -38,8 +38,20 @@ pub use snapshot::{
 
 /// The catalog files compiled into the binary, as (path relative to `catalog/`, text).
 pub const EMBEDDED_FILES: &[(&str, &str)] = &[
-    ("catalog.toml", include_str!("../../../catalog/catalog.toml")),
-    ("workloads.toml", include_str!("../../../catalog/workloads.toml")),
-    ("certifications.toml", include_str!("../../../catalog/certifications.toml")),
-    ("areas/modern_work.toml", include_str!("../../../catalog/areas/modern_work.toml")),
+    (
+        "catalog.toml",
+        include_str!("../../../catalog/catalog.toml"),
+    ),
+    (
+        "workloads.toml",
+        include_str!("../../../catalog/workloads.toml"),
+    ),
+    (
+        "certifications.toml",
+        include_str!("../../../catalog/certifications.toml"),
+    ),
+    (
+        "areas/modern_work.toml",
+        include_str!("../../../catalog/areas/modern_work.toml"),
+    ),
 ];

@@ -89,9 +89,9 @@ impl WorkloadSet {
     /// The workloads in the set, in id order.
     pub fn iter(&self) -> impl Iterator<Item = WorkloadId> + '_ {
         self.bits.iter().enumerate().flat_map(|(word, &b)| {
-            (0..64).filter(move |bit| b & (1u64 << bit) != 0).map(move |bit| {
-                WorkloadId(u16::try_from(word * 64 + bit).unwrap_or(u16::MAX))
-            })
+            (0..64)
+                .filter(move |bit| b & (1u64 << bit) != 0)
+                .map(move |bit| WorkloadId(u16::try_from(word * 64 + bit).unwrap_or(u16::MAX)))
         })
     }
 }

@@ -19,7 +19,10 @@ pub(crate) struct NameIndex<I> {
 
 impl<I> Default for NameIndex<I> {
     fn default() -> Self {
-        NameIndex { map: HashMap::new(), display: Vec::new() }
+        NameIndex {
+            map: HashMap::new(),
+            display: Vec::new(),
+        }
     }
 }
 

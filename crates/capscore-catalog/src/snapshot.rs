@@ -1,6 +1,8 @@
 //! The rules in force on one date, typed for the engine.
 
-use capscore_core::{AssocMask, AssocTypeId, CertId, Month, NaiveDate, Num, Vocabulary, WorkloadId};
+use capscore_core::{
+    AssocMask, AssocTypeId, CertId, Month, NaiveDate, Num, Vocabulary, WorkloadId,
+};
 
 use crate::error::CatalogError;
 use crate::model::{Catalog, ParameterValue, WorkloadSet};
@@ -166,15 +168,20 @@ impl Catalog {
             }
         };
         let mut value = |name: &str| -> Result<ParameterValue, CatalogError> {
-            let p = self.parameters.get(name).ok_or_else(|| CatalogError::NotInForce {
-                what: format!("parameter \"{name}\""),
-                date: date.to_string(),
-                message: "catalog.toml must define it under [parameters]".into(),
-            })?;
-            let v = p.values.iter().find(|v| v.in_force(date)).ok_or_else(|| CatalogError::NotInForce {
-                what: format!("parameter \"{name}\""),
-                date: date.to_string(),
-                message: "no dated value covers this day".into(),
+            let p = self
+                .parameters
+                .get(name)
+                .ok_or_else(|| CatalogError::NotInForce {
+                    what: format!("parameter \"{name}\""),
+                    date: date.to_string(),
+                    message: "catalog.toml must define it under [parameters]".into(),
+                })?;
+            let v = p.values.iter().find(|v| v.in_force(date)).ok_or_else(|| {
+                CatalogError::NotInForce {
+                    what: format!("parameter \"{name}\""),
+                    date: date.to_string(),
+                    message: "no dated value covers this day".into(),
+                }
             })?;
             note(v.since);
             Ok(v.value.clone())
@@ -189,7 +196,10 @@ impl Catalog {
             ParameterValue::Choice(_) => Err(wrong(name, "a number")),
         };
         let params = Params {
-            qualifying_total_points: num(value("qualifying_total_points")?, "qualifying_total_points")?,
+            qualifying_total_points: num(
+                value("qualifying_total_points")?,
+                "qualifying_total_points",
+            )?,
             min_metric_points: num(value("min_metric_points")?, "min_metric_points")?,
             points_rounding: match value("points_rounding")? {
                 ParameterValue::Choice(c) if c == "exact" => Rounding::Exact,
@@ -204,19 +214,34 @@ impl Catalog {
         };
         let mut areas = Vec::new();
         for a in &self.areas {
-            let span = crate::Dated { since: a.since, until: a.until, value: () };
+            let span = crate::Dated {
+                since: a.since,
+                until: a.until,
+                value: (),
+            };
             if !span.in_force(date) {
                 continue;
             }
             note(a.since);
-            let track_ids: Vec<Option<&crate::TrackDef>> =
-                if a.tracks.is_empty() { vec![None] } else { a.tracks.iter().map(Some).collect() };
+            let track_ids: Vec<Option<&crate::TrackDef>> = if a.tracks.is_empty() {
+                vec![None]
+            } else {
+                a.tracks.iter().map(Some).collect()
+            };
             let mut tracks: Vec<TrackRules> = track_ids
                 .iter()
-                .map(|t| TrackRules { id: t.map(|t| t.id.clone()), band: t.and_then(|t| t.band), metrics: Vec::new() })
+                .map(|t| TrackRules {
+                    id: t.map(|t| t.id.clone()),
+                    band: t.and_then(|t| t.band),
+                    metrics: Vec::new(),
+                })
                 .collect();
             for m in &a.metrics {
-                let mspan = crate::Dated { since: m.since, until: m.until, value: () };
+                let mspan = crate::Dated {
+                    since: m.since,
+                    until: m.until,
+                    value: (),
+                };
                 if !mspan.in_force(date) {
                     continue;
                 }
@@ -259,7 +284,13 @@ impl Catalog {
                 note(e.succ_opt());
             }
         }
-        Ok(Snapshot { catalog: self, date, params, areas, in_force_since: since })
+        Ok(Snapshot {
+            catalog: self,
+            date,
+            params,
+            areas,
+            in_force_since: since,
+        })
     }
 
     /// Resolves an association type id or group name (`CSP`) to a mask.
@@ -299,7 +330,8 @@ impl Vocabulary for Catalog {
         let key = normalize(name);
         self.title_prefixes.iter().find_map(|p| {
             let p = normalize(p);
-            key.strip_prefix(&p).and_then(|rest| self.cert_names.get(rest.trim()))
+            key.strip_prefix(&p)
+                .and_then(|rest| self.cert_names.get(rest.trim()))
         })
     }
 
@@ -320,7 +352,10 @@ impl Vocabulary for Catalog {
         let bare = self
             .title_prefixes
             .iter()
-            .find_map(|p| key.strip_prefix(&normalize(p)).map(|r| r.trim().to_string()))
+            .find_map(|p| {
+                key.strip_prefix(&normalize(p))
+                    .map(|r| r.trim().to_string())
+            })
             .unwrap_or(key);
         self.cert_names.suggest(&bare)
     }

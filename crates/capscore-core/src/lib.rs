@@ -16,7 +16,7 @@ mod month;
 mod num;
 
 pub use chrono::{NaiveDate, TimeDelta};
-pub use ids::{AssocTypeId, AssocMask, CertId, PartnerIdx, PersonIdx, TenantIdx, WorkloadId};
+pub use ids::{AssocMask, AssocTypeId, CertId, PartnerIdx, PersonIdx, TenantIdx, WorkloadId};
 pub use month::{Month, ParseError, parse_date};
 pub use num::{Num, format_num, num_to_f64_2dp, parse_decimal};
 

@@ -160,15 +160,34 @@ mod tests {
         assert_eq!(m.last_day().to_string(), "2024-02-29");
         assert_eq!(m.offset(-12).to_string(), "2023-02");
         assert_eq!(m.offset(11).to_string(), "2025-01");
-        assert_eq!(Month::of(parse_date("2023-12-31").unwrap()).to_string(), "2023-12");
+        assert_eq!(
+            Month::of(parse_date("2023-12-31").unwrap()).to_string(),
+            "2023-12"
+        );
     }
 
     #[test]
     fn rejects_bad_months_and_dates() {
-        for bad in ["2023-13", "2023-00", "23-01", "2023/01", "2023-1", "", "+023-01", "２０２３-01"] {
+        for bad in [
+            "2023-13",
+            "2023-00",
+            "23-01",
+            "2023/01",
+            "2023-1",
+            "",
+            "+023-01",
+            "２０２３-01",
+        ] {
             assert!(bad.parse::<Month>().is_err(), "{bad}");
         }
-        for bad in ["2023-02-30", "2023-2-01", "2023-02-01T00:00", "01/02/2023", "0000-01-01", "2023-02-0x"] {
+        for bad in [
+            "2023-02-30",
+            "2023-2-01",
+            "2023-02-01T00:00",
+            "01/02/2023",
+            "0000-01-01",
+            "2023-02-0x",
+        ] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
     }

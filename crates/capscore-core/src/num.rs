@@ -34,7 +34,11 @@ pub fn parse_decimal(s: &str) -> Result<Num, ParseError> {
         return Err(err());
     }
     let digits = format!("{int_part}{frac_part}");
-    let numer: i128 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| err())? };
+    let numer: i128 = if digits.is_empty() {
+        0
+    } else {
+        digits.parse().map_err(|_| err())?
+    };
     let denom = 10i128.pow(frac_part.len() as u32);
     let v = Num::new(numer, denom);
     Ok(if neg { -v } else { v })
