@@ -1,0 +1,280 @@
+//! Streaming CSV tables: header row, UTF-8 checked field by field, ragged rows and
+//! quotes that never close reported with their line.
+
+use std::fs::File;
+use std::io::{self, Read};
+
+use csv::{ByteRecord, ReaderBuilder};
+
+use crate::diag::Diags;
+use crate::source::{
+    Column, Data, Input, MAX_COLS, RowCtx, check_text, resolve_header, utf8_message,
+};
+
+/// A reader that remembers the last byte it gave out that is not a line break.
+struct TailReader<R> {
+    inner: R,
+    last: Option<u8>,
+}
+
+impl<R: Read> Read for TailReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(chunk) = buf.get(..n)
+            && let Some(&b) = chunk.iter().rev().find(|b| **b != b'\n' && **b != b'\r')
+        {
+            self.last = Some(b);
+        }
+        Ok(n)
+    }
+}
+
+/// How a file starts.
+enum Start {
+    /// Nothing at all.
+    Empty,
+    /// UTF-16 byte order mark.
+    Utf16,
+    /// Anything else; the bytes read so far (without a UTF-8 BOM).
+    Text(Vec<u8>),
+}
+
+/// Reads the first bytes of a stream to find a byte order mark.
+fn sniff<R: Read>(r: &mut R) -> io::Result<Start> {
+    let mut head = [0u8; 4];
+    let mut n = 0;
+    while n < head.len() {
+        let Some(rest) = head.get_mut(n..) else { break };
+        match r.read(rest) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let got = head.get(..n).unwrap_or(&[]);
+    if got.is_empty() {
+        return Ok(Start::Empty);
+    }
+    if got.starts_with(&[0xFF, 0xFE]) || got.starts_with(&[0xFE, 0xFF]) {
+        return Ok(Start::Utf16);
+    }
+    let body = got.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(got);
+    Ok(Start::Text(body.to_vec()))
+}
+
+/// Reads one CSV table, calling `on_row` for each data row whose fields are valid
+/// text. Returns whether the header could be read (all required columns present).
+pub(crate) fn read_csv(
+    input: &Input<'_>,
+    columns: &[Column],
+    diags: &mut Diags,
+    on_row: &mut dyn FnMut(&mut RowCtx<'_>),
+) -> bool {
+    match &input.data {
+        Data::Path(path) => match File::open(path) {
+            Ok(f) => read_stream(f, input, columns, diags, on_row),
+            Err(e) => {
+                diags.error(input.diag(None, None, format!("cannot open the file: {e}")));
+                false
+            }
+        },
+        Data::Bytes(b) => read_stream(*b, input, columns, diags, on_row),
+    }
+}
+
+fn read_stream<R: Read>(
+    mut raw: R,
+    input: &Input<'_>,
+    columns: &[Column],
+    diags: &mut Diags,
+    on_row: &mut dyn FnMut(&mut RowCtx<'_>),
+) -> bool {
+    let head = match sniff(&mut raw) {
+        Ok(Start::Text(head)) => head,
+        Ok(Start::Empty) => {
+            diags.error(input.diag(
+                None,
+                None,
+                "the file is empty: a header row is expected".to_string(),
+            ));
+            return false;
+        }
+        Ok(Start::Utf16) => {
+            diags.error(input.diag(
+                Some(1),
+                None,
+                "the file is UTF-16 encoded; save it as UTF-8".to_string(),
+            ));
+            return false;
+        }
+        Err(e) => {
+            diags.error(input.diag(None, None, format!("cannot read the file: {e}")));
+            return false;
+        }
+    };
+    let mut tail = TailReader {
+        inner: io::Cursor::new(head).chain(raw),
+        last: None,
+    };
+    let mut reader = ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(&mut tail);
+
+    let mut record = ByteRecord::new();
+    // Header.
+    match reader.read_byte_record(&mut record) {
+        Ok(true) => {}
+        Ok(false) => {
+            diags.error(input.diag(
+                None,
+                None,
+                "the file is empty: a header row is expected".to_string(),
+            ));
+            return false;
+        }
+        Err(e) => {
+            diags.error(input.diag(Some(1), None, format!("cannot read the header: {e}")));
+            return false;
+        }
+    }
+    let header_line = record.position().map_or(1, csv::Position::line);
+    let mut header = Vec::with_capacity(record.len());
+    for (i, field) in record.iter().enumerate() {
+        match std::str::from_utf8(field) {
+            Ok(s) => {
+                if let Err(msg) = check_text(s) {
+                    diags.error(input.diag(
+                        Some(header_line),
+                        None,
+                        format!("header field {}: {msg}", i + 1),
+                    ));
+                    return false;
+                }
+                header.push(s.trim().to_string());
+            }
+            Err(e) => {
+                diags.error(input.diag(
+                    Some(header_line),
+                    None,
+                    format!("header field {}: {}", i + 1, utf8_message(field, &e)),
+                ));
+                return false;
+            }
+        }
+    }
+    let Some(resolved) = resolve_header(input, &header, columns, Some(header_line), diags) else {
+        return false;
+    };
+    let width = header.len();
+    let date_typed = [false; MAX_COLS];
+
+    // A ragged row whose last field spans lines: reported once we know whether a quote
+    // was left open (then that is the message).
+    let mut pending: Option<crate::diag::Diagnostic> = None;
+    // Line of the last record when its last field holds a line break.
+    let mut last_multiline: Option<u64> = None;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(csv::Position::line);
+                diags.error(input.diag(line, None, format!("cannot read the file: {e}")));
+                return true;
+            }
+        }
+        if let Some(p) = pending.take() {
+            diags.error(p);
+        }
+        let line = record.position().map_or(0, csv::Position::line);
+        let multiline = record
+            .iter()
+            .next_back()
+            .is_some_and(|f| f.iter().any(|b| *b == b'\n' || *b == b'\r'));
+        last_multiline = multiline.then_some(line);
+        if record.len() != width {
+            let d = input.diag(
+                Some(line),
+                None,
+                format!(
+                    "wrong number of fields: {} (the header has {width}){}",
+                    record.len(),
+                    if multiline {
+                        "; a field spans several lines: is a quote left open?"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+            if multiline {
+                pending = Some(d);
+            } else {
+                diags.error(d);
+            }
+            continue;
+        }
+        let mut cells: [Option<&str>; MAX_COLS] = [None; MAX_COLS];
+        let mut bad = false;
+        for (i, field) in record.iter().enumerate() {
+            let checked = std::str::from_utf8(field)
+                .map_err(|e| utf8_message(field, &e))
+                .and_then(|s| check_text(s).map(|()| s));
+            let text = match checked {
+                Ok(s) => s,
+                Err(msg) => {
+                    let column = resolved_name(&resolved, &header, i);
+                    diags.error(input.diag(Some(line), Some(column), msg));
+                    bad = true;
+                    break;
+                }
+            };
+            if let Some(slot) = resolved.slot_of.get(i).copied().flatten()
+                && let Some(cell) = cells.get_mut(slot)
+            {
+                let t = text.trim();
+                *cell = (!t.is_empty()).then_some(t);
+            }
+        }
+        if bad {
+            continue;
+        }
+        let mut ctx = RowCtx {
+            input,
+            line,
+            cells: &cells,
+            names: &resolved.names,
+            date_typed: &date_typed,
+            diags,
+            failed: false,
+        };
+        on_row(&mut ctx);
+    }
+    drop(reader);
+    let unclosed = last_multiline.filter(|_| tail.last != Some(b'"'));
+    match (unclosed, pending) {
+        (Some(line), _) => diags.error(input.diag(
+            Some(line),
+            None,
+            "a quote opened in this record never closes: the rest of the file was read as one field"
+                .to_string(),
+        )),
+        (None, Some(p)) => diags.error(p),
+        (None, None) => {}
+    }
+    true
+}
+
+/// The header name of a file column, for messages.
+fn resolved_name<'h>(
+    resolved: &'h crate::source::Header,
+    header: &'h [String],
+    i: usize,
+) -> &'h str {
+    match resolved.slot_of.get(i).copied().flatten() {
+        Some(slot) => resolved.names.get(slot).map_or("", String::as_str),
+        None => header.get(i).map_or("", String::as_str),
+    }
+}

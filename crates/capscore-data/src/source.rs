@@ -1,0 +1,407 @@
+//! What CSV and Parquet tables have in common: the expected columns, header
+//! resolution, and the view of one row (trimmed text cells) with the field parsers that
+//! report problems at the row's line and column.
+
+use std::path::PathBuf;
+
+use capscore_core::{Month, NaiveDate, Num, parse_date, parse_decimal};
+
+use crate::diag::{Diagnostic, Diags, quoted};
+
+/// Most columns any table has.
+pub(crate) const MAX_COLS: usize = 8;
+
+/// A column a table knows.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Column {
+    /// Lower-case name.
+    pub(crate) name: &'static str,
+    /// Whether the column must be in the header and every row must fill it.
+    pub(crate) required: bool,
+}
+
+/// A required column.
+pub(crate) const fn req(name: &'static str) -> Column {
+    Column {
+        name,
+        required: true,
+    }
+}
+
+/// An optional column.
+pub(crate) const fn opt(name: &'static str) -> Column {
+    Column {
+        name,
+        required: false,
+    }
+}
+
+/// The file format of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+}
+
+/// Where a table's bytes are.
+#[derive(Debug, Clone)]
+pub(crate) enum Data<'a> {
+    /// A file on disk, streamed.
+    Path(PathBuf),
+    /// Bytes in memory.
+    Bytes(&'a [u8]),
+}
+
+/// One table file to read.
+#[derive(Debug, Clone)]
+pub(crate) struct Input<'a> {
+    /// Table name (`"m365_usage"`).
+    pub(crate) table: &'static str,
+    /// File name as given (`"m365_usage.csv"`).
+    pub(crate) file: String,
+    /// CSV or Parquet.
+    pub(crate) format: Format,
+    /// The bytes.
+    pub(crate) data: Data<'a>,
+}
+
+impl Input<'_> {
+    /// A problem about this file.
+    pub(crate) fn diag(
+        &self,
+        line: Option<u64>,
+        column: Option<&str>,
+        message: String,
+    ) -> Diagnostic {
+        Diagnostic {
+            table: self.table.to_string(),
+            file: self.file.clone(),
+            line,
+            column: column.map(str::to_string),
+            message,
+        }
+    }
+}
+
+/// The header of a file matched against a table's columns.
+#[derive(Debug, Clone)]
+pub(crate) struct Header {
+    /// For each column of the file, the table column (slot) it fills, if any.
+    pub(crate) slot_of: Vec<Option<usize>>,
+    /// For each slot, the file column that fills it, if any.
+    pub(crate) source_of: Vec<Option<usize>>,
+    /// For each slot, the column name as written in the file (the table's name when absent).
+    pub(crate) names: Vec<String>,
+}
+
+/// Matches header names (case-insensitively, trimmed) to the table's columns. Reports
+/// unknown columns as warnings, duplicate and missing required columns as problems;
+/// `None` when the table cannot be read.
+pub(crate) fn resolve_header(
+    input: &Input<'_>,
+    header: &[String],
+    columns: &[Column],
+    header_line: Option<u64>,
+    diags: &mut Diags,
+) -> Option<Header> {
+    let mut slot_of = vec![None; header.len()];
+    let mut source_of: Vec<Option<usize>> = vec![None; columns.len()];
+    let mut names: Vec<String> = columns.iter().map(|c| c.name.to_string()).collect();
+    let mut ok = true;
+    for (i, raw) in header.iter().enumerate() {
+        let name = raw.trim();
+        let lower = name.to_lowercase();
+        match columns.iter().position(|c| c.name == lower) {
+            Some(slot) => {
+                if let Some(first) = source_of.get(slot).copied().flatten() {
+                    diags.error(input.diag(
+                        header_line,
+                        Some(name),
+                        format!(
+                            "column {name:?} appears twice in the header (columns {} and {})",
+                            first + 1,
+                            i + 1
+                        ),
+                    ));
+                    ok = false;
+                } else {
+                    if let Some(s) = source_of.get_mut(slot) {
+                        *s = Some(i);
+                    }
+                    if let Some(n) = names.get_mut(slot) {
+                        *n = name.to_string();
+                    }
+                    if let Some(s) = slot_of.get_mut(i) {
+                        *s = Some(slot);
+                    }
+                }
+            }
+            None => {
+                let known: Vec<&str> = columns.iter().map(|c| c.name).collect();
+                let what = if name.is_empty() {
+                    format!("column {} has no name and is ignored", i + 1)
+                } else {
+                    format!(
+                        "unknown column {} ignored (known columns: {})",
+                        quoted(name),
+                        known.join(", ")
+                    )
+                };
+                diags.warn(input.diag(header_line, Some(name), what));
+            }
+        }
+    }
+    for (slot, col) in columns.iter().enumerate() {
+        if col.required && source_of.get(slot).copied().flatten().is_none() {
+            let found: Vec<&str> = header.iter().map(|h| h.trim()).collect();
+            diags.error(input.diag(
+                header_line,
+                Some(col.name),
+                format!(
+                    "required column {:?} is missing (the header has: {})",
+                    col.name,
+                    if found.is_empty() {
+                        "no columns".to_string()
+                    } else {
+                        found.join(", ")
+                    }
+                ),
+            ));
+            ok = false;
+        }
+    }
+    ok.then_some(Header {
+        slot_of,
+        source_of,
+        names,
+    })
+}
+
+/// Checks one cell's text: no NUL bytes. Returns the message when bad.
+pub(crate) fn check_text(s: &str) -> Result<(), String> {
+    if let Some(pos) = s.bytes().position(|b| b == 0) {
+        return Err(format!(
+            "contains a NUL byte (at byte {} of the value); is the file UTF-16 or binary? save it as UTF-8 text",
+            pos + 1
+        ));
+    }
+    Ok(())
+}
+
+/// The message for bytes that are not UTF-8.
+pub(crate) fn utf8_message(bytes: &[u8], err: &std::str::Utf8Error) -> String {
+    let at = err.valid_up_to();
+    let byte = bytes.get(at).copied().unwrap_or(0);
+    format!(
+        "not valid UTF-8: byte 0x{byte:02X} at byte {} of the value; save the file as UTF-8 \
+         (Latin-1 / Windows-1252 text is not accepted)",
+        at + 1
+    )
+}
+
+/// One data row being read: its trimmed cells (by slot) and the means to report a
+/// problem at its line and column.
+pub(crate) struct RowCtx<'r> {
+    /// The file.
+    pub(crate) input: &'r Input<'r>,
+    /// CSV line / Parquet row.
+    pub(crate) line: u64,
+    /// Trimmed, non-empty cell text by slot.
+    pub(crate) cells: &'r [Option<&'r str>],
+    /// Column names by slot, as written in the header.
+    pub(crate) names: &'r [String],
+    /// By slot: whether the Parquet column holds dates (a month column may then hold
+    /// any date of the month).
+    pub(crate) date_typed: &'r [bool],
+    /// Where problems go.
+    pub(crate) diags: &'r mut Diags,
+    /// Whether a problem was found in this row (it is then not stored).
+    pub(crate) failed: bool,
+}
+
+impl<'r> RowCtx<'r> {
+    /// The line, as stored in the model.
+    pub(crate) fn line32(&self) -> u32 {
+        u32::try_from(self.line).unwrap_or(u32::MAX)
+    }
+
+    /// The cell of a slot, `None` when absent or empty.
+    pub(crate) fn get(&self, slot: usize) -> Option<&'r str> {
+        self.cells.get(slot).copied().flatten()
+    }
+
+    fn diag(&self, slot: Option<usize>, message: String) -> Diagnostic {
+        let column = slot.and_then(|s| self.names.get(s)).map(String::as_str);
+        self.input.diag(Some(self.line), column, message)
+    }
+
+    /// Reports a problem in a column of this row.
+    pub(crate) fn error(&mut self, slot: usize, message: String) {
+        let d = self.diag(Some(slot), message);
+        self.diags.error(d);
+        self.failed = true;
+    }
+
+    /// Reports a warning in a column of this row.
+    pub(crate) fn warn(&mut self, slot: usize, message: String) {
+        let d = self.diag(Some(slot), message);
+        self.diags.warn(d);
+    }
+
+    /// The cell of a required column (`""` and a problem when empty).
+    pub(crate) fn required(&mut self, slot: usize) -> &'r str {
+        match self.get(slot) {
+            Some(s) => s,
+            None => {
+                self.error(slot, "empty value in a required column".to_string());
+                ""
+            }
+        }
+    }
+
+    /// A required date.
+    pub(crate) fn date(&mut self, slot: usize) -> NaiveDate {
+        match self.get(slot) {
+            None => {
+                self.error(
+                    slot,
+                    "empty value in a required column (a date YYYY-MM-DD is expected)".to_string(),
+                );
+                NaiveDate::MIN
+            }
+            Some(s) => self.parse_date_at(slot, s).unwrap_or(NaiveDate::MIN),
+        }
+    }
+
+    /// An optional date.
+    pub(crate) fn opt_date(&mut self, slot: usize) -> Option<NaiveDate> {
+        let s = self.get(slot)?;
+        self.parse_date_at(slot, s)
+    }
+
+    fn parse_date_at(&mut self, slot: usize, s: &str) -> Option<NaiveDate> {
+        match parse_date(s) {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.error(
+                    slot,
+                    format!("not a date of the form YYYY-MM-DD: {}", quoted(s)),
+                );
+                None
+            }
+        }
+    }
+
+    /// A required month (`YYYY-MM`; a Parquet date column gives the month of its dates).
+    pub(crate) fn month(&mut self, slot: usize) -> Month {
+        let fallback = Month::of(NaiveDate::MIN);
+        let Some(s) = self.get(slot) else {
+            self.error(
+                slot,
+                "empty value in a required column (a month YYYY-MM is expected)".to_string(),
+            );
+            return fallback;
+        };
+        if let Ok(m) = s.parse::<Month>() {
+            return m;
+        }
+        if self.date_typed.get(slot).copied().unwrap_or(false)
+            && let Ok(d) = parse_date(s)
+        {
+            return Month::of(d);
+        }
+        self.error(
+            slot,
+            format!("not a month of the form YYYY-MM: {}", quoted(s)),
+        );
+        fallback
+    }
+
+    /// A required whole number >= 0 (`12`, also `12.0`).
+    pub(crate) fn whole(&mut self, slot: usize) -> u64 {
+        let Some(s) = self.get(slot) else {
+            self.error(
+                slot,
+                "empty value in a required column (a whole number is expected)".to_string(),
+            );
+            return 0;
+        };
+        // Fast path: plain digits.
+        if s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit()) {
+            return s.parse().unwrap_or(0);
+        }
+        let Ok(v) = parse_decimal(s) else {
+            self.error(slot, format!("not a whole number: {}", quoted(s)));
+            return 0;
+        };
+        if v < Num::from_integer(0) {
+            let name = self.names.get(slot).cloned().unwrap_or_default();
+            self.error(
+                slot,
+                format!(
+                    "negative {name}: {} (units, seats and users cannot be negative)",
+                    quoted(s)
+                ),
+            );
+            return 0;
+        }
+        if !v.is_integer() {
+            self.error(slot, format!("not a whole number: {}", quoted(s)));
+            return 0;
+        }
+        match u64::try_from(v.to_integer()) {
+            Ok(n) => n,
+            Err(_) => {
+                self.error(slot, format!("number too large: {}", quoted(s)));
+                0
+            }
+        }
+    }
+
+    /// A required exact decimal (negative allowed).
+    pub(crate) fn decimal(&mut self, slot: usize) -> Num {
+        let Some(s) = self.get(slot) else {
+            self.error(
+                slot,
+                "empty value in a required column (a number is expected)".to_string(),
+            );
+            return Num::from_integer(0);
+        };
+        self.parse_decimal_at(slot, s)
+    }
+
+    /// An optional exact decimal, 0 when empty; `non_negative` rejects values below 0.
+    pub(crate) fn opt_decimal(&mut self, slot: usize, non_negative: bool) -> Num {
+        let Some(s) = self.get(slot) else {
+            return Num::from_integer(0);
+        };
+        let v = self.parse_decimal_at(slot, s);
+        if non_negative && v < Num::from_integer(0) {
+            let name = self.names.get(slot).cloned().unwrap_or_default();
+            self.error(
+                slot,
+                format!("negative {name}: {} (units cannot be negative)", quoted(s)),
+            );
+        }
+        v
+    }
+
+    fn parse_decimal_at(&mut self, slot: usize, s: &str) -> Num {
+        match parse_decimal(s) {
+            Ok(v) => v,
+            Err(_) => {
+                self.error(
+                    slot,
+                    format!(
+                        "not a number: {} (a plain decimal such as 1234.56 is expected: no \
+                         exponent, no thousands separator, at most 18 decimals)",
+                        quoted(s)
+                    ),
+                );
+                Num::from_integer(0)
+            }
+        }
+    }
+}
