@@ -1,0 +1,149 @@
+//! One partner's slice of the dataset, gathered from the columnar tables: its
+//! associations grouped by tenant, and its certified people.
+
+use std::collections::BTreeMap;
+
+use capscore_core::{
+    AssocMask, AssocTypeId, CertId, Month, NaiveDate, PartnerIdx, PersonIdx, TenantIdx, WorkloadId,
+};
+use capscore_data::{Dataset, rows_of};
+
+use crate::EngineError;
+
+/// Global accounts and the location accounts that roll up into each.
+#[derive(Debug, Clone)]
+pub struct PartnerGroups {
+    root: Vec<PartnerIdx>,
+    members: Vec<Vec<PartnerIdx>>,
+}
+
+impl PartnerGroups {
+    /// Global accounts (partners without a parent), in table order.
+    pub fn roots(&self) -> impl Iterator<Item = PartnerIdx> + '_ {
+        self.root
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| r.index() == *i)
+            .map(|(_, r)| *r)
+    }
+
+    /// The global account of a partner.
+    #[must_use]
+    pub fn root_of(&self, p: PartnerIdx) -> Option<PartnerIdx> {
+        self.root.get(p.index()).copied()
+    }
+
+    /// A global account and its location accounts.
+    #[must_use]
+    pub fn members(&self, root: PartnerIdx) -> &[PartnerIdx] {
+        self.members.get(root.index()).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Resolves every partner's global account by following `parent_id`.
+///
+/// # Errors
+/// [`EngineError::ParentCycle`] when links go round in a circle.
+pub fn partner_groups(data: &Dataset) -> Result<PartnerGroups, EngineError> {
+    let n = data.partners.len();
+    let mut root = Vec::with_capacity(n);
+    for start in 0..n {
+        let mut p = start;
+        let mut steps = 0;
+        while let Some(parent) = data.partners.parent.get(p).copied().flatten() {
+            p = parent.index();
+            steps += 1;
+            if steps > n {
+                let mut cycle = vec![data.partners.ids[start].clone()];
+                let mut q = data.partners.parent[start].map_or(start, PartnerIdx::index);
+                while q != start && cycle.len() <= n {
+                    cycle.push(data.partners.ids[q].clone());
+                    q = data.partners.parent[q].map_or(start, PartnerIdx::index);
+                }
+                return Err(EngineError::ParentCycle(cycle.join(" -> ")));
+            }
+        }
+        root.push(PartnerIdx(u32::try_from(p).unwrap_or(u32::MAX)));
+    }
+    let mut members = vec![Vec::new(); n];
+    for (i, r) in root.iter().enumerate() {
+        members[r.index()].push(PartnerIdx(u32::try_from(i).unwrap_or(u32::MAX)));
+    }
+    Ok(PartnerGroups { root, members })
+}
+
+/// One association, as the engine needs it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Assoc {
+    pub kind: AssocTypeId,
+    pub workload: Option<WorkloadId>,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+}
+
+impl Assoc {
+    /// In force in month `x`: started by its last day and not ended before it.
+    pub fn in_force(&self, x: Month) -> bool {
+        let last = x.last_day();
+        self.start <= last && self.end.is_none_or(|e| e >= last)
+    }
+}
+
+/// One certification held by one person.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Held {
+    pub person: PersonIdx,
+    pub cert: CertId,
+    pub earned: NaiveDate,
+    pub expires: Option<NaiveDate>,
+}
+
+/// A partner's data, rolled up over its location accounts.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PartnerView {
+    /// Associations by tenant, tenants in id order.
+    pub tenants: Vec<(TenantIdx, Vec<Assoc>)>,
+    /// Certifications the catalog knows.
+    pub certs: Vec<Held>,
+}
+
+impl PartnerView {
+    pub fn build(data: &Dataset, members: &[PartnerIdx]) -> PartnerView {
+        let mut by_tenant: BTreeMap<TenantIdx, Vec<Assoc>> = BTreeMap::new();
+        let a = &data.associations;
+        let c = &data.certifications;
+        let mut certs = Vec::new();
+        for p in members {
+            for i in rows_of(&a.by_partner, p.index()) {
+                by_tenant.entry(a.tenant[i]).or_default().push(Assoc {
+                    kind: a.kind[i],
+                    workload: a.workload[i],
+                    start: a.start[i],
+                    end: a.end[i],
+                });
+            }
+            for i in rows_of(&c.by_partner, p.index()) {
+                if let Some(cert) = c.cert[i] {
+                    certs.push(Held {
+                        person: c.person[i],
+                        cert,
+                        earned: c.earned[i],
+                        expires: c.expires[i],
+                    });
+                }
+            }
+        }
+        PartnerView {
+            tenants: by_tenant.into_iter().collect(),
+            certs,
+        }
+    }
+}
+
+/// Whether some association of a type in `mask`, in force in `x`, covers workload `w`
+/// (or the whole tenant).
+pub(crate) fn covers(assocs: &[Assoc], mask: AssocMask, w: WorkloadId, x: Month) -> bool {
+    assocs
+        .iter()
+        .any(|a| mask.contains(a.kind) && a.workload.is_none_or(|aw| aw == w) && a.in_force(x))
+}

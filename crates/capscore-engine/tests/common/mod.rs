@@ -1,0 +1,208 @@
+//! Builds small datasets as CSV text and loads them through the real loader and
+//! catalog, so that engine tests exercise the whole path a user's data takes.
+#![allow(dead_code)]
+
+use capscore_catalog::Catalog;
+use capscore_core::Month;
+use capscore_data::Dataset;
+use capscore_engine::{AreaScore, MetricScore, ScoreRequest, Scores, TrackScore, score};
+
+#[derive(Clone, Default)]
+pub struct Data {
+    pub partners: Vec<String>,
+    pub assocs: Vec<String>,
+    pub usage: Vec<String>,
+    pub certs: Vec<String>,
+}
+
+pub fn m(s: &str) -> Month {
+    s.parse().unwrap()
+}
+
+impl Data {
+    pub fn new() -> Self {
+        Data {
+            partners: vec!["P1,Partner One,".into()],
+            ..Data::default()
+        }
+    }
+
+    pub fn partner(mut self, id: &str, parent: &str) -> Self {
+        self.partners.push(format!("{id},{id} name,{parent}"));
+        self
+    }
+
+    /// An association of P1.
+    pub fn assoc(self, tenant: &str, kind: &str, workload: &str, start: &str, end: &str) -> Self {
+        self.assoc_of("P1", tenant, kind, workload, start, end)
+    }
+
+    pub fn assoc_of(
+        mut self,
+        partner: &str,
+        tenant: &str,
+        kind: &str,
+        workload: &str,
+        start: &str,
+        end: &str,
+    ) -> Self {
+        self.assocs.push(format!(
+            "{partner},{tenant},{kind},{workload},{start},{end}"
+        ));
+        self
+    }
+
+    pub fn usage(
+        mut self,
+        tenant: &str,
+        workload: &str,
+        month: &str,
+        paid: u64,
+        active: u64,
+    ) -> Self {
+        self.usage
+            .push(format!("{tenant},{workload},{month},{paid},{active}"));
+        self
+    }
+
+    /// The same usage in every month `from ..= to`.
+    pub fn usage_flat(
+        mut self,
+        tenant: &str,
+        workload: &str,
+        from: &str,
+        to: &str,
+        paid: u64,
+        active: u64,
+    ) -> Self {
+        for x in Month::range(m(from), m(to)) {
+            self = self.usage(tenant, workload, &x.to_string(), paid, active);
+        }
+        self
+    }
+
+    pub fn cert(self, person: &str, title: &str, earned: &str, expires: &str) -> Self {
+        self.cert_of("P1", person, title, earned, expires)
+    }
+
+    pub fn cert_of(
+        mut self,
+        partner: &str,
+        person: &str,
+        title: &str,
+        earned: &str,
+        expires: &str,
+    ) -> Self {
+        self.certs
+            .push(format!("{partner},{person},\"{title}\",{earned},{expires}"));
+        self
+    }
+
+    pub fn files(&self) -> Vec<(String, String)> {
+        let mk = |head: &str, rows: &[String]| {
+            let mut s = String::from(head);
+            for r in rows {
+                s.push('\n');
+                s.push_str(r);
+            }
+            s.push('\n');
+            s
+        };
+        vec![
+            (
+                "partners.csv".into(),
+                mk("partner_id,name,parent_id", &self.partners),
+            ),
+            (
+                "associations.csv".into(),
+                mk(
+                    "partner_id,tenant_id,type,workload,start_date,end_date",
+                    &self.assocs,
+                ),
+            ),
+            (
+                "m365_usage.csv".into(),
+                mk(
+                    "tenant_id,workload,month,paid_units,active_users",
+                    &self.usage,
+                ),
+            ),
+            (
+                "certifications.csv".into(),
+                mk(
+                    "partner_id,person_id,certification,earned_date,expires_date",
+                    &self.certs,
+                ),
+            ),
+        ]
+    }
+
+    pub fn load_with(&self, catalog: &Catalog) -> Dataset {
+        let files = self.files();
+        let borrowed: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_bytes()))
+            .collect();
+        match capscore_data::load_files(&borrowed, catalog) {
+            Ok(l) => l.dataset,
+            Err(e) => panic!("test data rejected: {e}"),
+        }
+    }
+
+    pub fn load(&self) -> Dataset {
+        self.load_with(&Catalog::embedded().unwrap())
+    }
+
+    pub fn score_with(&self, catalog: &Catalog, month: &str) -> Scores {
+        let data = self.load_with(catalog);
+        let req = ScoreRequest {
+            month: m(month),
+            partners: None,
+            areas: Some(vec!["modern_work".into()]),
+        };
+        score(&data, catalog, &req).unwrap()
+    }
+
+    /// Modern Work of P1 at `month`.
+    pub fn mw(&self, month: &str) -> AreaScore {
+        self.mw_with(&Catalog::embedded().unwrap(), month)
+    }
+
+    pub fn mw_with(&self, catalog: &Catalog, month: &str) -> AreaScore {
+        let s = self.score_with(catalog, month);
+        s.partners
+            .into_iter()
+            .find(|p| p.partner_id == "P1")
+            .unwrap()
+            .areas
+            .remove(0)
+    }
+}
+
+pub fn track<'a>(a: &'a AreaScore, id: &str) -> &'a TrackScore {
+    a.tracks
+        .iter()
+        .find(|t| t.track.as_deref() == Some(id))
+        .unwrap()
+}
+
+pub fn metric<'a>(t: &'a TrackScore, id: &str) -> &'a MetricScore {
+    t.metrics.iter().find(|x| x.metric == id).unwrap()
+}
+
+pub fn option_value(mm: &MetricScore, option: &str) -> f64 {
+    let o = mm
+        .options
+        .iter()
+        .find(|o| o.option.as_deref() == Some(option))
+        .unwrap();
+    to_f64(o.value)
+}
+
+pub fn to_f64(v: capscore_core::Num) -> f64 {
+    *v.numer() as f64 / *v.denom() as f64
+}
+
+pub fn pts(mm: &MetricScore) -> f64 {
+    to_f64(mm.points)
+}
