@@ -1,0 +1,88 @@
+//! One module per subcommand; each returns `Result<(), Failure>`.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, anyhow};
+use capscore_catalog::Catalog;
+use capscore_core::Month;
+use capscore_data::Loaded;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::args::{Cli, Command};
+use crate::exit::Failure;
+
+mod catalog;
+mod score;
+mod validate;
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    let catalog = load_catalog(cli.catalog.as_deref())?;
+    match cli.command {
+        Command::Score(args) => {
+            let loaded = load_data(&args.data, &catalog)?;
+            score::run(
+                &catalog,
+                &loaded,
+                &args.options,
+                &args.data.display().to_string(),
+            )
+        }
+        Command::Demo(options) => {
+            let loaded =
+                capscore_data::load_files(crate::sample::FILES, &catalog).map_err(|e| {
+                    Failure::Internal(anyhow!(e).context("the bundled sample dataset is invalid"))
+                })?;
+            score::run(&catalog, &loaded, &options, "the bundled sample dataset")
+        }
+        Command::Validate { data } => validate::run(&catalog, &data),
+        Command::Catalog { month } => catalog::run(&catalog, month.as_deref()),
+    }
+}
+
+fn load_catalog(dir: Option<&Path>) -> Result<Catalog, Failure> {
+    match dir {
+        Some(d) => Catalog::load_dir(d).map_err(|e| {
+            Failure::Catalog(anyhow!(e).context(format!("cannot use catalog {}", d.display())))
+        }),
+        None => Catalog::embedded()
+            .map_err(|e| Failure::Internal(anyhow!(e).context("built-in catalog"))),
+    }
+}
+
+/// A spinner on stderr while `f` runs; hidden when stderr is not a terminal.
+pub fn with_spinner<T>(message: String, f: impl FnOnce() -> T) -> T {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_message(message);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    let out = f();
+    bar.finish_and_clear();
+    out
+}
+
+pub fn load_data(dir: &Path, catalog: &Catalog) -> Result<Loaded, Failure> {
+    with_spinner(format!("loading {}", dir.display()), || {
+        capscore_data::load_dir(dir, catalog)
+    })
+    .map_err(|e| Failure::Input(anyhow!(e).context(format!("dataset {} rejected", dir.display()))))
+}
+
+pub fn parse_month(s: &str) -> Result<Month, Failure> {
+    s.parse::<Month>()
+        .map_err(|e| Failure::Input(anyhow!(e).context("--month")))
+}
+
+/// Writes to stdout; errors (a closed pipe included) become failures.
+pub fn emit(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .context("writing to standard output")
+        .map_err(Failure::Internal)
+}

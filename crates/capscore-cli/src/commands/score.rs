@@ -1,0 +1,67 @@
+//! `capscore score` and `capscore demo`.
+
+use anyhow::anyhow;
+use capscore_catalog::Catalog;
+use capscore_data::Loaded;
+use capscore_engine::{ScoreRequest, score};
+
+use super::{emit, parse_month, with_spinner};
+use crate::args::{Format, ScoreOptions};
+use crate::exit::Failure;
+use crate::render;
+
+pub fn run(
+    catalog: &Catalog,
+    loaded: &Loaded,
+    opts: &ScoreOptions,
+    source: &str,
+) -> Result<(), Failure> {
+    let data = &loaded.dataset;
+    let month = match &opts.month {
+        Some(m) => parse_month(m)?,
+        None => data.latest_month.ok_or_else(|| {
+            Failure::Input(anyhow!(
+                "{source} has no usage month to score: give --month YYYY-MM"
+            ))
+        })?,
+    };
+    let partners = if opts.partners.is_empty() {
+        None
+    } else {
+        let mut ids = Vec::new();
+        for p in &opts.partners {
+            let idx = data.partners.find(p.trim()).ok_or_else(|| {
+                Failure::Input(anyhow!(
+                    "partner \"{p}\" is not in the partners table of {source}"
+                ))
+            })?;
+            ids.push(idx);
+        }
+        Some(ids)
+    };
+    let areas = if opts.areas.is_empty() {
+        None
+    } else {
+        Some(opts.areas.clone())
+    };
+    let request = ScoreRequest {
+        month,
+        partners,
+        areas,
+    };
+    let scores = with_spinner(format!("scoring {month}"), || {
+        score(data, catalog, &request)
+    })
+    .map_err(|e| Failure::Input(anyhow!(e)))?;
+    let text = match opts.format {
+        Format::Table => render::table(&scores, catalog, &loaded.warnings),
+        Format::Json => render::json(&scores).map_err(Failure::Internal)?,
+        Format::Csv => render::csv(&scores).map_err(Failure::Internal)?,
+    };
+    if opts.format != Format::Table {
+        for w in &loaded.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    emit(&text)
+}

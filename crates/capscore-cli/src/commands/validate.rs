@@ -1,0 +1,41 @@
+//! `capscore validate`.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use capscore_catalog::Catalog;
+
+use super::{emit, load_data};
+use crate::exit::Failure;
+
+pub fn run(catalog: &Catalog, dir: &Path) -> Result<(), Failure> {
+    let loaded = load_data(dir, catalog)?;
+    let d = &loaded.dataset;
+    let mut out = String::new();
+    let _ = writeln!(out, "dataset {} is valid", dir.display());
+    let rows = [
+        ("partners", d.partners.len()),
+        ("associations", d.associations.partner.len()),
+        ("m365_usage", d.m365_usage.tenant.len()),
+        ("azure_usage", d.azure_usage.tenant.len()),
+        ("bizapps_usage", d.bizapps_usage.tenant.len()),
+        ("certifications", d.certifications.partner.len()),
+        ("exams", d.exams.partner.len()),
+        ("enrollments", d.enrollments.partner.len()),
+        ("customer_references", d.customer_references.partner.len()),
+    ];
+    for (table, n) in rows {
+        if d.present.iter().any(|p| p == table) {
+            let _ = writeln!(out, "  {table:<20} {n:>10} rows");
+        }
+    }
+    let _ = writeln!(out, "  {:<20} {:>10}", "tenants seen", d.tenants.len());
+    if let Some(m) = d.latest_month {
+        let _ = writeln!(out, "  latest month         {m:>10}");
+    }
+    let _ = writeln!(out, "{} warning(s)", loaded.warnings.len());
+    for w in &loaded.warnings {
+        let _ = writeln!(out, "  warning: {w}");
+    }
+    emit(&out)
+}
