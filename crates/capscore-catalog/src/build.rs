@@ -10,12 +10,12 @@ use capscore_core::{
 use crate::EMBEDDED_FILES;
 use crate::error::CatalogError;
 use crate::model::{
-    AreaDef, AssocType, Catalog, Certification, Dated, FormerName, MetricDef, Parameter,
+    AreaDef, AssocType, Badge, Catalog, Certification, Dated, FormerName, MetricDef, Parameter,
     ParameterValue, TrackDef, Workload, WorkloadFamily, WorkloadSet,
 };
-use crate::names::NameIndex;
-use crate::raw::{self, MetricKind, TrackSelection};
-use crate::snapshot::{Band, OptionRule};
+use crate::names::{NameIndex, normalize};
+use crate::raw::{self, MetricKind, Needs, TrackSelection};
+use crate::snapshot::{Band, Classification, OptionRule, Scope, Settings, Step};
 
 const REQUIRED: [&str; 3] = ["catalog.toml", "workloads.toml", "certifications.toml"];
 
@@ -97,13 +97,61 @@ impl Catalog {
             let area: raw::AreaFile = parse(name, body)?;
             b.area(name, area)?;
         }
+        for a in &b.areas {
+            if !main.catalog.areas.contains(&a.id) {
+                return Err(invalid(
+                    &a.file,
+                    format!("area \"{}\"", a.id),
+                    "not listed in `areas` of catalog.toml",
+                ));
+            }
+        }
+        if let Some(missing) = main
+            .catalog
+            .areas
+            .iter()
+            .find(|id| !b.areas.iter().any(|a| &a.id == *id))
+        {
+            return Err(invalid(
+                "catalog.toml",
+                "[catalog] areas",
+                format!("no file in areas/ defines area \"{missing}\""),
+            ));
+        }
+        b.areas
+            .sort_by_key(|a| main.catalog.areas.iter().position(|id| id == &a.id));
         let mut listed = vec![false; b.certifications.len()];
         for area in &b.areas {
             for m in &area.metrics {
                 for c in &m.certifications {
                     listed[c.value.index()] = true;
                 }
+                for st in &m.steps {
+                    for c in &st.certifications {
+                        listed[c.index()] = true;
+                    }
+                }
             }
+        }
+        let mut badges = Vec::new();
+        for bd in &main.badge {
+            if let Some(a) = bd
+                .requires_areas
+                .iter()
+                .find(|a| !b.areas.iter().any(|x| &x.id == *a))
+            {
+                return Err(invalid(
+                    "catalog.toml",
+                    format!("badge \"{}\"", bd.id),
+                    format!("unknown area \"{a}\""),
+                ));
+            }
+            badges.push(Badge {
+                id: bd.id.clone(),
+                name: bd.name.clone(),
+                reference: bd.reference.clone(),
+                requires_areas: bd.requires_areas.clone(),
+            });
         }
         Ok(Catalog {
             version: main.catalog.version,
@@ -116,6 +164,7 @@ impl Catalog {
             certifications: b.certifications,
             parameters: b.parameters,
             areas: b.areas,
+            badges,
             workload_names: b.workload_names,
             assoc_names: b.assoc_names,
             cert_names: b.cert_names,
@@ -474,6 +523,49 @@ impl Builder {
         Ok(mask)
     }
 
+    fn settings(
+        file: &str,
+        item: &str,
+        kind: MetricKind,
+        given: Option<&BTreeMap<String, toml::Value>>,
+    ) -> Result<Settings, CatalogError> {
+        let mut out = BTreeMap::new();
+        let empty = BTreeMap::new();
+        let given = given.unwrap_or(&empty);
+        for (k, v) in given {
+            if !kind.settings().contains(&k.as_str()) {
+                let known = kind.settings();
+                let hint = if known.is_empty() {
+                    "this metric kind takes no settings".to_string()
+                } else {
+                    format!("this metric kind takes: {}", known.join(", "))
+                };
+                return Err(invalid(
+                    file,
+                    item,
+                    format!("unknown setting \"{k}\": {hint}"),
+                ));
+            }
+            let n = number(file, &format!("{item} setting \"{k}\""), v)?;
+            if n < Num::from_integer(0) {
+                return Err(invalid(
+                    file,
+                    item,
+                    format!("setting \"{k}\" must not be negative"),
+                ));
+            }
+            out.insert(k.clone(), n);
+        }
+        if let Some(missing) = kind.settings().iter().find(|k| !out.contains_key(**k)) {
+            return Err(invalid(
+                file,
+                item,
+                format!("missing setting \"{missing}\" (settings = {{ {missing} = ... }})"),
+            ));
+        }
+        Ok(Settings(out))
+    }
+
     fn options(
         &self,
         file: &str,
@@ -481,6 +573,7 @@ impl Builder {
         kind: MetricKind,
         tm: &raw::RawTrackMetric,
     ) -> Result<Vec<OptionRule>, CatalogError> {
+        let settings = Self::settings(file, item, kind, tm.settings.as_ref())?;
         match (&tm.options, &tm.associations, &tm.target) {
             (Some(opts), None, None) => {
                 if !kind.uses_associations() {
@@ -500,6 +593,7 @@ impl Builder {
                             name: Some(o.name.clone().unwrap_or_else(|| o.associations.join("+"))),
                             assoc,
                             target: positive(file, &format!("{item} target"), &o.target)?,
+                            settings: settings.clone(),
                         })
                     })
                     .collect()
@@ -523,6 +617,7 @@ impl Builder {
                     name: None,
                     assoc: mask,
                     target: positive(file, &format!("{item} target"), target)?,
+                    settings,
                 }])
             }
             _ => Err(invalid(
@@ -707,6 +802,83 @@ impl Builder {
                 }
                 (_, None) => None,
             };
+            let two = m.kind.needs() == Needs::TwoSources;
+            let source = |names: &Option<Vec<String>>, field: &str| match (two, names) {
+                (true, Some(n)) => self.assoc_mask(file, &format!("{item} {field}"), n),
+                (true, None) => Err(invalid(
+                    file,
+                    &item,
+                    format!("this metric kind needs `{field}`"),
+                )),
+                (false, Some(_)) => Err(invalid(
+                    file,
+                    &item,
+                    format!("only two-source (security_*) metrics take `{field}`"),
+                )),
+                (false, None) => Ok(AssocMask::EMPTY),
+            };
+            let azure_assoc = source(&m.azure_associations, "azure_associations")?;
+            let m365_assoc = source(&m.m365_associations, "m365_associations")?;
+            let steps = match (m.kind.needs(), &m.steps) {
+                (Needs::Steps, Some(list)) => self.steps(file, &item, list)?,
+                (Needs::Steps, None) => {
+                    return Err(invalid(
+                        file,
+                        &item,
+                        "a certification_steps metric needs `steps`",
+                    ));
+                }
+                (_, Some(_)) => {
+                    return Err(invalid(
+                        file,
+                        &item,
+                        "only certification_steps metrics take `steps`",
+                    ));
+                }
+                (_, None) => Vec::new(),
+            };
+            let scopes = match (m.kind.needs(), &m.association_scopes) {
+                (Needs::Scopes, Some(list)) if !list.is_empty() => list
+                    .iter()
+                    .map(|sc| {
+                        let mut workloads = WorkloadSet::default();
+                        for w in &sc.workloads {
+                            workloads.insert(self.workload_id(file, &item, w)?);
+                        }
+                        let assoc = self.assoc_mask(file, &item, &sc.associations)?;
+                        Ok(Scope { workloads, assoc })
+                    })
+                    .collect::<Result<Vec<_>, CatalogError>>()?,
+                (Needs::Scopes, _) => {
+                    return Err(invalid(
+                        file,
+                        &item,
+                        "this metric kind needs `association_scopes`",
+                    ));
+                }
+                (_, Some(_)) => {
+                    return Err(invalid(
+                        file,
+                        &item,
+                        "only bizapps usage growth and deployments take `association_scopes`",
+                    ));
+                }
+                (_, None) => Vec::new(),
+            };
+            let excluded_services = match (m.kind, &m.excluded_services) {
+                (MetricKind::AzureDeployments, Some(list)) => {
+                    list.iter().map(|s| normalize(s)).collect()
+                }
+                (MetricKind::AzureDeployments, None) => Vec::new(),
+                (_, Some(_)) => {
+                    return Err(invalid(
+                        file,
+                        &item,
+                        "only azure_deployments metrics take `excluded_services`",
+                    ));
+                }
+                (_, None) => Vec::new(),
+            };
             let def = MetricDef {
                 id: m.id.clone(),
                 kind: m.kind,
@@ -717,6 +889,11 @@ impl Builder {
                 per_track,
                 certifications,
                 active_percent,
+                azure_assoc,
+                m365_assoc,
+                steps,
+                scopes,
+                excluded_services,
             };
             let span = Dated {
                 since: msince,
@@ -740,6 +917,73 @@ impl Builder {
             }
             metrics.push(def);
         }
+        let classification = match (track_selection, &a.area.classification) {
+            (TrackSelection::Classified, Some(c)) => {
+                let citem = format!("{area_item} classification");
+                for t in [&c.track, &c.otherwise] {
+                    if !tracks.iter().any(|x| &x.id == t) {
+                        return Err(invalid(
+                            file,
+                            &citem,
+                            format!("track \"{t}\" is not a [[track]] of the area"),
+                        ));
+                    }
+                }
+                Some(Classification {
+                    track: c.track.clone(),
+                    otherwise: c.otherwise.clone(),
+                    min_pairs: c.min_pairs,
+                    revenue_above: number(file, &citem, &c.revenue_above_usd)?,
+                    assoc: self.assoc_mask(file, &citem, &c.associations)?,
+                })
+            }
+            (TrackSelection::Classified, None) => {
+                return Err(invalid(
+                    file,
+                    &area_item,
+                    "track_selection = \"classified\" needs an [area.classification]",
+                ));
+            }
+            (TrackSelection::BestOf, Some(_)) => {
+                return Err(invalid(
+                    file,
+                    &area_item,
+                    "[area.classification] needs track_selection = \"classified\"",
+                ));
+            }
+            (TrackSelection::BestOf, None) => None,
+        };
+        let mut mcv_rates: Vec<Dated<(Vec<WorkloadId>, Num)>> = Vec::new();
+        for r in &a.mcv_rate {
+            let ritem = format!("{area_item} mcv_rate");
+            let (s, u) = period(file, &ritem, r.since.as_ref(), r.until.as_ref())?;
+            let rate = positive(file, &format!("{ritem} per_unit"), &r.per_unit)?;
+            let ws = r
+                .workloads
+                .iter()
+                .map(|w| self.workload_id(file, &ritem, w))
+                .collect::<Result<Vec<_>, _>>()?;
+            let d = Dated {
+                since: s,
+                until: u,
+                value: (ws, rate),
+            };
+            if let Some(w) = d.value.0.iter().find(|w| {
+                mcv_rates
+                    .iter()
+                    .any(|o| o.value.0.contains(w) && o.overlaps(&d))
+            }) {
+                return Err(invalid(
+                    file,
+                    &ritem,
+                    format!(
+                        "workload \"{}\" has two rates in force on the same day",
+                        self.workloads[w.index()].id
+                    ),
+                ));
+            }
+            mcv_rates.push(d);
+        }
         self.areas.push(AreaDef {
             id: a.area.id,
             name: a.area.name,
@@ -750,8 +994,107 @@ impl Builder {
             eligible_workloads: eligible,
             tracks,
             metrics,
+            eligible_services: a
+                .area
+                .eligible_services
+                .as_ref()
+                .map(|l| l.iter().map(|s| normalize(s)).collect()),
+            excluded_offers: a
+                .area
+                .excluded_offers
+                .iter()
+                .map(|s| normalize(s))
+                .collect(),
+            classification,
+            mcv_rates,
             file: file.to_string(),
         });
         Ok(())
+    }
+
+    fn workload_id(&self, file: &str, item: &str, w: &str) -> Result<WorkloadId, CatalogError> {
+        self.workload_ids.get(w).copied().ok_or_else(|| {
+            invalid(
+                file,
+                item,
+                format!(
+                    "unknown workload id \"{w}\"{}",
+                    did_you_mean(&self.workload_names.suggest(w))
+                ),
+            )
+        })
+    }
+
+    fn steps(
+        &self,
+        file: &str,
+        item: &str,
+        list: &[raw::RawStep],
+    ) -> Result<Vec<Step>, CatalogError> {
+        let mut out = Vec::new();
+        for (i, st) in list.iter().enumerate() {
+            let sitem = format!("{item} step {}", i + 1);
+            let last = i + 1 == list.len();
+            match (st.scoring, st.min_people, last) {
+                (true, None, true) | (false, Some(_), false) => {}
+                (true, _, false) => {
+                    return Err(invalid(
+                        file,
+                        &sitem,
+                        "only the last step may be the scoring step",
+                    ));
+                }
+                (false, _, true) => {
+                    return Err(invalid(
+                        file,
+                        &sitem,
+                        "the last step must be `scoring = true`",
+                    ));
+                }
+                (true, Some(_), true) => {
+                    return Err(invalid(
+                        file,
+                        &sitem,
+                        "the scoring step takes no min_people",
+                    ));
+                }
+                (false, None, false) => {
+                    return Err(invalid(
+                        file,
+                        &sitem,
+                        "a prerequisite step needs `min_people`",
+                    ));
+                }
+            }
+            if st.certifications.is_empty() {
+                return Err(invalid(
+                    file,
+                    &sitem,
+                    "a step must list at least one certification",
+                ));
+            }
+            let certifications = st
+                .certifications
+                .iter()
+                .map(|c| {
+                    self.cert_ids.get(c).copied().ok_or_else(|| {
+                        invalid(
+                            file,
+                            &sitem,
+                            format!(
+                                "unknown certification id \"{c}\"{}",
+                                did_you_mean(&self.cert_names.suggest(c))
+                            ),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            out.push(Step {
+                min_people: st.min_people.unwrap_or(0),
+                scoring: st.scoring,
+                certifications,
+            });
+        }
+        Ok(out)
     }
 }

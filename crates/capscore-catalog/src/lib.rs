@@ -27,13 +27,15 @@ mod snapshot;
 
 pub use error::CatalogError;
 pub use model::{
-    AreaDef, AssocType, Catalog, CertListing, Certification, Dated, FormerName, MetricDef,
+    AreaDef, AssocType, Badge, Catalog, CertListing, Certification, Dated, FormerName, MetricDef,
     Parameter, ParameterValue, TrackDef, Workload, WorkloadFamily, WorkloadSet,
 };
+pub use names::normalize;
+pub use raw::Needs;
 pub use raw::{Category, MetricKind, TrackSelection};
 pub use snapshot::{
-    AreaRules, Band, DeploymentUnit, MetricRules, OptionRule, Params, Rounding, Snapshot,
-    TrackRules,
+    AreaRules, Band, Classification, DeploymentUnit, MetricRules, OptionRule, Params, Rounding,
+    Scope, Settings, Snapshot, Step, TrackRules,
 };
 
 /// The catalog files compiled into the binary, as (path relative to `catalog/`, text).
@@ -53,5 +55,25 @@ pub const EMBEDDED_FILES: &[(&str, &str)] = &[
     (
         "areas/modern_work.toml",
         include_str!("../../../catalog/areas/modern_work.toml"),
+    ),
+    (
+        "areas/security.toml",
+        include_str!("../../../catalog/areas/security.toml"),
+    ),
+    (
+        "areas/data_ai.toml",
+        include_str!("../../../catalog/areas/data_ai.toml"),
+    ),
+    (
+        "areas/infrastructure.toml",
+        include_str!("../../../catalog/areas/infrastructure.toml"),
+    ),
+    (
+        "areas/digital_app_innovation.toml",
+        include_str!("../../../catalog/areas/digital_app_innovation.toml"),
+    ),
+    (
+        "areas/business_applications.toml",
+        include_str!("../../../catalog/areas/business_applications.toml"),
     ),
 ];

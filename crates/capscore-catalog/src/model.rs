@@ -212,6 +212,16 @@ pub struct MetricDef {
     pub certifications: Vec<CertListing>,
     /// Active-usage percentage for a deployed service (deployment metrics).
     pub active_percent: Option<Num>,
+    /// Association types of the Azure source (two-source metrics).
+    pub azure_assoc: AssocMask,
+    /// Association types of the Microsoft 365 source (two-source metrics).
+    pub m365_assoc: AssocMask,
+    /// Certification steps (step metrics).
+    pub steps: Vec<crate::Step>,
+    /// Association types by workload group (scoped metrics).
+    pub scopes: Vec<crate::Scope>,
+    /// Azure services not counted, normalised (deployment metrics).
+    pub excluded_services: Vec<String>,
 }
 
 /// A solution area.
@@ -235,8 +245,29 @@ pub struct AreaDef {
     pub tracks: Vec<TrackDef>,
     /// Metrics, every version.
     pub metrics: Vec<MetricDef>,
+    /// Azure services that count, normalised (`None`: all).
+    pub eligible_services: Option<Vec<String>>,
+    /// Azure offers that never count, normalised.
+    pub excluded_offers: Vec<String>,
+    /// How a partner is classified into a track (`classified` areas).
+    pub classification: Option<crate::Classification>,
+    /// Monthly consumption value rate per unit, by workloads, dated.
+    pub mcv_rates: Vec<Dated<(Vec<WorkloadId>, Num)>>,
     /// The file that defined it.
     pub file: String,
+}
+
+/// A badge earned by qualifying in a set of areas.
+#[derive(Debug, Clone)]
+pub struct Badge {
+    /// Badge id (`microsoft_cloud`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Source.
+    pub reference: String,
+    /// Areas that must all qualify.
+    pub requires_areas: Vec<String>,
 }
 
 /// A whole catalog, validated.
@@ -262,6 +293,8 @@ pub struct Catalog {
     pub parameters: BTreeMap<String, Parameter>,
     /// Areas, in file order.
     pub areas: Vec<AreaDef>,
+    /// Badges.
+    pub badges: Vec<Badge>,
     pub(crate) workload_names: NameIndex<WorkloadId>,
     pub(crate) assoc_names: NameIndex<capscore_core::AssocTypeId>,
     pub(crate) cert_names: NameIndex<CertId>,

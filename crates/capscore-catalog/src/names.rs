@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 /// Normalises a name: lower case, runs of white space folded, surrounding white
 /// space and a trailing full stop dropped.
-pub(crate) fn normalize(name: &str) -> String {
+pub fn normalize(name: &str) -> String {
     let folded = name.split_whitespace().collect::<Vec<_>>().join(" ");
     folded.trim_end_matches('.').trim().to_lowercase()
 }

@@ -14,6 +14,17 @@ pub(crate) struct CatalogFile {
     pub association_type: Vec<RawAssocType>,
     #[serde(default)]
     pub association_group: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub badge: Vec<RawBadge>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBadge {
+    pub id: String,
+    pub name: String,
+    pub reference: String,
+    pub requires_areas: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -23,6 +34,7 @@ pub(crate) struct Meta {
     pub title: String,
     #[serde(default)]
     pub certification_title_prefixes: Vec<String>,
+    pub areas: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,7 +112,28 @@ pub(crate) struct AreaFile {
     pub area: RawArea,
     #[serde(default)]
     pub track: Vec<RawTrack>,
+    #[serde(default)]
+    pub mcv_rate: Vec<RawRate>,
     pub metric: Vec<RawMetric>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRate {
+    pub workloads: Vec<String>,
+    pub per_unit: toml::Value,
+    pub since: Option<toml::Value>,
+    pub until: Option<toml::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawClassification {
+    pub track: String,
+    pub otherwise: String,
+    pub min_pairs: u32,
+    pub revenue_above_usd: toml::Value,
+    pub associations: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -112,6 +145,10 @@ pub(crate) struct RawArea {
     pub track_selection: Option<TrackSelection>,
     #[serde(default)]
     pub eligible_workloads: Vec<String>,
+    pub eligible_services: Option<Vec<String>>,
+    #[serde(default)]
+    pub excluded_offers: Vec<String>,
+    pub classification: Option<RawClassification>,
     pub since: Option<toml::Value>,
     pub until: Option<toml::Value>,
 }
@@ -145,6 +182,27 @@ pub(crate) struct RawMetric {
     pub untracked: RawTrackMetric,
     pub certifications: Option<Vec<RawCertListing>>,
     pub active_percent_at_least: Option<toml::Value>,
+    pub azure_associations: Option<Vec<String>>,
+    pub m365_associations: Option<Vec<String>>,
+    pub steps: Option<Vec<RawStep>>,
+    pub association_scopes: Option<Vec<RawScope>>,
+    pub excluded_services: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawStep {
+    pub min_people: Option<u32>,
+    #[serde(default)]
+    pub scoring: bool,
+    pub certifications: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScope {
+    pub workloads: Vec<String>,
+    pub associations: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -153,11 +211,15 @@ pub(crate) struct RawTrackMetric {
     pub associations: Option<Vec<String>>,
     pub target: Option<toml::Value>,
     pub options: Option<Vec<RawOption>>,
+    pub settings: Option<BTreeMap<String, toml::Value>>,
 }
 
 impl RawTrackMetric {
     pub fn is_empty(&self) -> bool {
-        self.associations.is_none() && self.target.is_none() && self.options.is_none()
+        self.associations.is_none()
+            && self.target.is_none()
+            && self.options.is_none()
+            && self.settings.is_none()
     }
 }
 
@@ -183,6 +245,8 @@ pub(crate) struct RawCertListing {
 pub enum TrackSelection {
     /// Every track is evaluated; the higher total counts.
     BestOf,
+    /// The partner is classified into one track by the area's classification rule.
+    Classified,
 }
 
 /// The category a metric belongs to (for display; points add up the same).
@@ -210,12 +274,94 @@ pub enum MetricKind {
     M365UsageGrowth,
     /// Microsoft 365 deployed services (or tenants) added, per association option.
     M365Deployments,
+    /// Prerequisite steps of N distinct people, then each person of the scoring step.
+    CertificationSteps,
+    /// Security net customer adds: Azure (TTM ACR) plus Microsoft 365 (paid seats).
+    SecurityNetCustomerAdds,
+    /// Security usage growth in points: ACR growth per dollar amount plus protected-user growth.
+    SecurityUsageGrowth,
+    /// Security deployments: Azure (TTM ACR) plus Microsoft 365 (seats and activity).
+    SecurityDeployments,
+    /// Azure net customer adds: tenants over a monthly ACR in the month or the one before.
+    AzureNetCustomerAdds,
+    /// Azure ACR growth in percent, with a minimum baseline.
+    AzureUsageGrowth,
+    /// Distinct Azure services with ACR over the TTM.
+    AzureDeployments,
+    /// Business Applications (tenant, workload) pairs over a revenue, at `m` minus at `m-12`.
+    BizappsNetCustomerAdds,
+    /// Business Applications MCV growth in percent, with a minimum baseline.
+    BizappsUsageGrowth,
+    /// Business Applications (tenant, workload) pairs over an MCV, at `m` minus at `m-12`.
+    BizappsDeployments,
+}
+
+/// What a metric kind reads from its catalog entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// `associations` (or `options`) per track.
+    Associations,
+    /// `azure_associations` and `m365_associations`.
+    TwoSources,
+    /// `certifications`.
+    CertificationList,
+    /// `steps`.
+    Steps,
+    /// `association_scopes`.
+    Scopes,
 }
 
 impl MetricKind {
+    /// What the kind reads besides `target` and `max_points`.
+    #[must_use]
+    pub fn needs(self) -> Needs {
+        use MetricKind as K;
+        match self {
+            K::M365NetCustomerAdds
+            | K::M365UsageGrowth
+            | K::M365Deployments
+            | K::AzureNetCustomerAdds
+            | K::AzureUsageGrowth
+            | K::AzureDeployments
+            | K::BizappsNetCustomerAdds => Needs::Associations,
+            K::CertifiedPeople => Needs::CertificationList,
+            K::CertificationSteps => Needs::Steps,
+            K::SecurityNetCustomerAdds | K::SecurityUsageGrowth | K::SecurityDeployments => {
+                Needs::TwoSources
+            }
+            K::BizappsUsageGrowth | K::BizappsDeployments => Needs::Scopes,
+        }
+    }
+
     /// Whether the kind reads association options (and so needs `associations`).
     #[must_use]
     pub fn uses_associations(self) -> bool {
-        !matches!(self, MetricKind::CertifiedPeople)
+        self.needs() == Needs::Associations
+    }
+
+    /// Names of the numeric `settings` the kind requires.
+    #[must_use]
+    pub fn settings(self) -> &'static [&'static str] {
+        use MetricKind as K;
+        match self {
+            K::SecurityNetCustomerAdds => &["azure_min_ttm_acr_usd", "m365_min_paid_units"],
+            K::SecurityUsageGrowth => &["azure_usd_per_point", "m365_users_per_point"],
+            K::SecurityDeployments => &[
+                "azure_min_ttm_acr_usd",
+                "m365_min_paid_units",
+                "m365_active_percent_at_least",
+            ],
+            K::AzureNetCustomerAdds => &["min_monthly_acr_usd"],
+            K::AzureUsageGrowth => &["min_baseline_acr_usd"],
+            K::BizappsNetCustomerAdds => &["min_revenue_usd"],
+            K::BizappsUsageGrowth => &["min_baseline_mcv"],
+            K::BizappsDeployments => &["min_mcv"],
+            K::M365NetCustomerAdds
+            | K::CertifiedPeople
+            | K::M365UsageGrowth
+            | K::M365Deployments
+            | K::CertificationSteps
+            | K::AzureDeployments => &[],
+        }
     }
 }

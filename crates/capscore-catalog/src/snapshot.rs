@@ -1,5 +1,7 @@
 //! The rules in force on one date, typed for the engine.
 
+use std::collections::BTreeMap;
+
 use capscore_core::{
     AssocMask, AssocTypeId, CertId, Month, NaiveDate, Num, Vocabulary, WorkloadId,
 };
@@ -27,6 +29,23 @@ impl Band {
     }
 }
 
+/// Named numeric settings of a metric kind (thresholds such as `min_mcv`), validated
+/// when the catalog loads.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Settings(pub BTreeMap<String, Num>);
+
+impl Settings {
+    /// A setting. Every setting a kind needs is checked when the catalog loads; a name
+    /// the kind does not declare reads as 0.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Num {
+        self.0
+            .get(name)
+            .copied()
+            .unwrap_or_else(|| Num::from_integer(0))
+    }
+}
+
 /// One association option of a metric: the associations it counts and its target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OptionRule {
@@ -36,6 +55,46 @@ pub struct OptionRule {
     pub assoc: AssocMask,
     /// Value that earns the metric's maximum.
     pub target: Num,
+    /// The kind's settings for this track.
+    pub settings: Settings,
+}
+
+/// A certification step: a prerequisite needing `min_people` distinct people, or the
+/// scoring step whose people earn points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// People needed (prerequisite steps).
+    pub min_people: u32,
+    /// Whether this is the scoring step.
+    pub scoring: bool,
+    /// Certifications of the step.
+    pub certifications: Vec<CertId>,
+}
+
+/// Association types that count for a group of workloads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scope {
+    /// The workloads.
+    pub workloads: WorkloadSet,
+    /// The association types.
+    pub assoc: AssocMask,
+}
+
+/// How a partner is classified into one track of a `classified` area: `track` when it
+/// has at least `min_pairs` (tenant, workload) pairs with revenue above
+/// `revenue_above` at both `m` and `m-12`, `otherwise` else.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classification {
+    /// Track when the rule is met.
+    pub track: String,
+    /// Track otherwise.
+    pub otherwise: String,
+    /// Pairs needed.
+    pub min_pairs: u32,
+    /// Revenue a pair must exceed in the month.
+    pub revenue_above: Num,
+    /// Association types that credit a pair.
+    pub assoc: AssocMask,
 }
 
 /// How points are rounded (rules.md §9.2).
@@ -86,6 +145,16 @@ pub struct MetricRules {
     pub certifications: Vec<CertId>,
     /// Active-usage percentage of a deployed service.
     pub active_percent: Option<Num>,
+    /// Association types of the Azure source (two-source metrics).
+    pub azure_assoc: AssocMask,
+    /// Association types of the Microsoft 365 source (two-source metrics).
+    pub m365_assoc: AssocMask,
+    /// Certification steps, certifications eligible on the date (step metrics).
+    pub steps: Vec<Step>,
+    /// Association types by workload group (scoped metrics).
+    pub scopes: Vec<Scope>,
+    /// Azure services not counted, normalised.
+    pub excluded_services: Vec<String>,
 }
 
 /// A track as in force.
@@ -112,6 +181,14 @@ pub struct AreaRules {
     pub eligible_workloads: WorkloadSet,
     /// Tracks (one, unnamed, for an area without tracks).
     pub tracks: Vec<TrackRules>,
+    /// Azure services that count, normalised (`None`: all).
+    pub eligible_services: Option<Vec<String>>,
+    /// Azure offers that never count, normalised.
+    pub excluded_offers: Vec<String>,
+    /// Classification into a track (`classified` areas).
+    pub classification: Option<Classification>,
+    /// MCV rate per unit, indexed by [`WorkloadId`] (`None`: no rate in force).
+    pub mcv_rate: Vec<Option<Num>>,
 }
 
 /// The rules in force on one date.
@@ -253,6 +330,19 @@ impl Catalog {
                     }
                     note(c.since);
                 }
+                let steps: Vec<Step> = m
+                    .steps
+                    .iter()
+                    .map(|s| Step {
+                        certifications: s
+                            .certifications
+                            .iter()
+                            .copied()
+                            .filter(|c| !self.certifications[c.index()].retired_out(date))
+                            .collect(),
+                        ..s.clone()
+                    })
+                    .collect();
                 for (i, t) in tracks.iter_mut().enumerate() {
                     t.metrics.push(MetricRules {
                         id: m.id.clone(),
@@ -262,7 +352,19 @@ impl Catalog {
                         options: m.per_track.get(i).cloned().unwrap_or_default(),
                         certifications: certs.clone(),
                         active_percent: m.active_percent,
+                        azure_assoc: m.azure_assoc,
+                        m365_assoc: m.m365_assoc,
+                        steps: steps.clone(),
+                        scopes: m.scopes.clone(),
+                        excluded_services: m.excluded_services.clone(),
                     });
+                }
+            }
+            let mut mcv_rate = vec![None; self.workloads.len()];
+            for r in a.mcv_rates.iter().filter(|r| r.in_force(date)) {
+                note(r.since);
+                for w in &r.value.0 {
+                    mcv_rate[w.index()] = Some(r.value.1);
                 }
             }
             areas.push(AreaRules {
@@ -271,6 +373,10 @@ impl Catalog {
                 track_selection: a.track_selection,
                 eligible_workloads: a.eligible_workloads.clone(),
                 tracks,
+                eligible_services: a.eligible_services.clone(),
+                excluded_offers: a.excluded_offers.clone(),
+                classification: a.classification.clone(),
+                mcv_rate,
             });
         }
         // Renames and retirements change what counts too.

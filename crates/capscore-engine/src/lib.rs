@@ -10,14 +10,18 @@
 //! (`parent_id`), which is the account that is scored.
 #![deny(missing_docs)]
 
+mod azure;
+mod bizapps;
 mod certs;
 mod error;
 mod m365;
+mod outcome;
 mod points;
 mod result;
+mod security;
 mod view;
 
-use capscore_catalog::{AreaRules, Catalog, MetricKind, Snapshot, TrackRules};
+use capscore_catalog::{AreaRules, Catalog, MetricKind, Snapshot, TrackRules, TrackSelection};
 use capscore_core::{Month, PartnerIdx};
 use capscore_data::Dataset;
 use rayon::prelude::*;
@@ -72,9 +76,14 @@ pub fn score(data: &Dataset, catalog: &Catalog, req: &ScoreRequest) -> Result<Sc
             list.clone()
         }
     };
+    let names: Vec<azure::AzureNames> = areas
+        .iter()
+        .map(|a| azure::AzureNames::new(data, a))
+        .collect();
+    let scored: Vec<(&AreaRules, &azure::AzureNames)> = areas.iter().copied().zip(&names).collect();
     let partners = roots
         .par_iter()
-        .map(|&p| score_partner(data, &rules, &groups, p, req.month, &areas))
+        .map(|&p| score_partner(data, &rules, &groups, p, req.month, &scored))
         .collect();
     Ok(Scores {
         month: req.month,
@@ -89,66 +98,156 @@ fn score_partner(
     groups: &PartnerGroups,
     p: PartnerIdx,
     m: Month,
-    areas: &[&AreaRules],
+    areas: &[(&AreaRules, &azure::AzureNames)],
 ) -> PartnerScore {
     let view = view::PartnerView::build(data, groups.members(p));
-    let areas = areas
+    let areas: Vec<AreaScore> = areas
         .iter()
-        .map(|area| {
-            let tracks: Vec<TrackScore> = area
-                .tracks
-                .iter()
-                .map(|t| score_track(data, rules, &view, area, t, m))
-                .collect();
-            AreaScore::from_tracks(&area.id, tracks)
+        .map(|(area, names)| {
+            let ctx = AreaCtx {
+                data,
+                rules,
+                view: &view,
+                area,
+                names,
+                m,
+            };
+            match (&area.track_selection, &area.classification) {
+                (TrackSelection::Classified, Some(c)) => {
+                    let biz = bizapps::BizApps {
+                        data,
+                        view: &view,
+                        area,
+                        m,
+                    };
+                    let (track_id, why) = biz.classify(c);
+                    let tracks = area
+                        .tracks
+                        .iter()
+                        .filter(|t| t.id.as_deref() == Some(track_id.as_str()))
+                        .map(|t| ctx.track(t))
+                        .collect();
+                    let mut score = AreaScore::from_tracks(&area.id, tracks);
+                    score.track_reason = Some(why);
+                    score
+                }
+                _ => AreaScore::from_tracks(
+                    &area.id,
+                    area.tracks.iter().map(|t| ctx.track(t)).collect(),
+                ),
+            }
         })
+        .collect();
+    let badges = rules
+        .catalog
+        .badges
+        .iter()
+        .filter(|b| {
+            b.requires_areas
+                .iter()
+                .all(|id| areas.iter().any(|a| &a.area == id && a.qualified))
+        })
+        .map(|b| b.id.clone())
         .collect();
     PartnerScore {
         partner_id: data.partners.ids[p.index()].clone(),
         name: data.partners.names[p.index()].clone(),
+        badges,
         areas,
     }
 }
 
-fn score_track(
-    data: &Dataset,
-    rules: &Snapshot<'_>,
-    view: &view::PartnerView,
-    area: &AreaRules,
-    track: &TrackRules,
+/// What one area of one partner is scored from.
+struct AreaCtx<'a> {
+    data: &'a Dataset,
+    rules: &'a Snapshot<'a>,
+    view: &'a view::PartnerView,
+    area: &'a AreaRules,
+    names: &'a azure::AzureNames,
     m: Month,
-) -> TrackScore {
-    let ctx = m365::Context::new(data, view, area, track, m, &rules.params);
-    let metrics = track
-        .metrics
-        .iter()
-        .map(|metric| {
-            let values: Vec<capscore_core::Num> = match metric.kind {
-                MetricKind::CertifiedPeople => {
-                    vec![certs::certified_people(
-                        view,
-                        &metric.certifications,
-                        rules.date,
-                    )]
-                }
-                MetricKind::M365NetCustomerAdds => metric
-                    .options
-                    .iter()
-                    .map(|o| ctx.net_customer_adds(o.assoc))
-                    .collect(),
-                MetricKind::M365UsageGrowth => metric
-                    .options
-                    .iter()
-                    .map(|o| ctx.usage_growth(o.assoc))
-                    .collect(),
-                MetricKind::M365Deployments => metric
-                    .options
-                    .iter()
-                    .map(|o| ctx.deployments(o.assoc, metric.active_percent))
-                    .collect(),
-            };
-            points::best_of(metric, &values, rules.params.points_rounding)
-        })
-        .collect();
-    TrackScore::qualify(track.id.clone(), metrics, &rules.params)
+}
+
+impl AreaCtx<'_> {
+    fn track(&self, track: &TrackRules) -> TrackScore {
+        let (data, view, area, m) = (self.data, self.view, self.area, self.m);
+        let params = &self.rules.params;
+        let mw = m365::Context::new(data, view, area, track, m, params);
+        let az = azure::Azure {
+            data,
+            view,
+            names: self.names,
+            m,
+        };
+        let biz = bizapps::BizApps {
+            data,
+            view,
+            area,
+            m,
+        };
+        let date = self.rules.date;
+        let metrics = track
+            .metrics
+            .iter()
+            .map(|metric| {
+                use outcome::Outcome;
+                let opts = &metric.options;
+                let each = |f: &dyn Fn(&capscore_catalog::OptionRule) -> Outcome| {
+                    opts.iter().map(f).collect::<Vec<_>>()
+                };
+                let outcomes: Vec<Outcome> = match metric.kind {
+                    MetricKind::CertifiedPeople => {
+                        vec![Outcome::of(certs::certified_people(
+                            view,
+                            &metric.certifications,
+                            date,
+                        ))]
+                    }
+                    MetricKind::CertificationSteps => {
+                        vec![certs::certification_steps(
+                            view,
+                            &metric.steps,
+                            date,
+                            self.rules.catalog,
+                        )]
+                    }
+                    MetricKind::M365NetCustomerAdds => {
+                        each(&|o| Outcome::of(mw.net_customer_adds(o.assoc)))
+                    }
+                    MetricKind::M365UsageGrowth => each(&|o| Outcome::of(mw.usage_growth(o.assoc))),
+                    MetricKind::M365Deployments => {
+                        each(&|o| Outcome::of(mw.deployments(o.assoc, metric.active_percent)))
+                    }
+                    MetricKind::SecurityNetCustomerAdds => {
+                        vec![security::net_customer_adds(&az, &mw, metric, m)]
+                    }
+                    MetricKind::SecurityUsageGrowth => {
+                        vec![security::usage_growth(&az, &mw, metric, m)]
+                    }
+                    MetricKind::SecurityDeployments => {
+                        vec![security::deployments(&az, &mw, metric, m)]
+                    }
+                    MetricKind::AzureNetCustomerAdds => each(&|o| {
+                        az.net_customer_adds(o.assoc, o.settings.get("min_monthly_acr_usd"))
+                    }),
+                    MetricKind::AzureUsageGrowth => {
+                        each(&|o| az.usage_growth(o.assoc, o.settings.get("min_baseline_acr_usd")))
+                    }
+                    MetricKind::AzureDeployments => {
+                        each(&|o| az.deployments(o.assoc, &metric.excluded_services))
+                    }
+                    MetricKind::BizappsNetCustomerAdds => {
+                        each(&|o| biz.net_customer_adds(o.assoc, o.settings.get("min_revenue_usd")))
+                    }
+                    MetricKind::BizappsUsageGrowth => each(&|o| {
+                        biz.usage_growth(&metric.scopes, o.settings.get("min_baseline_mcv"))
+                    }),
+                    MetricKind::BizappsDeployments => {
+                        each(&|o| biz.deployments(&metric.scopes, o.settings.get("min_mcv")))
+                    }
+                };
+                points::best_of(metric, &outcomes, params.points_rounding)
+            })
+            .collect();
+        TrackScore::qualify(track.id.clone(), metrics, params)
+    }
 }

@@ -6,14 +6,15 @@ use capscore_catalog::{AreaRules, DeploymentUnit, Params, TrackRules};
 use capscore_core::{AssocMask, Month, Num, TenantIdx, WorkloadId};
 use capscore_data::Dataset;
 
+use crate::outcome::count;
 use crate::view::{Assoc, PartnerView, covers};
 
 /// One workload of one tenant in one month.
 #[derive(Debug, Clone, Copy)]
-struct Usage {
-    workload: WorkloadId,
-    paid: u64,
-    active: u64,
+pub(crate) struct Usage {
+    pub workload: WorkloadId,
+    pub paid: u64,
+    pub active: u64,
 }
 
 /// What a (tenant, month) looks like to one track of one area.
@@ -24,10 +25,6 @@ pub(crate) struct Context<'a> {
     track: &'a TrackRules,
     m: Month,
     params: &'a Params,
-}
-
-fn count(n: usize) -> Num {
-    Num::from_integer(i128::try_from(n).unwrap_or(i128::MAX))
 }
 
 impl<'a> Context<'a> {
@@ -188,5 +185,34 @@ impl<'a> Context<'a> {
             }
         }
         count(now) - count(before)
+    }
+
+    /// Tenants (in the band) with some covered eligible workload in month `x` for
+    /// which `pred` holds.
+    pub fn tenants_where(&self, mask: AssocMask, x: Month, pred: impl Fn(&Usage) -> bool) -> usize {
+        self.view
+            .tenants
+            .iter()
+            .filter(|(t, assocs)| {
+                self.in_band(*t, x)
+                    && self
+                        .usage(*t, x)
+                        .any(|u| covers(assocs, mask, u.workload, x) && pred(&u))
+            })
+            .count()
+    }
+
+    /// Σ active users of covered eligible workloads with paid seats, in month `x`.
+    pub fn active_paid_users(&self, mask: AssocMask, x: Month) -> i128 {
+        self.view
+            .tenants
+            .iter()
+            .filter(|(t, _)| self.in_band(*t, x))
+            .flat_map(|(t, assocs)| {
+                self.usage(*t, x)
+                    .filter(move |u| u.paid > 0 && covers(assocs, mask, u.workload, x))
+                    .map(|u| i128::from(u.active))
+            })
+            .sum()
     }
 }

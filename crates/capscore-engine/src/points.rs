@@ -3,6 +3,7 @@
 use capscore_catalog::{MetricRules, Rounding};
 use capscore_core::Num;
 
+use crate::outcome::Outcome;
 use crate::result::{MetricScore, OptionScore};
 
 /// `max_points * min(value, target) / target`, and 0 when the value is 0 or negative;
@@ -22,16 +23,20 @@ pub fn metric_points(value: Num, target: Num, max_points: Num, rounding: Roundin
 
 /// Scores each option against its own target and keeps the one with the most points;
 /// on a tie, the option listed first in the catalog.
-pub(crate) fn best_of(metric: &MetricRules, values: &[Num], rounding: Rounding) -> MetricScore {
+pub(crate) fn best_of(
+    metric: &MetricRules,
+    outcomes: &[Outcome],
+    rounding: Rounding,
+) -> MetricScore {
     let options: Vec<OptionScore> = metric
         .options
         .iter()
-        .zip(values)
+        .zip(outcomes)
         .map(|(o, v)| OptionScore {
             option: o.name.clone(),
-            value: *v,
+            value: v.value,
             target: o.target,
-            points: metric_points(*v, o.target, metric.max_points, rounding),
+            points: metric_points(v.value, o.target, metric.max_points, rounding),
         })
         .collect();
     let mut best = 0;
@@ -54,6 +59,10 @@ pub(crate) fn best_of(metric: &MetricRules, values: &[Num], rounding: Rounding) 
         max_points: metric.max_points,
         points: chosen.points,
         option: chosen.option.clone(),
+        notes: outcomes
+            .get(best)
+            .map(|o| o.notes.clone())
+            .unwrap_or_default(),
         options: if options.len() > 1 {
             options
         } else {

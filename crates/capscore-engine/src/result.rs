@@ -42,6 +42,8 @@ pub struct PartnerScore {
     pub partner_id: String,
     /// Partner name, if the data gives one.
     pub name: Option<String>,
+    /// Badges earned across areas (`microsoft_cloud` when all six qualify).
+    pub badges: Vec<String>,
     /// One entry per area.
     pub areas: Vec<AreaScore>,
 }
@@ -134,6 +136,10 @@ pub struct MetricScore {
     pub points: Num,
     /// The association option that won a best-of metric.
     pub option: Option<String>,
+    /// Why the value is what it is, where a rule cut it (a baseline or step not met) or
+    /// it adds up sources.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Every option evaluated (best-of metrics only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<OptionScore>,
@@ -203,6 +209,9 @@ pub struct AreaScore {
     pub area: String,
     /// The counting track (`None` for areas without tracks).
     pub track: Option<String>,
+    /// Why the partner is in that track (classified areas).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track_reason: Option<String>,
     /// Total points of the counting track.
     #[serde(serialize_with = "ser_points")]
     pub total: Num,
@@ -234,6 +243,7 @@ impl AreaScore {
             Some(c) => AreaScore {
                 area: area.to_string(),
                 track: c.track,
+                track_reason: None,
                 total: c.total,
                 qualified: c.qualified,
                 unmet: c.unmet,
@@ -243,6 +253,7 @@ impl AreaScore {
             None => AreaScore {
                 area: area.to_string(),
                 track: None,
+                track_reason: None,
                 total: Num::from_integer(0),
                 qualified: false,
                 unmet: Vec::new(),
@@ -276,6 +287,7 @@ mod tests {
             max_points: Num::from_integer(100),
             points,
             option: None,
+            notes: Vec::new(),
             options: Vec::new(),
         }
     }

@@ -77,6 +77,7 @@ pub fn partner_groups(data: &Dataset) -> Result<PartnerGroups, EngineError> {
 pub(crate) struct Assoc {
     pub kind: AssocTypeId,
     pub workload: Option<WorkloadId>,
+    pub subscription: Option<u32>,
     pub start: NaiveDate,
     pub end: Option<NaiveDate>,
 }
@@ -118,6 +119,7 @@ impl PartnerView {
                 by_tenant.entry(a.tenant[i]).or_default().push(Assoc {
                     kind: a.kind[i],
                     workload: a.workload[i],
+                    subscription: a.subscription[i],
                     start: a.start[i],
                     end: a.end[i],
                 });

@@ -53,7 +53,7 @@ fn arb_rows() -> impl Strategy<Value = Rows> {
             let workload = if w == 0 { "" } else { WORKLOADS[w - 1] };
             let end = len.map(|l| date(start + l, 15)).unwrap_or_default();
             format!(
-                "P1,{},{},{workload},{},{end}",
+                "P1,{},{},{workload},,{},{end}",
                 TENANTS[t],
                 KINDS[k],
                 date(start, day)

@@ -13,6 +13,8 @@ pub struct Data {
     pub assocs: Vec<String>,
     pub usage: Vec<String>,
     pub certs: Vec<String>,
+    pub azure: Vec<String>,
+    pub biz: Vec<String>,
 }
 
 pub fn m(s: &str) -> Month {
@@ -38,7 +40,7 @@ impl Data {
     }
 
     pub fn assoc_of(
-        mut self,
+        self,
         partner: &str,
         tenant: &str,
         kind: &str,
@@ -46,8 +48,23 @@ impl Data {
         start: &str,
         end: &str,
     ) -> Self {
+        self.assoc_sub(partner, tenant, kind, workload, "", start, end)
+    }
+
+    /// An association limited to one subscription (empty: all).
+    #[allow(clippy::too_many_arguments)]
+    pub fn assoc_sub(
+        mut self,
+        partner: &str,
+        tenant: &str,
+        kind: &str,
+        workload: &str,
+        sub: &str,
+        start: &str,
+        end: &str,
+    ) -> Self {
         self.assocs.push(format!(
-            "{partner},{tenant},{kind},{workload},{start},{end}"
+            "{partner},{tenant},{kind},{workload},{sub},{start},{end}"
         ));
         self
     }
@@ -78,6 +95,33 @@ impl Data {
         for x in Month::range(m(from), m(to)) {
             self = self.usage(tenant, workload, &x.to_string(), paid, active);
         }
+        self
+    }
+
+    pub fn acr(
+        mut self,
+        tenant: &str,
+        sub: &str,
+        service: &str,
+        offer: &str,
+        month: &str,
+        usd: &str,
+    ) -> Self {
+        self.azure
+            .push(format!("{tenant},{sub},{service},{offer},{month},{usd}"));
+        self
+    }
+
+    pub fn biz(
+        mut self,
+        tenant: &str,
+        workload: &str,
+        month: &str,
+        revenue: &str,
+        units: &str,
+    ) -> Self {
+        self.biz
+            .push(format!("{tenant},{workload},{month},{revenue},{units}"));
         self
     }
 
@@ -116,7 +160,7 @@ impl Data {
             (
                 "associations.csv".into(),
                 mk(
-                    "partner_id,tenant_id,type,workload,start_date,end_date",
+                    "partner_id,tenant_id,type,workload,subscription_id,start_date,end_date",
                     &self.assocs,
                 ),
             ),
@@ -126,6 +170,17 @@ impl Data {
                     "tenant_id,workload,month,paid_units,active_users",
                     &self.usage,
                 ),
+            ),
+            (
+                "azure_usage.csv".into(),
+                mk(
+                    "tenant_id,subscription_id,service,offer,month,acr_usd",
+                    &self.azure,
+                ),
+            ),
+            (
+                "bizapps_usage.csv".into(),
+                mk("tenant_id,workload,month,revenue_usd,units", &self.biz),
             ),
             (
                 "certifications.csv".into(),
@@ -154,18 +209,33 @@ impl Data {
     }
 
     pub fn score_with(&self, catalog: &Catalog, month: &str) -> Scores {
+        self.score_areas(catalog, month, &["modern_work"])
+    }
+
+    pub fn score_areas(&self, catalog: &Catalog, month: &str, areas: &[&str]) -> Scores {
         let data = self.load_with(catalog);
         let req = ScoreRequest {
             month: m(month),
             partners: None,
-            areas: Some(vec!["modern_work".into()]),
+            areas: Some(areas.iter().map(|a| a.to_string()).collect()),
         };
         score(&data, catalog, &req).unwrap()
     }
 
+    /// One area of P1 at `month`.
+    pub fn area(&self, area: &str, month: &str) -> AreaScore {
+        let s = self.score_areas(&Catalog::embedded().unwrap(), month, &[area]);
+        s.partners
+            .into_iter()
+            .find(|p| p.partner_id == "P1")
+            .unwrap()
+            .areas
+            .remove(0)
+    }
+
     /// Modern Work of P1 at `month`.
     pub fn mw(&self, month: &str) -> AreaScore {
-        self.mw_with(&Catalog::embedded().unwrap(), month)
+        self.area("modern_work", month)
     }
 
     pub fn mw_with(&self, catalog: &Catalog, month: &str) -> AreaScore {
@@ -188,6 +258,14 @@ pub fn track<'a>(a: &'a AreaScore, id: &str) -> &'a TrackScore {
 
 pub fn metric<'a>(t: &'a TrackScore, id: &str) -> &'a MetricScore {
     t.metrics.iter().find(|x| x.metric == id).unwrap()
+}
+
+/// A metric of an area's counting track.
+pub fn area_metric<'a>(a: &'a AreaScore, id: &str) -> &'a MetricScore {
+    a.metrics
+        .iter()
+        .find(|x| x.metric == id)
+        .unwrap_or_else(|| panic!("no metric {id}"))
 }
 
 pub fn option_value(mm: &MetricScore, option: &str) -> f64 {
