@@ -183,23 +183,20 @@ impl Azure<'_> {
         Outcome::of((now - before) * Num::from_integer(100) / before)
     }
 
-    /// Distinct services with attributed ACR > 0 over the TTM, except `excluded`.
+    /// Distinct services (names compared case-insensitively) with attributed ACR > 0
+    /// over the TTM, except `excluded`.
     pub fn deployments(&self, mask: AssocMask, excluded: &[String]) -> Outcome {
         let u = &self.data.azure_usage;
-        let mut by_service: BTreeMap<u32, Num> = BTreeMap::new();
+        let mut by_service: BTreeMap<&str, Num> = BTreeMap::new();
         for (t, a) in &self.view.tenants {
             for (i, svc) in self.counted(*t, a, mask, self.m.offset(-11), self.m) {
-                *by_service
-                    .entry(svc)
-                    .or_insert_with(|| Num::from_integer(0)) += u.acr_usd[i];
+                let name = self.names.service_norm[svc as usize].as_str();
+                *by_service.entry(name).or_insert_with(|| Num::from_integer(0)) += u.acr_usd[i];
             }
         }
         let n = by_service
             .iter()
-            .filter(|(svc, acr)| {
-                **acr > Num::from_integer(0)
-                    && !excluded.contains(&self.names.service_norm[**svc as usize])
-            })
+            .filter(|(name, acr)| **acr > Num::from_integer(0) && !excluded.iter().any(|e| e == *name))
             .count();
         Outcome::of(count(n))
     }

@@ -300,6 +300,7 @@ fn azure_deployments_count_distinct_services_over_the_ttm() {
         .assoc("T2", "CSP_T2", "", OLD, "")
         .acr("T1", "S1", "Storage", "Pay-As-You-Go", "2024-01", "5")
         .acr("T2", "S2", "Storage", "Pay-As-You-Go", "2024-02", "5")
+        .acr("T2", "S2", "storage", "Pay-As-You-Go", "2024-03", "5")
         .acr(
             "T1",
             "S1",
@@ -336,7 +337,7 @@ fn azure_deployments_count_distinct_services_over_the_ttm() {
         .acr("T2", "S2", "Cosmos DB", "Pay-As-You-Go", "2024-03", "5")
         .acr("T2", "S2", "Cosmos DB", "Pay-As-You-Go", "2024-04", "-5");
     let dep = area_metric(&d.area("infrastructure", "2024-06"), "deployments").clone();
-    // Storage, Azure SQL Database, Azure Kubernetes Service.
+    // Storage (whatever its case), Azure SQL Database, Azure Kubernetes Service.
     assert_eq!(dep.value, n(3));
     assert_eq!(dep.points, n(6));
 }
