@@ -2,22 +2,27 @@
 """Deterministic generator of capscore's bundled sample dataset (``data/sample/``).
 
     python3 data/generate_sample.py             # (re)write data/sample/*.csv
-    python3 data/generate_sample.py --explain   # ... and print the expected Modern Work
-                                                # scorecards for 2024-06 (markdown)
+    python3 data/generate_sample.py --explain   # ... and print the expected scorecards of
+                                                # every area for 2024-06 (markdown)
 
 Stdlib only; every random draw comes from a ``random.Random`` seeded with a string built
 from ``SEED`` and the tenant id / workload it is for (never from hash() or the clock), so
 two runs give byte-identical files. Tenant ids are handed out in scenario order.
 
-The dataset holds six partners, each built by one ``scenario_*`` function to show one
-Modern Work outcome at evaluation month 2024-06 (see ``data/sample/README.md``).
+The dataset holds seven partners. P001-P006 are each built by one ``scenario_*`` function
+to show one Modern Work outcome at evaluation month 2024-06; the ``cloud_*`` functions
+(run after the Modern Work calibration) add Azure, Business Applications and Security data
+to them and build P007, which qualifies in all six areas (see ``data/sample/README.md``).
 Usage is noisy, but every number a scenario depends on is either structural (counts of
 tenants and deployed services, kept far from the 40 % and band thresholds) or pinned by
-``calibrate()``; ``check_scenarios()`` asserts the required outcomes on every run.
+``calibrate()``; ``check_scenarios()`` and ``check_cloud()`` assert the required outcomes
+on every run, and main() asserts that the other areas' rows leave every Modern Work
+scorecard of P001-P006 exactly as it was.
 
-``expected_scorecards()`` is a deliberately small, independent restatement of the Modern
-Work rules (spec ``rules.md`` sections 0, 1 and 9), written only to design this data and
-to hand-check the engine; the real engine is the Rust code.
+``expected_scorecards()`` (Modern Work, spec ``rules.md`` sections 0, 1 and 9) and
+``CloudModel`` (Security, the Azure areas and Business Applications, sections 2-4) are
+deliberately small, independent restatements of the rules, written only to design this
+data and to hand-check the engine; the real engine is the Rust code.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import calendar
 import csv
 import random
 import sys
+import uuid
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -78,6 +84,7 @@ PARTNERS = [
     ("P004", "Litware Systems B.V.", "mature"),
     ("P005", "Tailspin Modern IT Pty Ltd", "mature"),
     ("P006", "Wingtip IT Solutions Pvt Ltd", "emerging"),
+    ("P007", "Contoso Cloud Solutions Inc.", "mature"),  # all six areas (see CLOUD_SCENARIOS)
 ]
 
 COUNTRIES = {
@@ -87,6 +94,7 @@ COUNTRIES = {
     "P004": ("NL", "NL", "BE", "LU"),
     "P005": ("AU", "AU", "AU", "NZ"),
     "P006": ("IN", "IN", "IN", "LK"),
+    "P007": ("US", "US", "CA", "GB"),
     "former": ("US", "GB", "DE", "FR", "ES", "IT", "SE"),
 }
 
@@ -184,6 +192,9 @@ class Tenant:
     def label(self, canon: str, month: str | None = None) -> str:
         if canon == "yammer":
             return "Viva Engage" if month is None or month >= YAMMER_RENAMED else "Yammer"
+        if canon not in self.labels:  # Security / Business Applications names, drawn lazily
+            rng = random.Random(f"{SEED}/{self.tenant_id}/label/{canon}")
+            self.labels[canon] = rng.choice(OTHER_LABELS[canon])
         return self.labels[canon]
 
 
@@ -200,6 +211,15 @@ class Builder:
         self.p003_balance: list[Tenant] = []
         self.p005_balance: list[Tenant] = []
         self.p006_balance: list[Tenant] = []
+        # Other areas (added after calibrate(), see CLOUD_SCENARIOS).
+        self.azure: dict = {}  # (tenant, subscription, service, offer, month) -> "acr"
+        self.biz: dict = {}  # (tenant, canonical workload, month) -> (label, revenue, units)
+        self.subscriptions: dict = {}  # (tenant, name) -> subscription id
+
+    def get(self, tenant_id: str) -> Tenant:
+        t = self.tenants[int(tenant_id[1:]) - 1]
+        assert t.tenant_id == tenant_id
+        return t
 
     # -- tenants ----------------------------------------------------------------------
 
@@ -247,13 +267,13 @@ class Builder:
     # -- associations and certifications ------------------------------------------------
 
     def associate(self, partner: str, t: Tenant, kind: str, start: str, end: str | None = None,
-                  workload: str | None = None) -> None:
+                  workload: str | None = None, subscription: str | None = None) -> None:
         self.associations.append({
             "partner_id": partner,
             "tenant_id": t.tenant_id,
             "type": kind,
             "workload": t.label(workload) if workload else "",
-            "subscription_id": "",
+            "subscription_id": subscription or "",
             "start_date": start,
             "end_date": end or "",
         })
@@ -797,6 +817,8 @@ COLUMNS = {
     "m365_usage": ("tenant_id", "workload", "month", "paid_units", "active_users"),
     "certifications": ("partner_id", "person_id", "certification", "earned_date",
                        "expires_date"),
+    "azure_usage": ("tenant_id", "subscription_id", "service", "offer", "month", "acr_usd"),
+    "bizapps_usage": ("tenant_id", "workload", "month", "revenue_usd", "units"),
 }
 
 
@@ -811,6 +833,15 @@ def tables(b: Builder) -> dict[str, list[dict]]:
                                                    r["start_date"], r["type"], r["workload"]))
     certs = sorted(b.certifications, key=lambda r: (r["partner_id"], r["person_id"],
                                                     r["earned_date"], r["certification"]))
+    azure = [{"tenant_id": t, "subscription_id": sub, "service": service, "offer": offer,
+              "month": month, "acr_usd": value}
+             for (t, sub, service, offer, month), value in b.azure.items()]
+    azure.sort(key=lambda r: (r["tenant_id"], r["month"], r["subscription_id"], r["service"],
+                              r["offer"]))
+    biz = [{"tenant_id": t, "workload": label, "month": month, "revenue_usd": revenue,
+            "units": units}
+           for (t, _, month), (label, revenue, units) in b.biz.items()]
+    biz.sort(key=lambda r: (r["tenant_id"], r["month"], r["workload"]))
     return {
         "partners": [{"partner_id": p, "name": n, "parent_id": "", "market": mk}
                      for p, n, mk in PARTNERS],
@@ -819,6 +850,8 @@ def tables(b: Builder) -> dict[str, list[dict]]:
         "associations": assocs,
         "m365_usage": usage,
         "certifications": certs,
+        "azure_usage": azure,
+        "bizapps_usage": biz,
     }
 
 
@@ -859,7 +892,43 @@ MW_WORKLOADS = {
     "viva_connections": ("viva connections",),
     "viva_ideas": ("viva ideas",),
 }
-OTHER_AREA_WORKLOADS = {"microsoft defender for endpoint"}
+# Microsoft 365 workloads of the Security area and the Business Applications workloads
+# (catalog/workloads.toml, lower case). Intune belongs to Modern Work *and* Security.
+SECURITY_WORKLOADS = {
+    "azure_ad_premium": ("azure active directory premium", "aad premium", "aadp",
+                         "azure ad premium"),
+    "defender_for_office_365": ("microsoft defender for office 365", "mdo",
+                                "defender for office 365"),
+    "defender_for_endpoint": ("microsoft defender for endpoint", "mde", "defender for endpoint"),
+    "defender_for_identity": ("microsoft defender for identity", "mdi", "defender for identity"),
+    "information_protection": ("microsoft information protection", "mip"),
+    "intune": ("intune", "microsoft intune"),
+}
+BIZAPPS_WORKLOADS = {
+    "business_central": ("business central", "dynamics 365 business central"),
+    "core_hr": ("core hr", "dynamics 365 human resources"),
+    "sales": ("sales", "dynamics 365 sales"),
+    "sales_insights": ("sales insights", "dynamics 365 sales insights"),
+    "customer_service": ("customer service", "dynamics 365 customer service"),
+    "field_service": ("field service", "dynamics 365 field service"),
+    "customer_insights": ("customer insights", "dynamics 365 customer insights"),
+    "finance": ("finance", "dynamics 365 finance"),
+    "project_operations": ("project operations", "dynamics 365 project operations"),
+    "guides": ("guides", "dynamics 365 guides"),
+    "power_apps": ("power apps", "powerapps"),
+    "power_automate": ("power automate", "powerautomate", "microsoft flow"),
+    "power_bi": ("power bi", "powerbi"),
+    "remote_assist": ("remote assist", "dynamics 365 remote assist"),
+    "retail": ("retail", "dynamics 365 commerce"),
+    "talent_attract": ("talent attract", "dynamics 365 talent attract"),
+    "talent_onboard": ("talent onboard", "dynamics 365 talent onboard"),
+}
+# Names that are not Modern Work: skipped in usage, and a claim on one of them does not
+# make a tenant a Modern Work customer.
+OTHER_AREA_WORKLOADS = (
+    {n for c, names in SECURITY_WORKLOADS.items() if c != "intune" for n in names}
+    | {n for names in BIZAPPS_WORKLOADS.values() for n in names}
+)
 MW_ALIAS = {alias: canon for canon, aliases in MW_WORKLOADS.items() for alias in aliases}
 
 INTERMEDIATE = {
@@ -1289,34 +1358,1341 @@ def explain(cards: dict, raw: dict) -> str:
     return "\n".join(lines)
 
 
+# ======================================================================================
+# Other solution areas: Security, Data & AI, Infrastructure, Digital & App Innovation and
+# Business Applications (spec rules.md sections 2, 3 and 4)
+# ======================================================================================
+#
+# These scenarios run after calibrate(). They only add things that Modern Work never
+# reads: new tenants (T0291 onwards, for P007), Azure and Business Applications usage,
+# Security workloads in m365_usage (never Intune on P001-P006), PAL associations,
+# associations scoped to a non-Modern Work workload or to an Azure subscription (only on
+# tenants without Microsoft 365 usage), and certifications that no Modern Work metric
+# lists. So the Modern Work scorecards of P001-P006 stay exactly as before.
+
+ACR_JITTER = 0.04  # relative month-to-month noise on Azure consumed revenue
+UNIT_JITTER = 0.02  # relative noise on Business Applications units
+
+# Export names of the Security and Business Applications workloads (one per tenant,
+# drawn lazily by Tenant.label()).
+OTHER_LABELS = {
+    "aad_premium": ("Azure Active Directory Premium", "AAD Premium", "Azure AD Premium"),
+    "defender_office": ("Microsoft Defender for Office 365", "Defender for Office 365"),
+    "defender_identity": ("Microsoft Defender for Identity", "MDI"),
+    "information_protection": ("Microsoft Information Protection", "MIP"),
+    "business_central": ("Business Central", "Dynamics 365 Business Central"),
+    "sales": ("Dynamics 365 Sales", "Sales"),
+    "customer_service": ("Dynamics 365 Customer Service", "Customer Service"),
+    "field_service": ("Dynamics 365 Field Service", "Field Service"),
+    "finance": ("Dynamics 365 Finance", "Finance"),
+    "project_operations": ("Dynamics 365 Project Operations", "Project Operations"),
+    "customer_insights": ("Customer Insights", "Dynamics 365 Customer Insights"),
+    "power_apps": ("Power Apps", "PowerApps"),
+    "power_bi": ("Power BI", "PowerBI"),
+}
+# List prices per unit and month (USD): what revenue_usd is made of.
+PRICE = {"business_central": 70, "sales": 95, "customer_service": 95, "field_service": 95,
+         "finance": 180, "project_operations": 120, "customer_insights": 0.017,
+         "power_apps": 20, "power_bi": 10}
+
+# Azure service mixes (share of a tenant's monthly spend).
+INFRA_MIX = {"Virtual Machines": 0.46, "Storage": 0.14, "Backup": 0.07, "Virtual Network": 0.05,
+             "Azure Site Recovery": 0.06, "Azure Monitor": 0.04, "Key Vault": 0.01,
+             "Azure Firewall": 0.12, "Bandwidth": 0.05}
+DATA_MIX = {"Azure SQL Database": 0.22, "Azure Synapse Analytics": 0.15,
+            "Azure Data Factory": 0.08, "Azure Databricks": 0.18, "Storage": 0.12,
+            "Azure Machine Learning": 0.07, "Cognitive Services": 0.05, "Virtual Machines": 0.13}
+APP_MIX = {"App Service": 0.24, "Azure Kubernetes Service": 0.2, "Azure Cosmos DB": 0.12,
+           "Functions": 0.05, "Container Registry": 0.03, "Azure SQL Database": 0.15,
+           "Storage": 0.08, "API Management": 0.07, "Virtual Machines": 0.06}
+
+
+def subscription(b: Builder, t: Tenant, name: str) -> str:
+    """A stable, GUID-shaped subscription id for the tenant's subscription ``name``."""
+    key = (t.tenant_id, name)
+    if key not in b.subscriptions:
+        rng = random.Random(f"{SEED}/{t.tenant_id}/subscription/{name}")
+        b.subscriptions[key] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    return b.subscriptions[key]
+
+
+def grow(v0: float, v1: float) -> Curve:
+    return [(FIRST_MONTH, v0), (LAST_MONTH, v1)]
+
+
+def ramp_up(start: str, level: float, months: int = 3, growth: float = 1.1) -> Curve:
+    """Starts at a fifth of ``level`` in ``start``, reaches it ``months`` later, then grows."""
+    return [(start, level * 0.2), (add_months(start, months), level), (LAST_MONTH, level * growth)]
+
+
+def scaled(curve: Curve, k: float) -> Curve:
+    return [(m, v * k) for m, v in curve]
+
+
+def acr(b: Builder, t: Tenant, service: str, curve: Curve, sub: str = "prod",
+        offer: str = "Enterprise Agreement", first: str = FIRST_MONTH,
+        last: str = LAST_MONTH) -> None:
+    """Monthly Azure consumed revenue of one service in one subscription."""
+    sid = subscription(b, t, sub)
+    rng = random.Random(f"{SEED}/{t.tenant_id}/acr/{sub}/{service}/{offer}")
+    for mo in months_between(first, last):
+        value = at(curve, mo) * (1 + rng.uniform(-ACR_JITTER, ACR_JITTER))
+        if value < 0.01:
+            continue
+        key = (t.tenant_id, sid, service, offer, mo)
+        assert key not in b.azure, key
+        b.azure[key] = f"{value:.2f}"
+
+
+def estate(b: Builder, t: Tenant, level: Curve, mix: dict, pick: int | None = None,
+           sub: str = "prod", offer: str = "Enterprise Agreement", first: str = FIRST_MONTH,
+           last: str = LAST_MONTH) -> None:
+    """A tenant's Azure footprint: ``level`` (total monthly ACR) spread over a service mix.
+    With ``pick``, Virtual Machines, Storage and ``pick`` other services of the mix."""
+    if pick is not None:
+        rng = random.Random(f"{SEED}/{t.tenant_id}/estate/{sub}")
+        core = [s for s in mix if s in ("Virtual Machines", "Storage")]
+        rest = [s for s in mix if s not in core]
+        chosen = core + sorted(rng.sample(rest, min(pick, len(rest))))
+        total = sum(mix[s] for s in chosen)
+        mix = {s: mix[s] / total for s in chosen}
+    for service, share in mix.items():
+        acr(b, t, service, scaled(level, share), sub, offer, first, last)
+
+
+def bizapp(b: Builder, t: Tenant, canon: str, units: Curve, first: str = FIRST_MONTH,
+           last: str = LAST_MONTH, price: float | None = None) -> None:
+    """Monthly units (users or profiles) and revenue of one Business Applications workload."""
+    price = PRICE[canon] if price is None else price
+    label = t.label(canon)
+    rng = random.Random(f"{SEED}/{t.tenant_id}/biz/{canon}")
+    for mo in months_between(first, last):
+        n = max(0, round(at(units, mo) * (1 + rng.uniform(-UNIT_JITTER, UNIT_JITTER))))
+        key = (t.tenant_id, canon, mo)
+        assert key not in b.biz, key
+        b.biz[key] = (label, f"{n * price:.2f}", str(n))
+
+
+def security_seats(b: Builder, t: Tenant, canon: str, seats: Curve, ratio: float,
+                   first: str = FIRST_MONTH) -> None:
+    """A Microsoft 365 Security workload (never Intune here) with a stable adoption."""
+    assert canon != "intune"
+    b.addon(t, canon, seats, flat(ratio), first=first)
+
+
+# --------------------------------------------------------------------------------------
+# Scenarios of the other areas, one function per partner
 # --------------------------------------------------------------------------------------
 
 
-def build() -> dict[str, list[dict]]:
+def cloud_p001(b: Builder) -> None:
+    """P001 Northwind: a little Azure (baseline under $1,000: no usage-growth points) and
+    Business Central for small businesses through CSP -> Business Applications, SMB track."""
+    P, g = "P001", b.get
+    # Azure: backup and storage of a few small customers, all through CSP (whole tenant).
+    for tid in ("T0001", "T0002", "T0003", "T0004"):
+        rng = random.Random(f"{SEED}/{tid}/azure-profile")
+        acr(b, g(tid), "Storage", grow(rng.uniform(35, 60), rng.uniform(70, 95)),
+            offer="Azure Plan")
+        acr(b, g(tid), "Backup", grow(rng.uniform(25, 45), rng.uniform(40, 60)),
+            offer="Azure Plan")
+    acr(b, g("T0002"), "Virtual Machines", grow(140, 230), offer="Azure Plan")
+    acr(b, g("T0002"), "Azure Monitor", grow(8, 14), offer="Azure Plan")
+    for tid, start in (("T0005", "2023-09"), ("T0006", "2023-11"), ("T0007", "2024-02")):
+        for service, level in (("Storage", 90), ("Backup", 60), ("Virtual Machines", 180)):
+            acr(b, g(tid), service, ramp_up(start, level, 2), offer="Azure Plan", first=start)
+    # Offers that never count (and would add a fourth deployed service).
+    acr(b, g("T0003"), "Azure OpenAI", flat(120), offer="Trial", first="2024-03")
+    acr(b, g("T0002"), "Azure Support", flat(29), offer="Support", first="2023-01")
+
+    # Business Central: 9 long-standing users of it, 7 new in the TTM (5 existing
+    # customers, 2 start-ups won in the TTM), a transfer, a lost customer, a tiny one.
+    for i, tid in enumerate(("T0001", "T0002", "T0003", "T0004", "T0005", "T0006", "T0007",
+                             "T0008", "T0009")):
+        rng = random.Random(f"{SEED}/{tid}/bc")
+        u0 = rng.randint(8, 12)
+        bizapp(b, g(tid), "business_central", grow(u0, u0 + rng.randint(1, 4)),
+               first=f"2022-{1 + i:02d}", price=rng.choice((70, 100)))
+    for tid, start in (("T0010", "2023-08"), ("T0011", "2023-10"), ("T0012", "2023-12"),
+                       ("T0013", "2024-02"), ("T0014", "2024-03"), ("T0083", "2023-08"),
+                       ("T0085", "2023-10")):
+        rng = random.Random(f"{SEED}/{tid}/bc")
+        bizapp(b, g(tid), "business_central", ramp_up(start, rng.randint(9, 12), 2, 1.0),
+               first=start)
+    bizapp(b, g("T0093"), "business_central", flat(10), first="2022-05")  # CSP from 2023-07
+    bizapp(b, g("T0098"), "business_central", flat(9))  # CSP ended 2023-10-31
+    bizapp(b, g("T0015"), "business_central", flat(3), first="2022-03")  # too small to count
+    for tid in ("T0001", "T0003", "T0005", "T0016", "T0017"):
+        rng = random.Random(f"{SEED}/{tid}/pbi")
+        bizapp(b, g(tid), "power_bi", grow(rng.randint(5, 8), rng.randint(8, 12)))
+
+    b.certify(P, "p-105", "Microsoft Certified: Dynamics 365 Business Central Functional "
+              "Consultant Associate", "2022-11-21", "2024-11-21")
+    b.certify(P, "p-106", "Dynamics 365 Business Central Functional Consultant Associate",
+              "2023-09-04", "2024-09-04")
+    b.certify(P, "p-107", "Microsoft Certified: Power Platform Functional Consultant Associate",
+              "2023-03-15", "2025-03-15")
+    b.certify(P, "p-108", "Microsoft Certified: Power Platform App Maker Associate",
+              "2023-04-12", "2025-04-12")  # not eligible after 2023-11-30
+    b.certify(P, "p-109", "Microsoft Certified: Power BI Data Analyst Associate", "2024-01-29",
+              "2025-01-29")  # alias of Data Analyst Associate
+    b.certify(P, "p-110", "Microsoft Certified: Power Platform Solution Architect Expert",
+              "2023-06-05", "2025-06-05")
+    b.certify(P, "p-111", "Microsoft Certified: Dynamics 365 + Power Platform Solution "
+              "Architect Expert", "2022-09-26", "2024-09-26")  # not eligible after 2023-06-30
+
+
+def cloud_p002(b: Builder) -> None:
+    """P002 Fabrikam: Azure infrastructure of its DPOR customers -> qualifies for
+    Infrastructure (not for Data & AI or Digital & App Innovation: no scoring certs)."""
+    P, g = "P002", b.get
+    for n in range(100, 112):  # long-standing DPOR customers
+        t = g(f"T{n:04d}")
+        rng = random.Random(f"{SEED}/{t.tenant_id}/azure-profile")
+        s0 = rng.uniform(3500, 14000)
+        estate(b, t, grow(s0, s0 * rng.uniform(1.45, 1.8)), INFRA_MIX, pick=rng.randint(3, 6))
+    # Decommissioned: its servers leave Azure in January 2024 (storage stays, < $1,000).
+    t = g("T0112")
+    acr(b, t, "Virtual Machines", grow(2300, 2500), last="2023-12")
+    acr(b, t, "Storage", grow(110, 130))
+    estate(b, g("T0119"), grow(3800, 5600), INFRA_MIX, pick=4)  # DPOR renewed back to back
+    # New DPOR customers with an existing Azure estate (T0198 comes from P004 on 2023-12-01) ...
+    for tid, s0 in (("T0126", 4800), ("T0127", 3400), ("T0128", 6100)):
+        estate(b, g(tid), grow(s0, s0 * 1.5), INFRA_MIX, pick=4, offer="Pay-As-You-Go")
+    # ... and migrations that start after the DPOR.
+    for tid, start, level in (("T0129", "2023-08", 8000), ("T0130", "2023-11", 5000),
+                              ("T0131", "2024-02", 6000)):
+        estate(b, g(tid), ramp_up(start, level, 4), INFRA_MIX, pick=5, first=start)
+    # CPOR (Modern Work claims) never attribute Azure: T0120's estate is nobody's.
+    estate(b, g("T0120"), grow(16000, 21000), INFRA_MIX, pick=5)
+    # Offers that never count.
+    acr(b, g("T0100"), "Azure Support", flat(1000), offer="Support", first="2022-07")
+    acr(b, g("T0105"), "Azure OpenAI", flat(300), offer="Trial", first="2024-04")
+    # Security signals that P002 gets no Security credit for (DPOR counts for neither
+    # Security source): Sentinel, and Azure AD Premium seats.
+    acr(b, g("T0103"), "Sentinel", grow(900, 1400), sub="security")
+    for tid in ("T0100", "T0101", "T0102"):
+        t = g(tid)
+        seats = t.usage[("exchange", LAST_MONTH)][0]
+        security_seats(b, t, "aad_premium", flat(seats), 0.7)
+
+    b.certify(P, "p-208", "Microsoft Certified: Azure Administrator Associate", "2023-02-13",
+              "2025-02-13")
+    b.certify(P, "p-208", "Microsoft Certified: Azure Stack Hub Operator Associate",
+              "2022-10-10", "2024-10-10")  # retired 2023-07-31, eligible through 2024-07-31
+    b.certify(P, "p-209", "Azure Administrator Associate", "2023-11-06", "2024-11-06")
+    b.certify(P, "p-210", "Microsoft Certified: Azure Network Engineer Associate", "2023-05-22",
+              "2025-05-22")
+    b.certify(P, "p-211", "Microsoft Certified: Windows Server Hybrid Administrator Associate",
+              "2023-08-28", "2024-08-28")
+    b.certify(P, "p-212", "Microsoft Certified: Azure Solutions Architect Expert", "2022-12-05",
+              "2024-12-05")
+    b.certify(P, "p-212", "Microsoft Certified: Azure Virtual Desktop Specialty", "2023-10-16",
+              "2024-10-16")
+    b.certify(P, "p-213", "Azure Solutions Architect Expert", "2023-07-24", "2024-07-24")
+    b.certify(P, "p-214", "Microsoft Certified: Azure for SAP Workloads Specialty",
+              "2024-02-19", "2025-02-19")
+
+
+def cloud_p003(b: Builder) -> None:
+    """P003 Adatum: Security from both sources (Azure via PAL, Microsoft 365 via CPOR),
+    each too small alone, qualifying together."""
+    P, g = "P003", b.get
+    # Azure security linked by PAL. T0171: whole tenant, long-standing.
+    t = g("T0171")
+    b.associate(P, t, "PAL", "2021-03-15")
+    acr(b, t, "Sentinel", grow(2000, 5600))
+    acr(b, t, "Azure Firewall", flat(1100))
+    acr(b, t, "Key Vault", grow(50, 90))
+    acr(b, t, "Security Center", flat(300))
+    # T0172: PAL on its security subscription only (from 2023-09); the production
+    # subscription (Key Vault, Application Gateway, servers) is not P003's.
+    t = g("T0172")
+    b.associate(P, t, "PAL", "2023-09-11", subscription=subscription(b, t, "sec-ops"))
+    acr(b, t, "Sentinel", grow(3000, 6000), sub="sec-ops", first="2022-06")
+    acr(b, t, "Azure DDOS Protection", flat(2944), sub="sec-ops", first="2022-06")
+    acr(b, t, "Azure Firewall", flat(1250), sub="sec-ops", first="2022-06")
+    acr(b, t, "Key Vault", flat(300), first="2022-01")
+    acr(b, t, "Application Gateway", flat(400), first="2022-01")
+    acr(b, t, "Virtual Machines", grow(2600, 3100), first="2022-01")
+    # Small businesses (CSP_T2 customers) starting Azure security in the TTM, with PAL.
+    t = g("T0137")
+    b.associate(P, t, "PAL", "2023-08-07")
+    acr(b, t, "Azure Firewall", flat(1150), offer="Azure Plan", first="2023-08")
+    acr(b, t, "Sentinel", flat(600), offer="Azure Plan", first="2023-08")
+    t = g("T0139")
+    b.associate(P, t, "PAL", "2023-08-21")
+    acr(b, t, "Sentinel", flat(1050), offer="Azure Plan", first="2023-08")
+    acr(b, t, "Azure Defender", flat(500), offer="Azure Plan", first="2023-08")
+    t = g("T0138")
+    b.associate(P, t, "PAL", "2023-10-02")
+    for service, level in (("Key Vault", 25), ("Azure Bastion", 140), ("Sentinel", 180)):
+        acr(b, t, service, flat(level), offer="Azure Plan", first="2023-10")
+    t = g("T0140")
+    b.associate(P, t, "PAL", "2024-02-12")
+    acr(b, t, "key vault", flat(35), offer="Azure Plan", first="2024-02")  # lower case
+    # A CSP customer with Sentinel but no PAL: Azure areas yes (CSP), Security no.
+    acr(b, g("T0141"), "Sentinel", grow(700, 900), offer="Azure Plan", first="2022-09")
+
+    # Microsoft 365 security workloads claimed by CPOR (never Intune: it is Modern Work too).
+    t = g("T0171")
+    security_seats(b, t, "aad_premium", grow(2050, 2150), 0.72)
+    b.associate(P, t, "CPOR", "2021-03-15", workload="aad_premium")
+    t = g("T0172")
+    security_seats(b, t, "defender_office", flat(1200), 0.62, first="2023-03")
+    b.associate(P, t, "CPOR", "2023-09-18", workload="defender_office")
+    t = g("T0137")
+    security_seats(b, t, "aad_premium", flat(t.usage[("exchange", LAST_MONTH)][0]), 0.75,
+                   first="2023-08")
+    b.associate(P, t, "CPOR", "2023-10-09", workload="aad_premium")
+    t = g("T0139")
+    security_seats(b, t, "aad_premium", flat(t.usage[("exchange", LAST_MONTH)][0]), 0.7,
+                   first="2023-12")
+    b.associate(P, t, "CPOR", "2024-01-15", workload="aad_premium")
+    t = g("T0143")  # bought in February 2024, hardly used yet: a customer, no deployment
+    security_seats(b, t, "information_protection", flat(60), 0.05, first="2024-02")
+    b.associate(P, t, "CPOR", "2024-02-05", workload="information_protection")
+    # (T0178's Defender for Endpoint claim from 2023-10-16 counts too; T0141's Defender
+    # seats are CSP only and do not.)
+
+    b.certify(P, "p-306", "Microsoft Certified: Azure Security Engineer Associate",
+              "2023-05-08", "2025-05-08")
+    b.certify(P, "p-306", "Microsoft Certified: Cybersecurity Architect Expert", "2024-01-22",
+              "2025-01-22")
+    b.certify(P, "p-307", "Azure Security Engineer Associate", "2023-11-14", "2024-11-14")
+    b.certify(P, "p-308", "Microsoft Certified: Security Operations Analyst Associate",
+              "2023-02-20", "2025-02-20")  # step 2 only: no longer scoring from 2023-12-01
+    b.certify(P, "p-309", "Microsoft 365 Certified: Security Administrator Associate",
+              "2022-09-12", "2024-09-12")  # retired 2023-06-30, eligible through 2024-06-30
+    b.certify(P, "p-310", "Microsoft Certified: Information Protection and Compliance "
+              "Administrator Associate", "2023-07-03", "2024-07-03")
+    b.certify(P, "p-311", "Information Protection Administrator Associate", "2024-03-11",
+              "2025-03-11")  # alias
+
+
+def cloud_p004(b: Builder) -> None:
+    """P004 Litware: a strong Data & AI practice blocked by the first certification step
+    (only one Azure Solutions Architect Expert left)."""
+    P, g = "P004", b.get
+    for n in range(179, 191):  # long-standing DPOR customers
+        t = g(f"T{n:04d}")
+        rng = random.Random(f"{SEED}/{t.tenant_id}/azure-profile")
+        s0 = rng.uniform(3000, 12000)
+        estate(b, t, grow(s0, s0 * rng.uniform(1.45, 1.8)), DATA_MIX, pick=rng.randint(3, 6))
+    # T0198: P004's DPOR until 2023-11-30, P002's from 2023-12-01: its ACR follows.
+    estate(b, g("T0198"), grow(4200, 5200), INFRA_MIX, pick=3, offer="Pay-As-You-Go")
+    # New DPOR customers: existing estates (T0199-T0202) and data-platform builds.
+    for tid, s0 in (("T0199", 5200), ("T0200", 3900), ("T0201", 7400), ("T0202", 4600)):
+        estate(b, g(tid), grow(s0, s0 * 1.4), DATA_MIX, pick=4, offer="Pay-As-You-Go")
+    for tid, start, level in (("T0203", "2023-09", 6500), ("T0204", "2024-01", 4800)):
+        estate(b, g(tid), ramp_up(start, level, 4), DATA_MIX, pick=5, first=start)
+    acr(b, g("T0181"), "Azure OpenAI", flat(450), offer="Trial", first="2024-02")
+
+    b.certify(P, "p-411", "Microsoft Certified: Azure Solutions Architect Expert", "2023-03-20",
+              "2025-03-20")
+    b.certify(P, "p-419", "Microsoft Certified: Azure Solutions Architect Expert", "2022-03-15",
+              "2024-03-15")  # expired: step 1 is left with one person
+    b.certify(P, "p-412", "Microsoft Certified: Azure Administrator Associate", "2023-09-04",
+              "2024-09-04")  # with p-406 (Modern Work scenario): step 2 is met
+    b.certify(P, "p-413", "Microsoft Certified: Azure Data Engineer Associate", "2023-01-16",
+              "2025-01-16")
+    b.certify(P, "p-414", "Microsoft Certified: Azure AI Engineer Associate", "2023-06-26",
+              "2024-06-30")  # expires on the evaluation day: still counts
+    b.certify(P, "p-415", "Microsoft Certified: Azure Data Scientist Associate", "2023-10-09",
+              "2024-10-09")
+    b.certify(P, "p-416", "Microsoft Certified: Azure Database Administrator Associate",
+              "2022-08-22", "2024-08-22")
+    b.certify(P, "p-417", "Microsoft Certified: Azure Cosmos DB Developer Specialty",
+              "2024-04-02", "2025-04-02")
+
+
+def cloud_p005(b: Builder) -> None:
+    """P005 Tailspin: strong Security usage from both sources, but only one Azure Security
+    Engineer Associate: the step rule in force from 2023-12-01 needs two."""
+    P, g = "P005", b.get
+    sec = {tid: subscription(b, g(tid), "security")
+           for tid in ("T0216", "T0217", "T0218", "T0219", "T0220", "T0222")}
+    for tid, start in (("T0216", "2022-02-01"), ("T0217", "2022-10-17"), ("T0218", "2023-08-01"),
+                       ("T0219", "2023-08-14"), ("T0220", "2023-11-20"),
+                       ("T0222", "2024-04-22")):
+        b.associate(P, g(tid), "PAL", start, subscription=sec[tid])
+    t = g("T0216")
+    acr(b, t, "Sentinel", grow(2600, 4400), sub="security")
+    acr(b, t, "Azure Firewall", flat(1200), sub="security")
+    acr(b, t, "Key Vault", grow(60, 95), sub="security")
+    estate(b, t, grow(13000, 17500), INFRA_MIX, pick=4)  # production: not linked to P005
+    t = g("T0217")
+    acr(b, t, "Sentinel", grow(1300, 2100), sub="security")
+    acr(b, t, "Azure DDOS Protection", flat(2944), sub="security")
+    t = g("T0218")  # security estate older than the PAL (from 2023-08-01)
+    acr(b, t, "Sentinel", grow(3500, 5200), sub="security")
+    acr(b, t, "Azure Firewall", flat(2400), sub="security")
+    acr(b, t, "Azure Defender", grow(1300, 1900), sub="security")
+    acr(b, g("T0219"), "Sentinel", ramp_up("2023-09", 2500, 2, 1.0), sub="security",
+        first="2023-09")
+    for service, level in (("Azure Firewall", 1900), ("Key Vault", 50),
+                           ("Application Gateway", 420)):
+        acr(b, g("T0220"), service, flat(level), sub="security", first="2023-12")
+    acr(b, g("T0222"), "Security Center", flat(120), sub="security", first="2024-05")
+    acr(b, g("T0218"), "Azure Support", flat(800), sub="security", offer="SUPPORT",
+        first="2023-01")  # never counts, whatever the case
+
+    # Microsoft 365 security workloads claimed by CPOR (T0221's Intune claim from the
+    # Modern Work scenario counts here too).
+    for tid, canon, seats, ratio, first, claim in (
+            ("T0216", "defender_endpoint", 1950, 0.8, FIRST_MONTH, "2022-03-01"),
+            ("T0217", "defender_endpoint", 990, 0.78, FIRST_MONTH, "2022-11-02"),
+            ("T0218", "defender_office", 4600, 0.5, "2023-06", "2023-09-04"),
+            ("T0219", "defender_identity", 2400, 0.6, FIRST_MONTH, "2023-08-14"),
+            ("T0220", "aad_premium", 1213, 0.7, "2023-10", "2023-11-20")):
+        security_seats(b, g(tid), canon, flat(seats), ratio, first=first)
+        b.associate(P, g(tid), "CPOR", claim, workload=canon)
+
+    b.certify(P, "p-507", "Microsoft Certified: Azure Security Engineer Associate",
+              "2023-04-11", "2025-04-11")
+    b.certify(P, "p-512", "Azure Security Engineer Associate", "2022-02-28",
+              "2024-02-28")  # lapsed: one Azure Security Engineer left
+    b.certify(P, "p-508", "Security Operations Analyst Associate", "2023-06-19", "2025-06-19")
+    b.certify(P, "p-509", "Microsoft Certified: Security Operations Analyst Associate",
+              "2023-10-02", "2024-10-02")
+    b.certify(P, "p-510", "Microsoft Certified: Cybersecurity Architect Expert", "2023-12-05",
+              "2024-12-05")
+    b.certify(P, "p-511", "Microsoft Certified: Information Protection Administrator Associate",
+              "2023-03-13", "2025-03-13")  # alias
+
+
+def cloud_p006(b: Builder) -> None:
+    """P006 Wingtip: Business Applications through CSP, losing customers (classified SMB)."""
+    P, g = "P006", b.get
+    # Business Central on 13 CSP customers; five of them are lost in the TTM (T0228-T0232)
+    # and keep using it with another partner.
+    for n in range(228, 241):
+        t = g(f"T{n:04d}")
+        rng = random.Random(f"{SEED}/{t.tenant_id}/bc")
+        u0 = rng.randint(9, 13)
+        bizapp(b, t, "business_central", grow(u0, u0 + rng.randint(0, 3)),
+               first=f"2022-{rng.randint(1, 6):02d}")
+    # Dynamics 365 Sales, > $5,000 a month each: 4 at m-12, 6 at m.
+    for n in range(241, 245):
+        t = g(f"T{n:04d}")
+        rng = random.Random(f"{SEED}/{t.tenant_id}/sales")
+        u0 = rng.randint(60, 66)
+        bizapp(b, t, "sales", grow(u0, u0 + rng.randint(0, 6)))
+    bizapp(b, g("T0245"), "sales", ramp_up("2023-10", 60, 3, 1.05), first="2023-10")
+    bizapp(b, g("T0246"), "sales", ramp_up("2024-02", 62, 3, 1.0), first="2024-02")
+
+    b.certify(P, "p-606", "Dynamics 365 Business Central Functional Consultant Associate",
+              "2023-02-06", "2025-02-06")
+    b.certify(P, "p-607", "Microsoft Certified: Dynamics 365 Sales Functional Consultant "
+              "Associate", "2023-08-14", "2024-08-14")
+    b.certify(P, "p-608", "Power Platform Functional Consultant Associate", "2022-12-12",
+              "2024-12-12")
+    b.certify(P, "p-609", "Microsoft Certified: Power Platform Solution Architect Expert",
+              "2023-05-02", "2025-05-02")
+
+
+def cloud_p007(b: Builder) -> None:
+    """P007 Contoso: a new partner that qualifies in all six areas (Microsoft Cloud badge),
+    Business Applications on the Enterprise track. Tenants T0291 onwards."""
+    P = "P007"
+    # -- Modern Work: 8 long-standing DPOR enterprises, 6 migrations in the TTM -----------
+    steady = []
+    for _ in range(8):
+        t = b.tenant(P)
+        steady_ent(b, t, growth=(0.03, 0.08))
+        b.associate(P, t, "DPOR", old_start(t))
+        steady.append(t)
+    GREEN = (("2023-07", 1400), ("2023-08", 900), ("2023-10", 2200), ("2023-11", 1100),
+             ("2024-01", 1600), ("2024-02", 800))
+    green = []
+    for month, seats in GREEN:
+        t = b.tenant(P)
+        greenfield(b, t, month, seats, deployed=("exchange", "teams", "m365_apps", "sharepoint"),
+                   ramp_months=4)
+        b.associate(P, t, "DPOR", on(month, 11))
+        green.append(t)
+    # Azure-only start-ups (no Microsoft 365), CSP_T2 on one subscription each.
+    azure_only = [b.tenant(P), b.tenant(P)]
+    # A Business Applications customer claimed by CPOR only (no Microsoft 365 either).
+    cpor_only = b.tenant(P)
+    s, gr = steady, green
+
+    # -- Azure: the DPOR estates, migrations, the CSP start-ups ---------------------------
+    for i, t in enumerate(s):
+        rng = random.Random(f"{SEED}/{t.tenant_id}/azure-profile")
+        s0 = rng.uniform(3000, 12000)
+        mix = (APP_MIX, DATA_MIX, INFRA_MIX)[i % 3]
+        estate(b, t, grow(s0, s0 * rng.uniform(1.4, 1.8)), mix, pick=rng.randint(3, 6))
+    for i, (t, (month, _)) in enumerate(zip(gr, GREEN)):
+        rng = random.Random(f"{SEED}/{t.tenant_id}/azure-profile")
+        start = add_months(month, 1)  # servers move once the tenant is set up
+        estate(b, t, ramp_up(start, rng.uniform(2500, 7000), 4), (INFRA_MIX, APP_MIX)[i % 2],
+               pick=rng.randint(3, 5), offer="Pay-As-You-Go", first=start)
+    a0, a1 = azure_only
+    b.associate(P, a0, "CSP_T2", "2023-09-05", subscription=subscription(b, a0, "prod"))
+    for service, level in (("App Service", 900), ("Azure Cosmos DB", 700), ("Functions", 150),
+                           ("Storage", 200), ("Azure Cache for Redis", 250)):
+        acr(b, a0, service, ramp_up("2023-09", level, 2), offer="Azure Plan", first="2023-09")
+    acr(b, a0, "Virtual Machines", flat(400), sub="lab", offer="Pay-As-You-Go",
+        first="2022-11")  # the start-up's own lab subscription: not covered
+    b.associate(P, a1, "CSP_T2", "2024-01-08", subscription=subscription(b, a1, "prod"))
+    for service, level in (("Azure Kubernetes Service", 1100), ("Container Registry", 60),
+                           ("Azure Database for PostgreSQL", 500), ("Azure Monitor", 90)):
+        acr(b, a1, service, ramp_up("2024-01", level, 2), offer="Azure Plan", first="2024-01")
+    acr(b, s[0], "Virtual Machines", flat(500), sub="dev", offer="Benefit Program",
+        first="2023-01")  # never counts
+    acr(b, s[1], "Azure DevOps", flat(200), sub="dev", offer="Internal", first="2023-03")
+
+    # -- Security: PAL on security subscriptions, CPOR on Microsoft 365 security ----------
+    pal = ((s[0], "2022-02-07"), (s[1], "2022-05-09"), (s[2], "2023-09-04"),
+           (s[3], "2023-11-06"), (gr[0], "2023-08-14"), (gr[1], "2023-09-18"),
+           (gr[2], "2023-11-20"))
+    for t, start in pal:
+        b.associate(P, t, "PAL", start, subscription=subscription(b, t, "security"))
+    for service, curve in (("Sentinel", grow(2200, 3400)), ("Key Vault", grow(40, 70)),
+                           ("Azure Firewall", flat(1100))):
+        acr(b, s[0], service, curve, sub="security")
+    for service, curve in (("Sentinel", grow(1500, 2300)), ("Azure Bastion", flat(140)),
+                           ("Application Gateway", flat(380))):
+        acr(b, s[1], service, curve, sub="security")
+    acr(b, s[2], "Sentinel", grow(1800, 2600), sub="security", first="2022-03")
+    for service, level in (("Azure Firewall", 1300), ("Azure DDOS Protection", 2944)):
+        acr(b, s[3], service, flat(level), sub="security", first="2023-11")
+    acr(b, gr[0], "Sentinel", ramp_up("2023-08", 1500, 3, 1.0), sub="security", first="2023-08")
+    acr(b, gr[0], "Key Vault", flat(40), sub="security", first="2023-08")
+    for service, level in (("Key Vault", 60), ("Azure Front Door Service", 450)):
+        acr(b, gr[1], service, flat(level), sub="security", first="2023-10")
+    for service, level in (("Network Watcher", 25), ("Key Vault", 35)):
+        acr(b, gr[2], service, flat(level), sub="security", first="2023-12")
+    acr(b, s[4], "Sentinel", grow(600, 900), sub="security")  # DPOR only: not Security
+
+    for t, canon, claim, first, ratio in (
+            (s[0], "aad_premium", "2022-02-07", FIRST_MONTH, 0.72),
+            (s[1], "aad_premium", "2022-05-09", FIRST_MONTH, 0.68),
+            (s[2], "aad_premium", "2023-09-04", "2023-07", 0.7),
+            (gr[0], "defender_endpoint", "2023-09-11", "2023-09", 0.75),
+            (gr[1], "defender_endpoint", "2023-10-16", "2023-10", 0.78),
+            (gr[2], "defender_endpoint", "2024-01-08", "2024-01", 0.74),
+            (gr[3], "defender_endpoint", "2024-06-10", "2024-05", 0.08)):  # not deployed yet
+        seats = t.usage[("exchange", LAST_MONTH)][0]
+        security_seats(b, t, canon, flat(seats), ratio, first=first)
+        b.associate(P, t, "CPOR", claim, workload=canon)
+
+    # -- Business Applications (Enterprise): Dynamics 365 through DPOR, Power Platform and
+    # Customer Insights through PAL on the workload ----------------------------------------
+    for t, canon, units, first, last in (
+            (s[0], "sales", grow(165, 185), FIRST_MONTH, LAST_MONTH),
+            (s[0], "customer_service", grow(85, 95), FIRST_MONTH, LAST_MONTH),
+            (s[1], "sales", grow(110, 125), FIRST_MONTH, LAST_MONTH),
+            (s[1], "field_service", grow(58, 64), FIRST_MONTH, LAST_MONTH),
+            (s[2], "finance", grow(120, 135), FIRST_MONTH, LAST_MONTH),
+            (s[3], "sales", grow(70, 78), FIRST_MONTH, LAST_MONTH),
+            (s[3], "customer_service", flat(56), FIRST_MONTH, "2023-12"),  # dropped
+            (s[4], "sales", grow(130, 150), FIRST_MONTH, LAST_MONTH),
+            (s[4], "power_apps", grow(360, 420), FIRST_MONTH, LAST_MONTH),
+            (s[5], "project_operations", grow(65, 72), FIRST_MONTH, LAST_MONTH),
+            (s[5], "power_bi", grow(450, 520), FIRST_MONTH, LAST_MONTH),
+            (s[6], "sales", grow(90, 100), FIRST_MONTH, LAST_MONTH),
+            (s[6], "customer_insights", flat(300000), "2023-10", LAST_MONTH),
+            (s[7], "customer_insights", grow(190000, 215000), "2022-03", LAST_MONTH),
+            (gr[0], "sales", ramp_up("2023-10", 150, 3, 1.0), "2023-10", LAST_MONTH),
+            (gr[1], "sales", ramp_up("2023-12", 110, 3, 1.0), "2023-12", LAST_MONTH),
+            (gr[2], "customer_service", ramp_up("2024-01", 80, 3, 1.0), "2024-01", LAST_MONTH),
+            (gr[3], "finance", ramp_up("2023-11", 160, 3, 1.0), "2023-11", LAST_MONTH),
+            (gr[4], "sales", ramp_up("2024-03", 100, 2, 1.0), "2024-03", LAST_MONTH),
+            (gr[4], "power_apps", ramp_up("2024-03", 250, 2, 1.0), "2024-03", LAST_MONTH),
+            (gr[5], "field_service", ramp_up("2024-02", 70, 3, 1.0), "2024-02", LAST_MONTH),
+            (cpor_only, "sales", flat(60), "2022-05", LAST_MONTH),
+            (cpor_only, "power_bi", flat(300), "2022-05", LAST_MONTH)):
+        bizapp(b, t, canon, units, first=first, last=last,
+               price=20 if (t is cpor_only and canon == "power_bi") else None)
+    for t, canon, start in ((s[4], "power_apps", "2021-06-14"), (s[5], "power_bi", "2021-09-20"),
+                            (s[7], "customer_insights", "2022-04-11"),
+                            (s[6], "customer_insights", "2023-10-02"),
+                            (gr[4], "power_apps", "2024-03-04")):
+        b.associate(P, t, "PAL", start, workload=canon)
+    # CPOR counts for performance on every workload, for customer success only on
+    # Dynamics 365: the Power BI claim adds a customer but no usage.
+    b.associate(P, cpor_only, "CPOR", "2023-09-12", workload="sales")
+    b.associate(P, cpor_only, "CPOR", "2023-09-12", workload="power_bi")
+
+    # -- Certifications ------------------------------------------------------------------
+    certs = (
+        # Modern Work
+        ("p-701", "Microsoft 365 Certified: Teams Administrator Associate", "2023-04-17"),
+        ("p-702", "Microsoft 365 Certified: Messaging Administrator Associate", "2023-06-05"),
+        ("p-703", "Microsoft 365 Certified: Endpoint Administrator Associate", "2023-09-25"),
+        ("p-704", "Microsoft Certified: Identity and Access Administrator Associate",
+         "2023-11-13"),  # also a Security scorer
+        ("p-705", "Microsoft 365 Certified: Administrator Expert", "2023-08-21"),
+        ("p-706", "Teams Meetings and Meeting Rooms Technical Assessment", "2023-02-27"),
+        # Security
+        ("p-707", "Microsoft Certified: Azure Security Engineer Associate", "2023-05-15"),
+        ("p-708", "Azure Security Engineer Associate", "2023-10-30"),
+        ("p-709", "Microsoft Certified: Security Operations Analyst Associate", "2023-07-10"),
+        ("p-710", "Security Operations Analyst Associate", "2024-01-08"),
+        ("p-711", "Microsoft Certified: Cybersecurity Architect Expert", "2023-12-11"),
+        ("p-712", "Microsoft Certified: Information Protection and Compliance Administrator "
+                  "Associate", "2023-04-24"),
+        # Azure
+        ("p-713", "Microsoft Certified: Azure Solutions Architect Expert", "2023-03-06"),
+        ("p-713", "Microsoft Certified: Power Platform Solution Architect Expert", "2023-10-09"),
+        ("p-714", "Azure Solutions Architect Expert", "2023-08-14"),
+        ("p-715", "Microsoft Certified: Azure Administrator Associate", "2023-01-23"),
+        ("p-715", "Microsoft Certified: Azure Network Engineer Associate", "2023-06-12"),
+        ("p-716", "Azure Administrator Associate", "2023-09-18"),
+        ("p-717", "Microsoft Certified: Azure Data Engineer Associate", "2023-02-06"),
+        ("p-718", "Microsoft Certified: Azure AI Engineer Associate", "2023-11-27"),
+        ("p-719", "Microsoft Certified: Azure Data Scientist Associate", "2024-01-15"),
+        ("p-720", "Microsoft Certified: Azure Database Administrator Associate", "2023-05-29"),
+        ("p-721", "Microsoft Certified: Power BI Data Analyst Associate", "2023-08-07"),
+        ("p-722", "Microsoft Certified: Azure Developer Associate", "2023-03-27"),
+        ("p-723", "Azure Developer Associate", "2023-10-23"),
+        ("p-724", "Microsoft Certified: Azure Developer Associate", "2024-02-12"),
+        ("p-725", "Microsoft Certified: DevOps Engineer Expert", "2023-06-19"),
+        ("p-726", "Microsoft Certified: Azure IoT Developer Specialty", "2023-01-09"),
+        ("p-727", "Microsoft Certified: Windows Server Hybrid Administrator Associate",
+         "2023-04-03"),
+        ("p-728", "Azure Network Engineer Associate", "2024-03-18"),
+        ("p-729", "Microsoft Certified: Azure Virtual Desktop Specialty", "2023-09-11"),
+        ("p-730", "Microsoft Certified: Azure for SAP Workloads Specialty", "2023-12-04"),
+        # Business Applications
+        ("p-731", "Microsoft Certified: Dynamics 365 Sales Functional Consultant Associate",
+         "2023-02-13"),
+        ("p-732", "Dynamics 365 Sales Functional Consultant Associate", "2023-10-02"),
+        ("p-733", "Microsoft Certified: Dynamics 365 Customer Service Functional Consultant "
+                  "Associate", "2022-11-14"),  # retired 2023-06-30, eligible through 2024-06-30
+        ("p-734", "Microsoft Certified: Dynamics 365 Field Service Functional Consultant "
+                  "Associate", "2023-05-08"),
+        ("p-735", "Microsoft Certified: Dynamics 365 Finance Functional Consultant Associate",
+         "2023-03-20"),
+        ("p-736", "Dynamics 365 Finance Functional Consultant Associate", "2024-01-22"),
+        ("p-737", "Microsoft Certified: Dynamics 365 Supply Chain Management Functional "
+                  "Consultant Associate", "2023-07-31"),
+        ("p-739", "Microsoft Certified: Dynamics 365 Marketing Functional Consultant Associate",
+         "2023-09-04"),
+        ("p-740", "Microsoft Certified: Dynamics 365 Finance and Operations Apps Developer "
+                  "Associate", "2023-06-26"),
+        ("p-741", "Microsoft Certified: Power Platform Functional Consultant Associate",
+         "2023-01-30"),
+        ("p-742", "Microsoft Certified: Power Platform Developer Associate", "2023-08-28"),
+        ("p-743", "Microsoft Certified: Power Automate RPA Developer Associate", "2023-12-18"),
+        ("p-744", "Microsoft Certified: Customer Data Platform Specialty", "2023-04-10"),
+        ("p-745", "Microsoft Certified: Power Platform App Maker Associate", "2023-02-10"),
+        ("p-746", "Microsoft Certified: Dynamics 365 Finance and Operations Apps Solution "
+                  "Architect Expert", "2023-05-22"),
+        ("p-747", "Microsoft Certified: Dynamics 365 Supply Chain Management Functional "
+                  "Consultant Expert", "2023-11-06"),
+        ("p-748", "Power Platform Solution Architect Expert", "2024-04-15"),
+        ("p-749", "Microsoft Certified: Dynamics 365 + Power Platform Solution Architect Expert",
+         "2022-06-20"),
+    )
+    for person, title, earned in certs:
+        if "Fundamentals" in title or "Assessment" in title:
+            expires = None
+        else:
+            expires = f"{int(earned[:4]) + 2}{earned[4:]}"  # renewed: two years on
+        b.certify(P, person, title, earned, expires)
+
+
+CLOUD_SCENARIOS = (cloud_p001, cloud_p002, cloud_p003, cloud_p004, cloud_p005, cloud_p006,
+                   cloud_p007)
+
+
+# --------------------------------------------------------------------------------------
+# Independent check: Security, the Azure areas and Business Applications (rules.md
+# sections 2-4), written plainly
+# --------------------------------------------------------------------------------------
+
+EXCLUDED_OFFERS = {"support", "internal", "benefit program", "trial"}
+SECURITY_SERVICES = {s.lower() for s in (
+    "Advanced Data Security", "Advanced Threat Protection", "Application Gateway",
+    "Azure Active Directory B2C", "Azure Active Directory Domain Services",
+    "Azure Active Directory for External Identities", "Azure Bastion", "Azure DDOS Protection",
+    "Azure Defender", "Azure Firewall", "Azure Firewall Manager", "Azure Front Door Service",
+    "Azure IoT Security", "Key Vault", "Network Watcher", "Security Center", "Sentinel")}
+NOT_DEPLOYMENTS = {"virtual machines", "virtual machines licenses"}
+AZURE_TYPES = {"CSP_T1", "CSP_T2", "DPOR", "PAL"}
+CSP = {"CSP_T1", "CSP_T2"}
+
+SEC_ALIAS = {n: c for c, names in SECURITY_WORKLOADS.items() for n in names}
+BIZ_ALIAS = {n: c for c, names in BIZAPPS_WORKLOADS.items() for n in names}
+ANY_ALIAS = {**MW_ALIAS, **SEC_ALIAS, **BIZ_ALIAS}
+
+BIZ_RATE = {"business_central": 1000, "core_hr": 1000, "guides": 1000, "remote_assist": 1000,
+            "talent_attract": 1000, "talent_onboard": 1000, "sales": 200, "sales_insights": 200,
+            "customer_service": 200, "field_service": 200, "power_apps": 200,
+            "power_automate": 200, "power_bi": 200, "customer_insights": Fraction(1, 5),
+            "finance": 100, "project_operations": 100, "retail": 100}
+POWER_PLATFORM = {"power_apps", "power_automate", "power_bi", "customer_insights"}
+BIZ_PERF_TYPES = {"CPOR", "DPOR"} | CSP
+BIZ_TRACKS = {
+    "enterprise": {"nca_revenue": 1500, "int_target": 20, "adv_target": 7,
+                   "min_baseline": 50000, "deploy_mcv": 10000},
+    "smb": {"nca_revenue": 250, "int_target": 5, "adv_target": 2,
+            "min_baseline": 25000, "deploy_mcv": 5000},
+}
+
+# Certifications of these areas: id -> (accepted names, last day eligible or None).
+CLOUD_CERTS = {
+    "azure_security_engineer_associate": (("azure security engineer associate",), None),
+    "security_operations_analyst_associate": (("security operations analyst associate",),
+                                              None),
+    "microsoft_365_security_administrator_associate": (
+        ("microsoft 365 security administrator associate", "security administrator associate"),
+        "2024-06-30"),
+    "cybersecurity_architect_expert": (("cybersecurity architect expert",), None),
+    "identity_and_access_administrator_associate": (
+        ("identity and access administrator associate",), None),
+    "information_protection_and_compliance_administrator_associate": (
+        ("information protection and compliance administrator associate",
+         "information protection administrator associate"), None),
+    "azure_solutions_architect_expert": (("azure solutions architect expert",), None),
+    "azure_administrator_associate": (("azure administrator associate",), None),
+    "azure_database_administrator_associate": (("azure database administrator associate",),
+                                               None),
+    "azure_ai_engineer_associate": (("azure ai engineer associate",), None),
+    "azure_data_scientist_associate": (("azure data scientist associate",), None),
+    "azure_data_engineer_associate": (("azure data engineer associate",), None),
+    "data_analyst_associate": (("data analyst associate", "power bi data analyst associate"),
+                               None),
+    "customer_data_platform_specialty": (("customer data platform specialty",), None),
+    "azure_cosmos_db_developer_specialty": (("azure cosmos db developer specialty",), None),
+    "azure_developer_associate": (("azure developer associate",), None),
+    "power_platform_developer_associate": (("power platform developer associate",), None),
+    "azure_iot_developer_specialty": (("azure iot developer specialty",), "2024-07-31"),
+    "azure_devops_engineer_expert": (("azure devops engineer expert", "devops engineer expert"),
+                                     None),
+    "power_platform_solution_architect_expert": (
+        ("power platform solution architect expert",), None),
+    "azure_network_engineer_associate": (("azure network engineer associate",), None),
+    "azure_stack_hub_operator_associate": (("azure stack hub operator associate",),
+                                           "2024-07-31"),
+    "windows_server_hybrid_administrator_associate": (
+        ("windows server hybrid administrator associate",), None),
+    "azure_virtual_desktop_specialty": (("azure virtual desktop specialty",), None),
+    "azure_for_sap_workloads_specialty": (("azure for sap workloads specialty",), None),
+    "d365_finance_functional_consultant_associate": (
+        ("dynamics 365 finance functional consultant associate",), None),
+    "d365_commerce_functional_consultant_associate": (
+        ("dynamics 365 commerce functional consultant associate",), None),
+    "d365_supply_chain_management_functional_consultant_associate": (
+        ("dynamics 365 supply chain management functional consultant associate",), None),
+    "d365_supply_chain_management_manufacturing_functional_consultant_associate": (
+        ("dynamics 365 supply chain management manufacturing functional consultant "
+         "associate",), None),
+    "d365_customer_service_functional_consultant_associate": (
+        ("dynamics 365 customer service functional consultant associate",), "2024-06-30"),
+    "d365_sales_functional_consultant_associate": (
+        ("dynamics 365 sales functional consultant associate",), None),
+    "d365_field_service_functional_consultant_associate": (
+        ("dynamics 365 field service functional consultant associate",), None),
+    "d365_business_central_functional_consultant_associate": (
+        ("dynamics 365 business central functional consultant associate",), None),
+    "d365_marketing_functional_consultant_associate": (
+        ("dynamics 365 marketing functional consultant associate",), None),
+    "d365_finance_and_operations_apps_developer_associate": (
+        ("dynamics 365 finance and operations apps developer associate",), None),
+    "power_platform_app_maker_associate": (("power platform app maker associate",), None),
+    "power_platform_functional_consultant_associate": (
+        ("power platform functional consultant associate",), None),
+    "azure_enterprise_data_analyst_associate": (("azure enterprise data analyst associate",),
+                                                None),
+    "power_automate_rpa_developer_associate": (("power automate rpa developer associate",),
+                                               None),
+    "d365_supply_chain_management_functional_consultant_expert": (
+        ("dynamics 365 supply chain management functional consultant expert",), None),
+    "d365_finance_and_operations_apps_solution_architect_expert": (
+        ("dynamics 365 finance and operations apps solution architect expert",), None),
+    "d365_power_platform_solution_architect_expert": (
+        ("dynamics 365 + power platform solution architect expert",
+         "dynamics 365 and power platform solution architect expert"), None),
+}
+CLOUD_CERT_ALIAS = {n: c for c, (names, _) in CLOUD_CERTS.items() for n in names}
+
+# Certification steps: [(min people, or None for the scoring step, certification ids)].
+SECURITY_STEPS = [  # version in force from 2023-12-01
+    (2, {"azure_security_engineer_associate"}),
+    (2, {"security_operations_analyst_associate",
+         "microsoft_365_security_administrator_associate"}),
+    (None, {"cybersecurity_architect_expert", "identity_and_access_administrator_associate",
+            "information_protection_and_compliance_administrator_associate"}),
+]
+SECURITY_STEPS_BEFORE = [  # version in force until 2023-11-30 (for the explanation only)
+    (1, {"azure_security_engineer_associate"}),
+    (1, {"security_operations_analyst_associate",
+         "microsoft_365_security_administrator_associate"}),
+    (None, {"cybersecurity_architect_expert", "security_operations_analyst_associate",
+            "identity_and_access_administrator_associate",
+            "information_protection_and_compliance_administrator_associate"}),
+]
+SAE, AAA = "azure_solutions_architect_expert", "azure_administrator_associate"
+AZURE_AREAS = {  # area -> [(metric, max points, target, steps)]
+    "data_ai": [("intermediate_certifications", 40, 10, [
+        (2, {SAE}), (2, {AAA}),
+        (None, {"azure_database_administrator_associate", "azure_ai_engineer_associate",
+                "azure_data_scientist_associate", "azure_data_engineer_associate",
+                "data_analyst_associate", "customer_data_platform_specialty",
+                "azure_cosmos_db_developer_specialty"})])],
+    "infrastructure": [
+        ("intermediate_certifications", 20, 5, [
+            (2, {AAA}), (None, {"azure_network_engineer_associate",
+                                "azure_stack_hub_operator_associate",
+                                "windows_server_hybrid_administrator_associate"})]),
+        ("advanced_certifications", 20, 5, [
+            (2, {SAE}), (None, {"azure_virtual_desktop_specialty",
+                                "azure_for_sap_workloads_specialty"})])],
+    "digital_app_innovation": [
+        ("intermediate_certifications", 20, 5, [
+            (2, {AAA}), (None, {"azure_developer_associate",
+                                "power_platform_developer_associate"})]),
+        ("advanced_certifications", 20, 5, [
+            (2, {SAE}), (None, {"azure_iot_developer_specialty", "azure_devops_engineer_expert",
+                                "power_platform_solution_architect_expert"})])],
+}
+BIZ_INTERMEDIATE = {  # id -> last day eligible (None: open)
+    "d365_finance_functional_consultant_associate": None,
+    "d365_commerce_functional_consultant_associate": None,
+    "d365_supply_chain_management_functional_consultant_associate": None,
+    "d365_supply_chain_management_manufacturing_functional_consultant_associate": None,
+    "d365_customer_service_functional_consultant_associate": None,
+    "d365_sales_functional_consultant_associate": None,
+    "d365_field_service_functional_consultant_associate": None,
+    "d365_business_central_functional_consultant_associate": None,
+    "d365_marketing_functional_consultant_associate": None,
+    "d365_finance_and_operations_apps_developer_associate": None,
+    "power_platform_app_maker_associate": "2023-11-30",
+    "data_analyst_associate": None,
+    "power_platform_functional_consultant_associate": None,
+    "power_platform_developer_associate": None,
+    "customer_data_platform_specialty": None,
+    "azure_enterprise_data_analyst_associate": None,
+    "power_automate_rpa_developer_associate": None,
+}
+BIZ_ADVANCED = {
+    "d365_supply_chain_management_functional_consultant_expert": None,
+    "d365_finance_and_operations_apps_solution_architect_expert": None,
+    "d365_power_platform_solution_architect_expert": "2023-06-30",
+    "power_platform_solution_architect_expert": None,
+}
+AREA_NAMES = {"modern_work": "Modern Work", "security": "Security", "data_ai": "Data & AI",
+              "infrastructure": "Infrastructure",
+              "digital_app_innovation": "Digital & App Innovation",
+              "business_applications": "Business Applications"}
+
+
+def norm(name: str) -> str:
+    return " ".join(name.strip().lower().split())
+
+
+def cloud_cert_id(title: str) -> str | None:
+    key = norm(title)
+    if key in CLOUD_CERT_ALIAS:
+        return CLOUD_CERT_ALIAS[key]
+    for prefix in TITLE_PREFIXES:
+        if key.startswith(prefix):
+            return CLOUD_CERT_ALIAS.get(key[len(prefix):].strip())
+    return None
+
+
+def fmt(x) -> str:
+    """A number for the explanation: integers as is, fractions with 2 decimals."""
+    x = Fraction(x)
+    return f"{x.numerator:,}" if x.denominator == 1 else f"{float(x):,.2f}"
+
+
+def money(x) -> str:
+    return f"${float(x):,.2f}"
+
+
+@dataclass
+class Link:
+    kind: str
+    workload: str | None  # canonical, None = whole tenant
+    subscription: str | None  # None = all subscriptions
+    start: str
+    end: str | None
+
+    def in_force(self, month: str) -> bool:
+        day = last_day(month)
+        return self.start <= day and (self.end is None or self.end >= day)
+
+
+class CloudModel:
+    """The tables parsed for Security, the Azure areas and Business Applications."""
+
+    def __init__(self, data: dict[str, list[dict]], month: str) -> None:
+        self.m = month
+        self.m12 = add_months(month, -12)
+        self.day = last_day(month)
+        self.ttm = months_between(add_months(month, -11), month)
+        self.prev_ttm = months_between(add_months(month, -23), self.m12)
+        self.links: dict = {}  # (partner, tenant) -> [Link]
+        self.tenants_of: dict = {}  # partner -> sorted tenants
+        for r in data["associations"]:
+            wl = norm(r["workload"])
+            link = Link(r["type"], ANY_ALIAS[wl] if wl else None, r["subscription_id"] or None,
+                        r["start_date"], r["end_date"] or None)
+            self.links.setdefault((r["partner_id"], r["tenant_id"]), []).append(link)
+        for partner, tenant in self.links:
+            self.tenants_of.setdefault(partner, set()).add(tenant)
+        self.azure: dict = {}  # tenant -> [(subscription, service, month, acr)]
+        for r in data["azure_usage"]:
+            if norm(r["offer"]) in EXCLUDED_OFFERS:
+                continue
+            self.azure.setdefault(r["tenant_id"], []).append(
+                (r["subscription_id"] or None, norm(r["service"]), r["month"],
+                 Fraction(r["acr_usd"])))
+        self.sec_m365: dict = {}  # tenant -> {(canonical, month): (paid, active)}
+        for r in data["m365_usage"]:
+            canon = SEC_ALIAS.get(norm(r["workload"]))
+            if canon:
+                cell = self.sec_m365.setdefault(r["tenant_id"], {})
+                assert (canon, r["month"]) not in cell, r
+                cell[(canon, r["month"])] = (int(r["paid_units"]), int(r["active_users"]))
+        self.biz: dict = {}  # tenant -> {(canonical, month): (revenue, units)}
+        for r in data["bizapps_usage"]:
+            canon = BIZ_ALIAS[norm(r["workload"])]
+            cell = self.biz.setdefault(r["tenant_id"], {})
+            assert (canon, r["month"]) not in cell, r
+            cell[(canon, r["month"])] = (Fraction(r["revenue_usd"]), Fraction(r["units"]))
+        self.certs: dict = {}
+        for r in data["certifications"]:
+            self.certs.setdefault(r["partner_id"], []).append(r)
+
+    # -- facts ------------------------------------------------------------------------
+
+    def covered(self, partner: str, tenant: str, canon: str, types: set, month: str) -> bool:
+        return any(k.kind in types and k.workload in (None, canon) and k.in_force(month)
+                   for k in self.links.get((partner, tenant), []))
+
+    def attributed_acr(self, partner: str, types: set, services: set | None = None):
+        """Attributed ACR of the partner: {(tenant, month): acr}, {(service, month): acr}."""
+        by_tenant: dict = {}
+        by_service: dict = {}
+        for tenant in sorted(self.tenants_of.get(partner, ())):
+            links = [k for k in self.links[(partner, tenant)]
+                     if k.kind in types and k.workload is None]
+            if not links:
+                continue
+            for sub, service, month, value in self.azure.get(tenant, []):
+                if services is not None and service not in services:
+                    continue
+                if any(k.subscription in (None, sub) and k.in_force(month) for k in links):
+                    by_tenant[(tenant, month)] = by_tenant.get((tenant, month), 0) + value
+                    by_service[(service, month)] = by_service.get((service, month), 0) + value
+        return by_tenant, by_service
+
+    def people(self, partner: str, ids: set, eligible_until: dict | None = None) -> set:
+        """Distinct people holding one of ``ids`` on the last day of the month."""
+        out = set()
+        for r in self.certs.get(partner, []):
+            cid = cloud_cert_id(r["certification"])
+            if cid not in ids:
+                continue
+            until = CLOUD_CERTS[cid][1]
+            if eligible_until is not None and eligible_until.get(cid):
+                until = eligible_until[cid]
+            if r["earned_date"] > self.day or (r["expires_date"] and r["expires_date"] < self.day):
+                continue
+            if until is not None and self.day > until:
+                continue
+            out.add(r["person_id"])
+        return out
+
+    def steps(self, partner: str, steps: list) -> dict:
+        met = True
+        parts = []
+        scorers: set = set()
+        for need, ids in steps:
+            who = self.people(partner, ids)
+            if need is None:
+                scorers = who
+            else:
+                met = met and len(who) >= need
+                parts.append((need, sorted(who)))
+        return {"value": len(scorers) if met else 0, "met": met, "steps": parts,
+                "scorers": sorted(scorers)}
+
+    # -- areas ------------------------------------------------------------------------
+
+    def security(self, partner: str) -> dict:
+        az, _ = self.attributed_acr(partner, {"PAL"}, SECURITY_SERVICES)
+        az_tenants = sorted({t for t, _ in az})
+
+        def window(t, months):
+            return sum((az.get((t, x), 0) for x in months), Fraction(0))
+
+        az_nca = [[t for t in az_tenants if window(t, w) >= 100] for w in (self.ttm,
+                                                                          self.prev_ttm)]
+        az_dep = [[t for t in az_tenants if window(t, w) >= 12000] for w in (self.ttm,
+                                                                            self.prev_ttm)]
+        az_acr = [sum((v for (t, x), v in az.items() if x == mo), Fraction(0))
+                  for mo in (self.m, self.m12)]
+
+        def m365(month):
+            customers, deployed, users = [], [], 0
+            for t in sorted(self.tenants_of.get(partner, ())):
+                rows = [(paid, active) for (canon, mo), (paid, active)
+                        in sorted(self.sec_m365.get(t, {}).items())
+                        if mo == month and self.covered(partner, t, canon, {"CPOR"}, month)]
+                if any(paid >= 25 for paid, _ in rows):
+                    customers.append(t)
+                if any(paid >= 25 and active * 100 >= 15 * paid for paid, active in rows):
+                    deployed.append(t)
+                users += sum(active for paid, active in rows if paid > 0)
+            return customers, deployed, users
+
+        now, before = m365(self.m), m365(self.m12)
+        nca_az = len(az_nca[0]) - len(az_nca[1])
+        nca_m = len(now[0]) - len(before[0])
+        ug_az = az_acr[0] - az_acr[1]
+        ug_m = now[2] - before[2]
+        dep_az = len(az_dep[0]) - len(az_dep[1])
+        dep_m = len(now[1]) - len(before[1])
+        steps = self.steps(partner, SECURITY_STEPS)
+        before_steps = self.steps(partner, SECURITY_STEPS_BEFORE)
+        ug_value = Fraction(ug_az) / 1250 + Fraction(ug_m, 125)
+        metrics = [
+            metric("net_customer_adds", nca_az + nca_m, 10, 20,
+                   f"Azure {nca_az} = {len(az_nca[0])} - {len(az_nca[1])} tenants with >= $100 "
+                   f"TTM; M365 {nca_m} = {len(now[0])} - {len(before[0])} claimed tenants",
+                   parts=(nca_az, nca_m)),
+            metric("intermediate_certifications", steps["value"], 6, 40,
+                   steps_text(steps), steps=steps, before=before_steps),
+            metric("usage_growth", ug_value, 20, 20,
+                   f"Azure {money(ug_az)} / 1,250 = {fmt(Fraction(ug_az) / 1250)} "
+                   f"({money(az_acr[0])} - {money(az_acr[1])}); M365 {ug_m} users / 125 = "
+                   f"{fmt(Fraction(ug_m, 125))} ({now[2]} - {before[2]})",
+                   parts=(Fraction(ug_az) / 1250, Fraction(ug_m, 125))),
+            metric("deployments", dep_az + dep_m, 6, 20,
+                   f"Azure {dep_az} = {len(az_dep[0])} - {len(az_dep[1])} tenants with >= "
+                   f"$12,000 TTM; M365 {dep_m} = {len(now[1])} - {len(before[1])} tenants "
+                   f">= 15 % active", parts=(dep_az, dep_m)),
+        ]
+        return area_card("security", None, metrics, facts={
+            "azure_customers": az_nca, "m365_customers": (now[0], before[0]),
+            "azure_deployed": az_dep, "m365_deployed": (now[1], before[1])})
+
+    def azure_area(self, partner: str, area: str) -> dict:
+        by_tenant, by_service = self.attributed_acr(partner, AZURE_TYPES)
+        tenants = sorted({t for t, _ in by_tenant})
+
+        def eligible(t, x):
+            return (by_tenant.get((t, x), 0) >= 1000
+                    or by_tenant.get((t, add_months(x, -1)), 0) >= 1000)
+
+        now = [t for t in tenants if eligible(t, self.m)]
+        before = [t for t in tenants if eligible(t, self.m12)]
+        a_m = sum((v for (t, x), v in by_tenant.items() if x == self.m), Fraction(0))
+        a_12 = sum((v for (t, x), v in by_tenant.items() if x == self.m12), Fraction(0))
+        growth = Fraction(0) if a_12 < 1000 else (a_m - a_12) * 100 / a_12
+        services = sorted(s for s in {s for s, x in by_service if x in self.ttm}
+                          if s not in NOT_DEPLOYMENTS
+                          and sum(by_service.get((s, x), 0) for x in self.ttm) > 0)
+        metrics = [metric("net_customer_adds", len(now) - len(before), 3, 30,
+                          f"{len(now)} - {len(before)} tenants with >= $1,000 in the month "
+                          f"or the month before")]
+        for name, max_points, target, steps in AZURE_AREAS[area]:
+            st = self.steps(partner, steps)
+            metrics.append(metric(name, st["value"], target, max_points, steps_text(st),
+                                  steps=st))
+        baseline = " (baseline < $1,000: no points)" if a_12 < 1000 else ""
+        metrics.append(metric("usage_growth", growth, 20, 20,
+                              f"{fmt(growth)} % = ({money(a_m)} - {money(a_12)}) / "
+                              f"{money(a_12)}{baseline}"))
+        metrics.append(metric("deployments", len(services), 5, 10,
+                              ", ".join(services) or "none"))
+        order = ["net_customer_adds", "intermediate_certifications", "advanced_certifications",
+                 "usage_growth", "deployments"]
+        metrics.sort(key=lambda x: order.index(x["metric"]))
+        return area_card(area, None, metrics, facts={"customers": (now, before)})
+
+    def bizapps(self, partner: str) -> dict:
+        pairs = sorted((t, canon, mo) for t in self.tenants_of.get(partner, ())
+                       for (canon, mo) in self.biz.get(t, {}))
+
+        def perf(month, test):
+            return [(t, c) for t, c, mo in pairs if mo == month and test(self.biz[t][(c, mo)][0])
+                    and self.covered(partner, t, c, BIZ_PERF_TYPES, month)]
+
+        def success(t, c, month):
+            types = ({"PAL"} | CSP) if c in POWER_PLATFORM else ({"CPOR", "DPOR"} | CSP)
+            return self.covered(partner, t, c, types, month)
+
+        def mcv(t, c, month):
+            return self.biz[t][(c, month)][1] * BIZ_RATE[c]
+
+        big = [perf(mo, lambda rev: rev > 5000) for mo in (self.m, self.m12)]
+        track = "enterprise" if all(len(x) >= 5 for x in big) else "smb"
+        cfg = BIZ_TRACKS[track]
+        nca = [perf(mo, lambda rev: rev >= cfg["nca_revenue"]) for mo in (self.m, self.m12)]
+        covered = [[(t, c) for t, c, mo in pairs if mo == month and success(t, c, month)]
+                   for month in (self.m, self.m12)]
+        total = [sum((mcv(t, c, mo) for t, c in cov), Fraction(0))
+                 for cov, mo in zip(covered, (self.m, self.m12))]
+        growth = (Fraction(0) if total[1] < cfg["min_baseline"]
+                  else (total[0] - total[1]) * 100 / total[1])
+        deployed = [[(t, c) for t, c in cov if mcv(t, c, mo) >= cfg["deploy_mcv"]]
+                    for cov, mo in zip(covered, (self.m, self.m12))]
+        inter = self.people(partner, set(BIZ_INTERMEDIATE), BIZ_INTERMEDIATE)
+        adv = self.people(partner, set(BIZ_ADVANCED), BIZ_ADVANCED)
+        baseline = (f" (baseline < {cfg['min_baseline']:,}: no points)"
+                    if total[1] < cfg["min_baseline"] else "")
+        metrics = [
+            metric("net_customer_adds", len(nca[0]) - len(nca[1]), 5, 15,
+                   f"{len(nca[0])} - {len(nca[1])} pairs with revenue >= "
+                   f"${cfg['nca_revenue']:,}"),
+            metric("intermediate_certifications", len(inter), cfg["int_target"], 20,
+                   ", ".join(sorted(inter)) or "none"),
+            metric("advanced_certifications", len(adv), cfg["adv_target"], 15,
+                   ", ".join(sorted(adv)) or "none"),
+            metric("usage_growth", growth, 30, 30,
+                   f"{fmt(growth)} % = ({fmt(total[0])} - {fmt(total[1])}) / {fmt(total[1])} "
+                   f"MCV{baseline}"),
+            metric("deployments", len(deployed[0]) - len(deployed[1]), 5, 20,
+                   f"{len(deployed[0])} - {len(deployed[1])} pairs with MCV >= "
+                   f"{cfg['deploy_mcv']:,}"),
+        ]
+        return area_card("business_applications", track, metrics, facts={
+            "big_pairs": (len(big[0]), len(big[1]))})
+
+
+def steps_text(st: dict) -> str:
+    pre = "; ".join(f"step {i + 1}: {len(who)}/{need}"
+                    + (f" ({', '.join(who)})" if who else "")
+                    for i, (need, who) in enumerate(st["steps"]))
+    scorers = ", ".join(st["scorers"]) or "none"
+    if st["met"]:
+        return f"{pre}; scoring: {scorers}"
+    return f"{pre} -> prerequisite unmet, 0 (scoring step holds {len(st['scorers'])}: {scorers})"
+
+
+def metric(name: str, value, target: int, max_points: int, detail: str, **extra) -> dict:
+    return {"metric": name, "value": Fraction(value), "target": target, "max": max_points,
+            "points": points(max_points, value, target), "detail": detail, **extra}
+
+
+def area_card(area: str, track: str | None, metrics: list, facts: dict) -> dict:
+    total = sum((x["points"] for x in metrics), Fraction(0))
+    failing = []
+    if total < QUALIFY_TOTAL:
+        failing.append(f"total {fmt2(total)} < {QUALIFY_TOTAL}")
+    for x in metrics:
+        if x["points"] < MIN_METRIC_POINTS:
+            failing.append(f"{x['metric']} {fmt2(x['points'])} < {MIN_METRIC_POINTS}")
+    return {"area": area, "track": track, "metrics": metrics, "total": total,
+            "qualified": not failing, "failing": failing, "facts": facts}
+
+
+def fmt2(x) -> str:
+    return f"{float(x):.2f}"
+
+
+def cloud_scorecards(data: dict[str, list[dict]], mw_cards: dict,
+                     month: str = EVAL_MONTH) -> dict:
+    """Every area of every partner at ``month`` (Modern Work taken from ``mw_cards``)."""
+    model = CloudModel(data, month)
+    out = {}
+    for partner, name, _ in PARTNERS:
+        mw = mw_cards[partner]["tracks"][mw_cards[partner]["reported"]]
+        areas = {"modern_work": {"area": "modern_work", "track": mw["track"],
+                                 "total": mw["total"], "qualified": mw["qualified"],
+                                 "failing": mw["failing"]},
+                 "security": model.security(partner)}
+        for area in ("data_ai", "infrastructure", "digital_app_innovation"):
+            areas[area] = model.azure_area(partner, area)
+        areas["business_applications"] = model.bizapps(partner)
+        out[partner] = {"name": name, "areas": areas,
+                        "badge": all(a["qualified"] for a in areas.values())}
+    return out
+
+
+def check_cloud(data: dict[str, list[dict]], cards: dict) -> None:
+    """The outcomes the other areas must show, with margins."""
+    def card(p, area):
+        return cards[p]["areas"][area]
+
+    def met(p, area, name):
+        return next(x for x in card(p, area)["metrics"] if x["metric"] == name)
+
+    # P002 qualifies for Infrastructure, not for the other Azure areas.
+    assert card("P002", "infrastructure")["qualified"]
+    assert card("P002", "infrastructure")["total"] >= 76
+    assert not card("P002", "data_ai")["qualified"]
+    assert not card("P002", "digital_app_innovation")["qualified"]
+    assert met("P002", "infrastructure", "usage_growth")["value"] >= 25
+    # P004: Data & AI blocked by step 1 (one Azure Solutions Architect Expert) although
+    # five people hold scoring certifications; everything else at full points.
+    d = card("P004", "data_ai")
+    inter = met("P004", "data_ai", "intermediate_certifications")
+    assert not d["qualified"] and inter["points"] == 0 and not inter["steps"]["met"]
+    assert inter["steps"]["steps"][0] == (2, ["p-411"]) and len(inter["steps"]["scorers"]) == 5
+    assert d["total"] == 60 and all(x["points"] == x["max"] for x in d["metrics"]
+                                    if x["metric"] != "intermediate_certifications")
+    assert met("P004", "data_ai", "usage_growth")["value"] >= 25
+    # P003: Security qualifies only because both sources add up.
+    s = card("P003", "security")
+    assert s["qualified"] and s["total"] == 80
+    for name in ("net_customer_adds", "usage_growth", "deployments"):
+        x = met("P003", "security", name)
+        assert x["points"] == x["max"], (name, x)
+        az, m365 = x["parts"]
+        assert points(x["max"], az, x["target"]) < x["max"]
+        assert points(x["max"], m365, x["target"]) < x["max"]
+    ug = met("P003", "security", "usage_growth")
+    assert ug["value"] >= 21.5 and all(4 <= v <= 16 for v in ug["parts"]), ug["parts"]
+    # P005: Security blocked by the step rule in force from 2023-12-01 (two Azure Security
+    # Engineers needed, one held); the earlier version would have qualified it.
+    s = card("P005", "security")
+    inter = met("P005", "security", "intermediate_certifications")
+    assert not s["qualified"] and inter["points"] == 0
+    assert inter["steps"]["steps"][0] == (2, ["p-507"]) and inter["before"]["met"]
+    old = s["total"] + points(40, inter["before"]["value"], 6)
+    assert old >= 80, old
+    # Business Applications: P001 on SMB, P007 on Enterprise; P006 classified SMB although
+    # it has more than 5 large pairs at m.
+    b1 = card("P001", "business_applications")
+    assert b1["track"] == "smb" and b1["qualified"] and b1["total"] >= 80
+    b6 = card("P006", "business_applications")
+    assert b6["track"] == "smb" and not b6["qualified"]
+    assert b6["facts"]["big_pairs"][0] >= 5 > b6["facts"]["big_pairs"][1]
+    assert met("P006", "business_applications", "net_customer_adds")["value"] < 0
+    b7 = card("P007", "business_applications")
+    assert b7["track"] == "enterprise" and b7["qualified"] and b7["total"] >= 80
+    assert met("P007", "business_applications", "usage_growth")["value"] >= 36
+    # P001's Azure: growth would be high, but the baseline is under $1,000.
+    ug = met("P001", "infrastructure", "usage_growth")
+    assert ug["value"] == 0 and "baseline" in ug["detail"]
+    # P007 qualifies everywhere (Microsoft Cloud badge); nobody else has the badge.
+    assert cards["P007"]["badge"], {a: c["failing"] for a, c in cards["P007"]["areas"].items()}
+    assert [p for p in cards if cards[p]["badge"]] == ["P007"]
+    for area, c in cards["P007"]["areas"].items():
+        assert c["total"] >= 76, (area, c["total"])
+    # Ambiguity guards: a subscription-scoped association never sits on a tenant with
+    # Microsoft 365 usage (Modern Work ignores subscriptions) or with Power Platform /
+    # Customer Insights usage (which a whole-tenant PAL would cover).
+    m365_tenants = {r["tenant_id"] for r in data["m365_usage"]}
+    pp_tenants = {r["tenant_id"] for r in data["bizapps_usage"]
+                  if BIZ_ALIAS[norm(r["workload"])] in POWER_PLATFORM}
+    for r in data["associations"]:
+        if r["subscription_id"]:
+            assert r["workload"] == "", r
+            assert r["type"] == "PAL" or r["tenant_id"] not in m365_tenants, r
+            assert r["tenant_id"] not in pp_tenants, r
+
+
+
+def explain_cloud(cards: dict) -> str:
+    areas = list(AREA_NAMES)
+    lines = [f"Expected scorecards of all six areas, evaluation month {EVAL_MONTH}", ""]
+    lines.append("| Partner | " + " | ".join(AREA_NAMES[a] for a in areas) + " |")
+    lines.append("|---|" + "---|" * len(areas))
+    for p, card in cards.items():
+        cells = []
+        for a in areas:
+            c = card["areas"][a]
+            track = f" ({c['track']})" if c.get("track") else ""
+            cells.append(f"**{fmt2(c['total'])} qualified**{track}" if c["qualified"]
+                         else f"{fmt2(c['total'])}{track}")
+        lines.append(f"| {p} {card['name']} | " + " | ".join(cells) + " |")
+    badge = [p for p in cards if cards[p]["badge"]]
+    lines += ["", "Solutions Partner for Microsoft Cloud (all six areas): "
+              + (", ".join(badge) or "nobody"), ""]
+    for p, card in cards.items():
+        lines += [f"### {p} {card['name']}", ""]
+        for a in areas[1:]:
+            c = card["areas"][a]
+            if all(x["value"] == 0 and x["points"] == 0 for x in c["metrics"]):
+                track = f" (track {c['track']})" if c["track"] else ""
+                lines += [f"**{AREA_NAMES[a]}**{track}: no activity -- every metric has value 0 "
+                          f"and 0.00 points; not qualified.", ""]
+                continue
+            verdict = "qualified" if c["qualified"] else "not qualified: " + "; ".join(c["failing"])
+            track = f", track {c['track']}" if c["track"] else ""
+            lines += [f"**{AREA_NAMES[a]}**{track}: total {fmt2(c['total'])} -- {verdict}", ""]
+            lines += ["| Metric | Value (target) | Points | How |", "|---|---|---|---|"]
+            for x in c["metrics"]:
+                lines.append(f"| {LABEL[x['metric']]} | {fmt(x['value'])} ({x['target']}) | "
+                             f"{fmt2(x['points'])} / {x['max']} | {x['detail']} |")
+            lines += [""] + [f"- {note}" for note in area_notes(c)]
+            if a == "business_applications" and c["total"] > 0:
+                big = c["facts"]["big_pairs"]
+                lines.append(f"- Pairs with revenue > $5,000 (CPOR/CSP/DPOR): {big[0]} at m, "
+                             f"{big[1]} at m-12 -> {c['track']} track.")
+            lines.append("")
+    return "\n".join(line for line in lines if line != "- ")
+
+
+def area_notes(c: dict) -> list[str]:
+    """What-ifs worth knowing about an area card (shown under its table)."""
+    notes = []
+    for x in c["metrics"]:
+        st = x.get("steps")
+        gain = points(x["max"], len(st["scorers"]), x["target"]) if st else 0
+        if st and not st["met"] and c["total"] + gain >= QUALIFY_TOTAL:
+            notes.append(f"With the prerequisite steps met, {LABEL[x['metric']].lower()} would "
+                         f"be {len(st['scorers'])} -> {fmt2(gain)} points, total "
+                         f"{fmt2(c['total'] + gain)}.")
+        old = x.get("before")
+        if old and old["value"] != x["value"]:
+            gain = points(x["max"], old["value"], x["target"]) - x["points"]
+            notes.append(f"Under the step rule in force until 2023-11-30 (1 person in steps 1 "
+                         f"and 2; Security Operations Analyst also scoring) it would be "
+                         f"{old['value']} ({', '.join(old['scorers'])}) -> "
+                         f"{fmt2(points(x['max'], old['value'], x['target']))} points, total "
+                         f"{fmt2(c['total'] + gain)}.")
+    if c["area"] == "security":
+        parts = {x["metric"]: x for x in c["metrics"] if "parts" in x}
+        if all(v != 0 for x in parts.values() for v in x["parts"]):
+            for i, source in enumerate(("Azure", "Microsoft 365")):
+                alone = [f"{LABEL[n].lower()} {fmt2(points(x['max'], x['parts'][i], x['target']))}"
+                         for n, x in parts.items()]
+                notes.append(f"{source} source alone: " + ", ".join(alone) + ".")
+    return notes
+
+
+# --------------------------------------------------------------------------------------
+
+
+def build() -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+    """The tables, and a snapshot of them before the other areas were added."""
     b = Builder()
     for scenario in SCENARIOS:
         scenario(b)
     calibrate(b)
-    return tables(b)
+    modern_work_only = tables(b)
+    for scenario in CLOUD_SCENARIOS:
+        scenario(b)
+    return tables(b), modern_work_only
 
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--explain", action="store_true",
-                    help="print the expected Modern Work scorecards for 2024-06")
+                    help="print the expected scorecards of every area for 2024-06")
     ap.add_argument("--out", type=Path, default=OUT_DIR, help="output directory")
     args = ap.parse_args(argv)
-    data = build()
+    data, modern_work_only = build()
     check_data(data)
     write_tables(data, args.out)
     written = read_tables(args.out)  # score what is on disk, not the builder's objects
     cards = expected_scorecards(written)
     raw = expected_scorecards(written, baseline=False)
     check_scenarios(cards, raw)
+    # The other areas' rows leave every Modern Work scorecard of P001-P006 as it was.
+    before = expected_scorecards(modern_work_only)
+    before_raw = expected_scorecards(modern_work_only, baseline=False)
+    for p, _, _ in PARTNERS[:6]:
+        assert cards[p] == before[p] and raw[p] == before_raw[p], p
+    all_cards = cloud_scorecards(written, cards)
+    check_cloud(written, all_cards)
     for name in COLUMNS:
         print(f"{name}.csv: {len(written[name])} rows", file=sys.stderr)
     if args.explain:
         print(explain(cards, raw))
+        print()
+        print(explain_cloud(all_cards))
     return 0
 
 
