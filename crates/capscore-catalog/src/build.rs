@@ -17,7 +17,15 @@ use crate::names::{NameIndex, normalize};
 use crate::raw::{self, MetricKind, Needs, TrackSelection};
 use crate::snapshot::{Band, Classification, OptionRule, Scope, Settings, Step};
 
-const REQUIRED: [&str; 3] = ["catalog.toml", "workloads.toml", "certifications.toml"];
+const REQUIRED: [&str; 7] = [
+    "catalog.toml",
+    "workloads.toml",
+    "certifications.toml",
+    "membership/lifecycle.toml",
+    "membership/competencies.toml",
+    "membership/specializations.toml",
+    "membership/benefits.toml",
+];
 
 impl Catalog {
     /// The catalog compiled into the program (the repository's `catalog/` folder).
@@ -133,6 +141,21 @@ impl Catalog {
                 }
             }
         }
+        let membership = crate::membership::build(&text, &b)?;
+        for c in &membership.competencies {
+            for id in &c.certifications {
+                listed[id.index()] = true;
+            }
+        }
+        for sp in membership
+            .specializations
+            .iter()
+            .filter_map(|s| s.teamwork.as_ref())
+        {
+            for (id, _) in sp.knowledge.iter().chain(&sp.knowledge_alternative) {
+                listed[id.index()] = true;
+            }
+        }
         let mut badges = Vec::new();
         for bd in &main.badge {
             if let Some(a) = bd
@@ -165,6 +188,7 @@ impl Catalog {
             parameters: b.parameters,
             areas: b.areas,
             badges,
+            membership,
             workload_names: b.workload_names,
             assoc_names: b.assoc_names,
             cert_names: b.cert_names,
@@ -173,7 +197,10 @@ impl Catalog {
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, CatalogError> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+) -> Result<T, CatalogError> {
     toml::from_str(text).map_err(|e| CatalogError::Syntax {
         file: file.to_string(),
         message: e.to_string().trim_end().to_string(),
@@ -188,7 +215,7 @@ fn invalid(file: &str, item: impl Into<String>, message: impl Into<String>) -> C
     }
 }
 
-fn date(
+pub(crate) fn date(
     file: &str,
     item: &str,
     v: Option<&toml::Value>,
@@ -210,7 +237,7 @@ fn date(
         .map_err(|e| invalid(file, item, e.to_string()))
 }
 
-fn number(file: &str, item: &str, v: &toml::Value) -> Result<Num, CatalogError> {
+pub(crate) fn number(file: &str, item: &str, v: &toml::Value) -> Result<Num, CatalogError> {
     let text = match v {
         toml::Value::Integer(i) => i.to_string(),
         // Shortest round-trip form: 0.2 stays "0.2", then parsed exactly.
@@ -1096,5 +1123,37 @@ impl Builder {
             });
         }
         Ok(out)
+    }
+}
+
+impl crate::membership::Names for Builder {
+    fn workload_id(&self, file: &str, item: &str, id: &str) -> Result<WorkloadId, CatalogError> {
+        Builder::workload_id(self, file, item, id)
+    }
+
+    fn cert_id(&self, file: &str, item: &str, id: &str) -> Result<CertId, CatalogError> {
+        self.cert_ids.get(id).copied().ok_or_else(|| {
+            invalid(
+                file,
+                item,
+                format!(
+                    "unknown certification id \"{id}\"{}",
+                    did_you_mean(&self.cert_names.suggest(id))
+                ),
+            )
+        })
+    }
+
+    fn assoc_mask(
+        &self,
+        file: &str,
+        item: &str,
+        names: &[String],
+    ) -> Result<AssocMask, CatalogError> {
+        Builder::assoc_mask(self, file, item, names)
+    }
+
+    fn area_exists(&self, id: &str) -> bool {
+        self.areas.iter().any(|a| a.id == id)
     }
 }

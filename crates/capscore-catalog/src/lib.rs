@@ -20,6 +20,7 @@
 
 mod build;
 mod error;
+pub mod membership;
 mod model;
 mod names;
 mod raw;
@@ -51,6 +52,22 @@ pub const EMBEDDED_FILES: &[(&str, &str)] = &[
     (
         "certifications.toml",
         include_str!("../../../catalog/certifications.toml"),
+    ),
+    (
+        "membership/lifecycle.toml",
+        include_str!("../../../catalog/membership/lifecycle.toml"),
+    ),
+    (
+        "membership/competencies.toml",
+        include_str!("../../../catalog/membership/competencies.toml"),
+    ),
+    (
+        "membership/specializations.toml",
+        include_str!("../../../catalog/membership/specializations.toml"),
+    ),
+    (
+        "membership/benefits.toml",
+        include_str!("../../../catalog/membership/benefits.toml"),
     ),
     (
         "areas/modern_work.toml",

@@ -295,6 +295,8 @@ pub struct Catalog {
     pub areas: Vec<AreaDef>,
     /// Badges.
     pub badges: Vec<Badge>,
+    /// Membership rules: lifecycle, windows, competencies, specializations, benefits.
+    pub membership: crate::membership::Membership,
     pub(crate) workload_names: NameIndex<WorkloadId>,
     pub(crate) assoc_names: NameIndex<capscore_core::AssocTypeId>,
     pub(crate) cert_names: NameIndex<CertId>,

@@ -9,8 +9,15 @@ use crate::month::ParseError;
 /// An exact number: a ratio of 128-bit integers.
 pub type Num = Ratio<i128>;
 
+/// Most fractional digits a decimal may have.
+pub const MAX_FRACTION_DIGITS: usize = 9;
+/// Most integer digits a decimal may have.
+pub const MAX_INTEGER_DIGITS: usize = 15;
+
 /// Parses a plain decimal (`-12`, `3.25`, `.5`) exactly. No exponents, no thousands
-/// separators, at most 18 fractional digits.
+/// separators, at most [`MAX_INTEGER_DIGITS`] integer and [`MAX_FRACTION_DIGITS`]
+/// fractional digits: within those bounds sums of billions of values stay exact in
+/// 128-bit rationals.
 ///
 /// # Errors
 /// [`ParseError::Number`] when the text is not such a number.
@@ -28,8 +35,8 @@ pub fn parse_decimal(s: &str) -> Result<Num, ParseError> {
     if (int_part.is_empty() && frac_part.is_empty())
         || !int_part.bytes().all(|c| c.is_ascii_digit())
         || !frac_part.bytes().all(|c| c.is_ascii_digit())
-        || frac_part.len() > 18
-        || int_part.len() > 20
+        || frac_part.len() > MAX_FRACTION_DIGITS
+        || int_part.trim_start_matches('0').len() > MAX_INTEGER_DIGITS
     {
         return Err(err());
     }
@@ -76,7 +83,26 @@ mod tests {
         assert_eq!(parse_decimal("-0.2").unwrap(), Num::new(-1, 5));
         assert_eq!(parse_decimal(".5").unwrap(), Num::new(1, 2));
         assert_eq!(parse_decimal("7").unwrap(), Num::from_integer(7));
-        for bad in ["", ".", "1e5", "1,000", "--1", "1.2.3", "abc", " "] {
+        assert_eq!(
+            parse_decimal("0.123456789").unwrap(),
+            Num::new(123_456_789, 1_000_000_000)
+        );
+        assert_eq!(
+            parse_decimal("000999999999999999").unwrap(),
+            Num::from_integer(999_999_999_999_999)
+        );
+        for bad in [
+            "",
+            ".",
+            "1e5",
+            "1,000",
+            "--1",
+            "1.2.3",
+            "abc",
+            " ",
+            "0.1234567891",
+            "1000000000000000",
+        ] {
             assert!(parse_decimal(bad).is_err(), "{bad}");
         }
     }

@@ -191,12 +191,16 @@ impl Azure<'_> {
         for (t, a) in &self.view.tenants {
             for (i, svc) in self.counted(*t, a, mask, self.m.offset(-11), self.m) {
                 let name = self.names.service_norm[svc as usize].as_str();
-                *by_service.entry(name).or_insert_with(|| Num::from_integer(0)) += u.acr_usd[i];
+                *by_service
+                    .entry(name)
+                    .or_insert_with(|| Num::from_integer(0)) += u.acr_usd[i];
             }
         }
         let n = by_service
             .iter()
-            .filter(|(name, acr)| **acr > Num::from_integer(0) && !excluded.iter().any(|e| e == *name))
+            .filter(|(name, acr)| {
+                **acr > Num::from_integer(0) && !excluded.iter().any(|e| e == *name)
+            })
             .count();
         Outcome::of(count(n))
     }

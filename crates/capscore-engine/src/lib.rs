@@ -19,7 +19,7 @@ mod outcome;
 mod points;
 mod result;
 mod security;
-mod view;
+pub mod view;
 
 use capscore_catalog::{AreaRules, Catalog, MetricKind, Snapshot, TrackRules, TrackSelection};
 use capscore_core::{Month, PartnerIdx};
@@ -29,7 +29,7 @@ use rayon::prelude::*;
 pub use error::EngineError;
 pub use points::metric_points;
 pub use result::{AreaScore, MetricScore, OptionScore, PartnerScore, Scores, TrackScore, Unmet};
-pub use view::{PartnerGroups, partner_groups};
+pub use view::{Assoc, Held, PartnerGroups, PartnerView, covers, partner_groups};
 
 /// What to score.
 #[derive(Debug, Clone)]

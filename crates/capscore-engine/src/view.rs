@@ -74,16 +74,22 @@ pub fn partner_groups(data: &Dataset) -> Result<PartnerGroups, EngineError> {
 
 /// One association, as the engine needs it.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Assoc {
+pub struct Assoc {
+    /// Association type.
     pub kind: AssocTypeId,
+    /// Workload covered (`None`: the whole tenant).
     pub workload: Option<WorkloadId>,
+    /// Subscription covered (`None`: all).
     pub subscription: Option<u32>,
+    /// First day.
     pub start: NaiveDate,
+    /// Last day (`None`: open).
     pub end: Option<NaiveDate>,
 }
 
 impl Assoc {
     /// In force in month `x`: started by its last day and not ended before it.
+    #[must_use]
     pub fn in_force(&self, x: Month) -> bool {
         let last = x.last_day();
         self.start <= last && self.end.is_none_or(|e| e >= last)
@@ -92,16 +98,20 @@ impl Assoc {
 
 /// One certification held by one person.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Held {
+pub struct Held {
+    /// The person.
     pub person: PersonIdx,
+    /// The certification.
     pub cert: CertId,
+    /// Earned on.
     pub earned: NaiveDate,
+    /// Expires on (`None`: no expiry).
     pub expires: Option<NaiveDate>,
 }
 
 /// A partner's data, rolled up over its location accounts.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct PartnerView {
+pub struct PartnerView {
     /// Associations by tenant, tenants in id order.
     pub tenants: Vec<(TenantIdx, Vec<Assoc>)>,
     /// Certifications the catalog knows.
@@ -109,6 +119,8 @@ pub(crate) struct PartnerView {
 }
 
 impl PartnerView {
+    /// Gathers the data of a global account and its location accounts.
+    #[must_use]
     pub fn build(data: &Dataset, members: &[PartnerIdx]) -> PartnerView {
         let mut by_tenant: BTreeMap<TenantIdx, Vec<Assoc>> = BTreeMap::new();
         let a = &data.associations;
@@ -144,7 +156,7 @@ impl PartnerView {
 
 /// Whether some association of a type in `mask`, in force in `x`, covers workload `w`
 /// (or the whole tenant).
-pub(crate) fn covers(assocs: &[Assoc], mask: AssocMask, w: WorkloadId, x: Month) -> bool {
+pub fn covers(assocs: &[Assoc], mask: AssocMask, w: WorkloadId, x: Month) -> bool {
     assocs
         .iter()
         .any(|a| mask.contains(a.kind) && a.workload.is_none_or(|aw| aw == w) && a.in_force(x))
