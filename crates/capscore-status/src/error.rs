@@ -1,0 +1,25 @@
+//! Errors of a status request.
+
+use capscore_catalog::CatalogError;
+use capscore_engine::EngineError;
+
+/// Why a standing cannot be worked out.
+#[derive(Debug, thiserror::Error)]
+pub enum StatusError {
+    /// Scoring a month failed.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// The catalog has no rules for a month needed.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// A location account was asked for.
+    #[error(
+        "partner {partner} is a location account of {global}: its data counts for {global}; ask for {global}"
+    )]
+    LocationAccount {
+        /// The location account.
+        partner: String,
+        /// Its global account.
+        global: String,
+    },
+}
