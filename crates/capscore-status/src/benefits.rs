@@ -9,6 +9,9 @@ use crate::result::{
     SpecializationStanding,
 };
 
+/// Phases of a specialization cycle in which its benefits continue.
+const HOLDING: [&str; 3] = ["active", "renewal_window", "grace"];
+
 /// `enrollments.benefits` choosing the legacy package.
 const LEGACY_CHOICE: &str = "legacy";
 
@@ -47,14 +50,7 @@ pub(crate) fn entitled(
     let any_enrolled = designations.iter().any(enrolled);
     // The package chosen at the current purchase: the newest designation enrollment in
     // force (its `benefits`), Solutions Partner by default.
-    let chose_legacy = any_enrolled
-        && ctx
-            .enrollments
-            .iter()
-            .filter(|e| e.program.starts_with("designation:") && e.enrolled <= ctx.date)
-            .max_by_key(|e| e.enrolled)
-            .and_then(|e| e.benefits.as_deref())
-            == Some(LEGACY_CHOICE);
+    let chose_legacy = any_enrolled && chose_legacy_package(ctx);
     let legacy_era = !crate::legacy::held(ctx, ctx.date).is_empty();
     let legacy_kept = legacy.is_some_and(|l| ctx.date <= l.kept_until);
     let mut out = Vec::new();
@@ -88,7 +84,11 @@ pub(crate) fn entitled(
                 let held = specializations
                     .iter()
                     .filter(|s| in_group(&s.area))
-                    .filter(|s| s.held.as_ref().is_some_and(|h| h.phase != "lapsed"))
+                    .filter(|s| {
+                        s.held
+                            .as_ref()
+                            .is_some_and(|h| HOLDING.contains(&h.phase.as_str()))
+                    })
                     .count();
                 let held = u32::try_from(held).unwrap_or(u32::MAX);
                 let count = cap.map_or(held, |c| held.min(c.max));
@@ -106,4 +106,14 @@ pub(crate) fn entitled(
         }
     }
     out
+}
+
+/// Whether the newest designation purchase by the date chose the legacy package.
+pub(crate) fn chose_legacy_package(ctx: &PartnerCtx<'_>) -> bool {
+    ctx.enrollments
+        .iter()
+        .filter(|e| e.program.starts_with("designation:") && e.enrolled <= ctx.date)
+        .max_by_key(|e| e.enrolled)
+        .and_then(|e| e.benefits.as_deref())
+        == Some(LEGACY_CHOICE)
 }

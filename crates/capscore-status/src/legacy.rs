@@ -183,6 +183,11 @@ pub(crate) fn kept_benefits(
             "held {} {} on {last}: legacy benefits continue until the anniversary {}",
             best.level, best.competency, best.anniversary_date
         )
+    } else if has_designation && crate::benefits::chose_legacy_package(ctx) {
+        format!(
+            "the anniversary {} has passed; legacy benefits continue as the package chosen with the designation purchase",
+            best.anniversary_date
+        )
     } else if has_designation {
         format!(
             "the anniversary {} has passed; with an active designation legacy benefits cannot be renewed",

@@ -105,10 +105,12 @@ pub(crate) fn designations(ctx: &PartnerCtx<'_>) -> Vec<DesignationStanding> {
                 });
             match (&cyc, purchased || automatic) {
                 (Some(c), true) => {
+                    // The renewal qualification window ends on the anniversary; the
+                    // months seen so far are those in force up to the date.
                     let ad = c.head.anniversary;
                     let start = start_of(ad);
-                    let end = ctx.date.min(ad);
-                    let months = qualifying(&area.id, &months_in_force(ctx, start, end));
+                    let months =
+                        qualifying(&area.id, &months_in_force(ctx, start, ctx.date.min(ad)));
                     DesignationStanding {
                         area: area.id.clone(),
                         status: if ctx.date >= ad {
@@ -120,7 +122,7 @@ pub(crate) fn designations(ctx: &PartnerCtx<'_>) -> Vec<DesignationStanding> {
                         qualifying_months: months,
                         anniversary_date: Some(ad),
                         window_start: start,
-                        window_end: end,
+                        window_end: ad,
                         enrolled_via: Some(if purchased {
                             EnrolledVia::Purchase
                         } else {

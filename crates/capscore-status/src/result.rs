@@ -59,6 +59,19 @@ pub enum DesignationStatus {
     EnrolledRenewalDue,
 }
 
+impl DesignationStatus {
+    /// The status as written in JSON (`enrolled_renewal_due`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DesignationStatus::InProgress => "in_progress",
+            DesignationStatus::Qualified => "qualified",
+            DesignationStatus::Enrolled => "enrolled",
+            DesignationStatus::EnrolledRenewalDue => "enrolled_renewal_due",
+        }
+    }
+}
+
 /// How an enrolled designation was enrolled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -82,7 +95,8 @@ pub struct DesignationStanding {
     pub anniversary_date: Option<NaiveDate>,
     /// First day of the qualification window (the renewal window's, when enrolled).
     pub window_start: NaiveDate,
-    /// Last day of the qualification window considered (never after the date).
+    /// Last day of the qualification window: the date, or the anniversary when
+    /// enrolled (only months in force up to the date can have qualified).
     pub window_end: NaiveDate,
     /// How it was enrolled.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -124,9 +124,7 @@ fn prerequisite(
                     DesignationStatus::Enrolled | DesignationStatus::EnrolledRenewalDue
                 )
             });
-            let now = d.map_or("none".to_string(), |d| {
-                format!("{:?}", d.status).to_lowercase()
-            });
+            let now = d.map_or("none", |d| d.status.as_str());
             req(
                 "prerequisite",
                 met,
@@ -362,7 +360,9 @@ fn references(ctx: &PartnerCtx<'_>, s: &Specialization) -> Requirement {
             }
             let on = r.reviewed[i].unwrap_or(r.submitted[i]);
             match r.status[i] {
-                ReferenceStatus::Approved if on <= ctx.date && on >= since => approved += 1,
+                // Reviewed after the date: still under review on the date.
+                _ if on > ctx.date => pending += 1,
+                ReferenceStatus::Approved if on >= since => approved += 1,
                 ReferenceStatus::Approved => expired += 1,
                 ReferenceStatus::Pending => pending += 1,
                 ReferenceStatus::Rejected => {}

@@ -768,3 +768,64 @@ fn choosing_legacy_benefits_replaces_the_solutions_partner_package() {
     let ids: Vec<&str> = p.benefits.iter().map(|b| b.package.as_str()).collect();
     assert_eq!(ids, ["legacy"]);
 }
+
+// ---- regressions found by the sample data's checks -------------------------------------
+
+#[test]
+fn enrolled_window_runs_to_the_anniversary() {
+    let p = enrolled_partner().on("2024-02-10");
+    let m = mw(&p);
+    assert_eq!(m.window_start.to_string(), "2024-05-01");
+    assert_eq!(m.window_end.to_string(), "2024-10-01");
+    assert!(m.window_start <= m.window_end);
+    assert!(m.qualifying_months.is_empty(), "nothing in force yet");
+}
+
+#[test]
+fn prerequisite_detail_uses_the_status_names() {
+    let mut d = teamwork();
+    d.enrollments.retain(|e| !e.contains("designation:"));
+    let (_, detail) = teamwork_req(&d.on("2024-07-25"), "prerequisite");
+    assert!(detail.ends_with("status: in_progress"), "{detail}");
+}
+
+#[test]
+fn a_reference_reviewed_after_the_date_is_still_pending() {
+    let mut d = teamwork();
+    d.references.pop();
+    d = d.reference(
+        "specialization:teamwork_deployment",
+        "2024-05-01",
+        "approved",
+        "2024-08-01",
+    );
+    let (met, detail) = teamwork_req(&d.on("2024-07-25"), "customer_references");
+    assert!(!met);
+    assert_eq!(detail, "2 of 3 approved, 1 pending");
+    assert!(teamwork_req(&d.on("2024-08-01"), "customer_references").0);
+}
+
+#[test]
+fn specializations_whose_prerequisite_is_lost_earn_no_benefits() {
+    // The Modern Work designation lapses after 2025-01-31; the Teamwork specialization,
+    // held until 2025-02-01, loses its prerequisite and earns no specialization benefits.
+    let d = teamwork().enroll(
+        "designation:security",
+        "",
+        "2025-01-10",
+        "2026-01-10",
+        "solutions_partner",
+    );
+    let p = d.on("2025-02-01");
+    assert_eq!(
+        p.specializations[0].held.as_ref().unwrap().phase,
+        "prerequisite_lost"
+    );
+    assert!(
+        !p.benefits
+            .iter()
+            .any(|b| b.package == "modern_work_specialization"),
+        "{:?}",
+        p.benefits
+    );
+}
