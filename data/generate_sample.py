@@ -19,6 +19,12 @@ tenants and deployed services, kept far from the 40 % and band thresholds) or pi
 on every run, and main() asserts that the other areas' rows leave every Modern Work
 scorecard of P001-P006 exactly as it was.
 
+The ``membership_*`` functions (run last) add what ``capscore status`` reads: the
+``enrollments``, ``exams`` and ``customer_references`` tables, plus legacy-era DAP /
+FASTTRACK associations and Skype for Business usage (2022-09 at the latest) and
+certifications that no score counts. ``check_membership()`` asserts the documented facts,
+and main() asserts that every 2024-06 scorecard of every area is the same without them.
+
 ``expected_scorecards()`` (Modern Work, spec ``rules.md`` sections 0, 1 and 9) and
 ``CloudModel`` (Security, the Azure areas and Business Applications, sections 2-4) are
 deliberately small, independent restatements of the rules, written only to design this
@@ -215,6 +221,10 @@ class Builder:
         self.azure: dict = {}  # (tenant, subscription, service, offer, month) -> "acr"
         self.biz: dict = {}  # (tenant, canonical workload, month) -> (label, revenue, units)
         self.subscriptions: dict = {}  # (tenant, name) -> subscription id
+        # Membership over time (added last, see MEMBERSHIP_SCENARIOS).
+        self.exams: list[dict] = []
+        self.enrollments: list[dict] = []
+        self.references: list[dict] = []
 
     def get(self, tenant_id: str) -> Tenant:
         t = self.tenants[int(tenant_id[1:]) - 1]
@@ -286,6 +296,35 @@ class Builder:
             "certification": title,
             "earned_date": earned,
             "expires_date": expires or "",
+        })
+
+    # -- membership: legacy exams, enrollments, customer references -----------------------
+
+    def exam(self, partner: str, person: str, exam: str, passed: str) -> None:
+        self.exams.append({"partner_id": partner, "person_id": person, "exam": exam,
+                           "passed_date": passed})
+
+    def enroll(self, partner: str, program: str, enrolled: str, anniversary: str,
+               level: str | None = None, benefits: str | None = None) -> None:
+        self.enrollments.append({
+            "partner_id": partner,
+            "program": program,
+            "level": level or "",
+            "enrolled_date": enrolled,
+            "anniversary_date": anniversary,
+            "benefits": benefits or "",
+        })
+
+    def reference(self, partner: str, program: str, t: Tenant, submitted: str, status: str,
+                  reviewed: str | None = None) -> None:
+        assert (status == "pending") == (reviewed is None), (status, reviewed)
+        self.references.append({
+            "partner_id": partner,
+            "program": program,
+            "tenant_id": t.tenant_id,
+            "submitted_date": submitted,
+            "status": status,
+            "reviewed_date": reviewed or "",
         })
 
 
@@ -819,6 +858,11 @@ COLUMNS = {
                        "expires_date"),
     "azure_usage": ("tenant_id", "subscription_id", "service", "offer", "month", "acr_usd"),
     "bizapps_usage": ("tenant_id", "workload", "month", "revenue_usd", "units"),
+    "exams": ("partner_id", "person_id", "exam", "passed_date"),
+    "enrollments": ("partner_id", "program", "level", "enrolled_date", "anniversary_date",
+                    "benefits"),
+    "customer_references": ("partner_id", "program", "tenant_id", "submitted_date", "status",
+                            "reviewed_date"),
 }
 
 
@@ -842,6 +886,12 @@ def tables(b: Builder) -> dict[str, list[dict]]:
             "units": units}
            for (t, _, month), (label, revenue, units) in b.biz.items()]
     biz.sort(key=lambda r: (r["tenant_id"], r["month"], r["workload"]))
+    exams = sorted(b.exams, key=lambda r: (r["partner_id"], r["person_id"], r["passed_date"],
+                                           r["exam"]))
+    enrollments = sorted(b.enrollments, key=lambda r: (r["partner_id"], r["enrolled_date"],
+                                                       r["program"]))
+    references = sorted(b.references, key=lambda r: (r["partner_id"], r["program"],
+                                                     r["submitted_date"], r["tenant_id"]))
     return {
         "partners": [{"partner_id": p, "name": n, "parent_id": "", "market": mk}
                      for p, n, mk in PARTNERS],
@@ -852,6 +902,9 @@ def tables(b: Builder) -> dict[str, list[dict]]:
         "certifications": certs,
         "azure_usage": azure,
         "bizapps_usage": biz,
+        "exams": exams,
+        "enrollments": enrollments,
+        "customer_references": references,
     }
 
 
@@ -923,11 +976,17 @@ BIZAPPS_WORKLOADS = {
     "talent_attract": ("talent attract", "dynamics 365 talent attract"),
     "talent_onboard": ("talent onboard", "dynamics 365 talent onboard"),
 }
+# Legacy-era workload: counts only for the Cloud Productivity competency (rules.md §6),
+# in no Solutions Partner area. Its rows stop in 2022-09 (see MEMBERSHIP_SCENARIOS).
+LEGACY_WORKLOADS = {
+    "skype_for_business": ("skype for business", "skype for business online", "sfb"),
+}
 # Names that are not Modern Work: skipped in usage, and a claim on one of them does not
 # make a tenant a Modern Work customer.
 OTHER_AREA_WORKLOADS = (
     {n for c, names in SECURITY_WORKLOADS.items() if c != "intune" for n in names}
     | {n for names in BIZAPPS_WORKLOADS.values() for n in names}
+    | {n for names in LEGACY_WORKLOADS.values() for n in names}
 )
 MW_ALIAS = {alias: canon for canon, aliases in MW_WORKLOADS.items() for alias in aliases}
 
@@ -1389,6 +1448,7 @@ OTHER_LABELS = {
     "customer_insights": ("Customer Insights", "Dynamics 365 Customer Insights"),
     "power_apps": ("Power Apps", "PowerApps"),
     "power_bi": ("Power BI", "PowerBI"),
+    "skype_for_business": ("Skype for Business",),  # legacy era only (MEMBERSHIP_SCENARIOS)
 }
 # List prices per unit and month (USD): what revenue_usd is made of.
 PRICE = {"business_central": 70, "sales": 95, "customer_service": 95, "field_service": 95,
@@ -2000,6 +2060,205 @@ CLOUD_SCENARIOS = (cloud_p001, cloud_p002, cloud_p003, cloud_p004, cloud_p005, c
 
 
 # --------------------------------------------------------------------------------------
+# Membership over time (rules.md §0, §5-§8; `capscore status`): enrollments, legacy
+# exams, customer references, and the few legacy-era rows the Cloud Productivity
+# competency and Teamwork Deployment of 2022 read. Built last. Apart from three tables of
+# their own, these rows are DAP / FASTTRACK associations that end on 2022-09-30, Skype for
+# Business usage of 2022-01 .. 2022-09, certifications no area lists, and Modern Work
+# certifications for people whose other Modern Work certification already covers the same
+# days; so no score of any area in any month changes (main() asserts it for 2024-06).
+# --------------------------------------------------------------------------------------
+
+LEGACY_END = "2022-09-30"  # the legacy competencies' last day (rules.md §5)
+LEGACY_MONTHS = months_between(FIRST_MONTH, "2022-09")
+DESIGNATION = "designation:"
+CLOUD_PRODUCTIVITY = "competency:cloud_productivity"
+SPECIALIZATION = "specialization:"
+TEAMWORK = "specialization:teamwork_deployment"
+MESSAGING_ADMIN = "Microsoft 365 Certified: Messaging Administrator Associate"
+TEAMS_ADMIN = "Microsoft 365 Certified: Teams Administrator Associate"
+TEAMWORK_ADMIN = "Microsoft 365 Certified: Teamwork Administrator Associate"  # retired
+MCSA_OFFICE_365 = "MCSA: Office 365"
+
+
+def legacy_link(b: Builder, partner: str, tid: str, kind: str, start: str) -> None:
+    """A DAP or FASTTRACK association of the legacy era: it ends with the competencies,
+    so it never reaches a Solutions Partner score (which reads neither type anyway)."""
+    assert kind in ("DAP", "FASTTRACK") and start < LEGACY_END
+    b.associate(partner, b.get(tid), kind, start, LEGACY_END)
+
+
+def mw_intermediate_key(title: str) -> str:
+    key = cert_key(title)
+    return RENAMED[key][0] if key in RENAMED else key
+
+
+def certify_counted(b: Builder, partner: str, person: str, title: str, earned: str,
+                    expires: str) -> None:
+    """A Modern Work intermediate certification for a person whose other Modern Work
+    intermediate certification covers every day of it: the person counts already, so no
+    Modern Work people count changes in any month."""
+    assert mw_intermediate_key(title) in INTERMEDIATE, title
+    assert any(r["partner_id"] == partner and r["person_id"] == person
+               and mw_intermediate_key(r["certification"]) in INTERMEDIATE
+               and r["earned_date"] <= earned
+               and (r["expires_date"] == "" or r["expires_date"] >= expires)
+               for r in b.certifications), (partner, person, title)
+    b.certify(partner, person, title, earned, expires)
+
+
+def skype_usage(b: Builder, t: Tenant, ratio: Curve) -> None:
+    """Skype for Business on the tenant's suite seats, legacy era only (2022-01 .. 2022-09)."""
+    paus = {mo: t.usage[("exchange", mo)][0] for mo in LEGACY_MONTHS}
+    b.workload(t, "skype_for_business", paus, ratio)
+
+
+def membership_p001(b: Builder) -> None:
+    """P001 buys Business Applications on 2023-07-14 (qualified then); Modern Work, which it
+    qualifies for from data month 2023-09, joins automatically with the same anniversary.
+    On 2024-07-25 both are inside the renewal window (2024-07-14 .. 2024-08-13)."""
+    b.enroll("P001", DESIGNATION + "business_applications", "2023-07-14", "2024-07-14",
+             benefits="solutions_partner")
+
+
+def membership_p002(b: Builder) -> None:
+    """P002 Fabrikam: gold Cloud Productivity, meets every Teamwork Deployment requirement
+    on 2022-09-15 (legacy era: data month 2022-07, associations DAP/CSP/DPOR/FASTTRACK),
+    buys Modern Work on 2022-10-03, cannot renew it in 2023 (not qualified in the renewal
+    window) and buys it again on 2023-11-24; Infrastructure then joins automatically."""
+    P, g = "P002", b.get
+    b.enroll(P, CLOUD_PRODUCTIVITY, "2021-12-01", "2022-12-01", level="gold")
+    # Knowledge of the competency: p-201 passed both exams, p-205 holds MCSA: Office 365;
+    # p-208 passed only 70-346 (an incomplete set counts for nothing).
+    b.exam(P, "p-201", "70-346", "2017-03-14")
+    b.exam(P, "p-201", "70-347", "2017-06-20")
+    b.exam(P, "p-208", "70-346", "2018-02-05")
+    b.certify(P, "p-205", MCSA_OFFICE_365, "2017-09-28")
+    # Teamwork Deployment knowledge: the alternative, 4 holders of the retired Teamwork
+    # Administrator Associate (no area lists it), valid through the end of 2022.
+    for person, earned, expires in (("p-201", "2020-10-12", "2022-10-12"),
+                                    ("p-202", "2020-11-02", "2022-11-02"),
+                                    ("p-207", "2020-11-23", "2022-11-23"),
+                                    ("p-215", "2020-12-07", "2022-12-07")):
+        b.certify(P, person, TEAMWORK_ADMIN, earned, expires)
+    # New customers of 2022: delegated admin on the tenants it only claims (CPOR) and
+    # FastTrack onboarding of three tenants that become DPOR customers in 2023-2024.
+    for tid, start in (("T0120", "2022-01-17"), ("T0121", "2022-02-07"), ("T0122", "2022-02-21"),
+                       ("T0123", "2022-03-07"), ("T0124", "2022-03-21"), ("T0125", "2022-04-04"),
+                       ("T0132", "2022-04-19"), ("T0133", "2022-05-02"), ("T0134", "2022-05-16"),
+                       ("T0135", "2022-06-06"), ("T0136", "2022-06-20")):
+        legacy_link(b, P, tid, "DAP", start)
+    for tid, start in (("T0126", "2022-03-14"), ("T0127", "2022-04-11"), ("T0128", "2022-05-09")):
+        legacy_link(b, P, tid, "FASTTRACK", start)
+    # Three approved customer references (and one rejected, which never counts).
+    b.reference(P, TEAMWORK, g("T0101"), "2022-03-07", "rejected", "2022-03-28")
+    b.reference(P, TEAMWORK, g("T0105"), "2022-04-11", "approved", "2022-05-09")
+    b.reference(P, TEAMWORK, g("T0113"), "2022-05-23", "approved", "2022-06-20")
+    b.reference(P, TEAMWORK, g("T0122"), "2022-07-04", "approved", "2022-08-01")
+    b.enroll(P, TEAMWORK, "2022-09-16", "2023-09-16")
+    # Modern Work on launch day (qualified on data month 2022-08); the renewal window of
+    # 2023-10-03 .. 2023-11-02 finds no qualifying month, so it lapses; bought again once
+    # data month 2023-10 (qualified) is published.
+    b.enroll(P, DESIGNATION + "modern_work", "2022-10-03", "2023-10-03",
+             benefits="solutions_partner")
+    b.enroll(P, DESIGNATION + "modern_work", "2023-11-24", "2024-11-24",
+             benefits="solutions_partner")
+
+
+def membership_p004(b: Builder) -> None:
+    """P004 Litware: gold Cloud Productivity; on 2022-09-15 it meets every Teamwork
+    Deployment requirement but knowledge (the same two people hold both certifications).
+    At its competency anniversary (2023-02-15) it buys Modern Work and keeps the legacy
+    benefits package; renewed on 2024-02-20, Data & AI joins automatically."""
+    P, g = "P004", b.get
+    b.enroll(P, CLOUD_PRODUCTIVITY, "2022-02-15", "2023-02-15", level="gold")
+    b.exam(P, "p-405", "70-346", "2016-11-08")
+    b.exam(P, "p-405", "70-347", "2017-01-24")
+    b.certify(P, "p-409", MCSA_OFFICE_365, "2018-05-16")
+    # p-404 (Modern Desktop Administrator, 2022-06-14 .. 2024-12-14) and p-409 (Microsoft
+    # 365 Fundamentals, open) already count for Modern Work: both take both certifications.
+    for person, messaging, teams in (("p-404", "2022-07-04", "2022-07-18"),
+                                     ("p-409", "2022-08-01", "2022-08-15")):
+        certify_counted(b, P, person, MESSAGING_ADMIN, messaging, add_months(messaging[:7], 12)
+                        + messaging[7:])
+        certify_counted(b, P, person, TEAMS_ADMIN, teams, add_months(teams[:7], 12) + teams[7:])
+    # New customers of 2022: FastTrack onboarding of four tenants that become DPOR
+    # customers in 2023-2024, delegated admin on T0205 and on five former customers (its
+    # own T0279, and T0268, T0270, T0272, T0283 of P003, P006 and P002).
+    for tid, start in (("T0199", "2022-02-07"), ("T0200", "2022-03-07"), ("T0201", "2022-04-04"),
+                       ("T0202", "2022-05-02")):
+        legacy_link(b, P, tid, "FASTTRACK", start)
+    for tid, start in (("T0205", "2022-01-24"), ("T0279", "2022-02-14"), ("T0268", "2022-03-14"),
+                       ("T0270", "2022-04-11"), ("T0272", "2022-05-16"), ("T0283", "2022-06-13")):
+        legacy_link(b, P, tid, "DAP", start)
+    b.reference(P, TEAMWORK, g("T0180"), "2022-05-02", "approved", "2022-05-30")
+    b.reference(P, TEAMWORK, g("T0186"), "2022-06-06", "approved", "2022-07-04")
+    b.reference(P, TEAMWORK, g("T0193"), "2022-07-11", "approved", "2022-08-08")
+    # Modern Work bought at the competency anniversary (qualified on data months 2022-11
+    # and 2022-12), choosing to keep the legacy benefits; renewed in its renewal window
+    # (qualified on 2023-10 and 2023-11), the legacy package again.
+    b.enroll(P, DESIGNATION + "modern_work", "2023-02-15", "2024-02-15", benefits="legacy")
+    b.enroll(P, DESIGNATION + "modern_work", "2024-02-20", "2025-02-15", benefits="legacy")
+
+
+def membership_p005(b: Builder) -> None:
+    """P005 Tailspin: silver Cloud Productivity only. Two people pass the exams (enough for
+    gold), but its active entitlements stay between 2,000 and 4,000: its CSP customers, the
+    delegated admin of T0220 and some remaining Skype for Business use."""
+    P, g = "P005", b.get
+    b.enroll(P, CLOUD_PRODUCTIVITY, "2022-04-01", "2023-04-01", level="silver")
+    b.exam(P, "p-501", "70-346", "2018-04-10")
+    b.exam(P, "p-501", "70-347", "2018-08-21")
+    b.exam(P, "p-506", "70-346", "2019-03-05")
+    b.exam(P, "p-506", "70-347", "2019-05-14")
+    legacy_link(b, P, "T0220", "DAP", "2022-02-14")
+    for tid, ratio in (("T0220", [(FIRST_MONTH, 0.32), ("2022-09", 0.14)]),
+                       ("T0223", [(FIRST_MONTH, 0.38), ("2022-09", 0.22)]),
+                       ("T0226", [(FIRST_MONTH, 0.30), ("2022-09", 0.18)])):
+        skype_usage(b, g(tid), ratio)
+
+
+def membership_p007(b: Builder) -> None:
+    """P007 Contoso: buys Modern Work on 2023-10-23 (qualified on data month 2023-09); the
+    five other areas join automatically (all six: Microsoft Cloud badge). Four Modern Work
+    specializations are held (benefits stack for three). Teamwork Deployment fails on one
+    requirement only: 8 new customer tenants in the TTM, 12 needed."""
+    P, g = "P007", b.get
+    b.enroll(P, DESIGNATION + "modern_work", "2023-10-23", "2024-10-23",
+             benefits="solutions_partner")
+    # Second Messaging and Teams administrators: p-703 (Endpoint Administrator,
+    # 2023-09-25 .. 2025-09-25) and p-704 (Identity and Access Administrator, 2023-11-13 ..
+    # 2025-11-13) already count for Modern Work.
+    certify_counted(b, P, "p-703", MESSAGING_ADMIN, "2024-02-05", "2025-02-05")
+    certify_counted(b, P, "p-704", TEAMS_ADMIN, "2024-03-11", "2025-03-11")
+    b.reference(P, TEAMWORK, g("T0291"), "2023-11-06", "approved", "2023-12-04")
+    b.reference(P, TEAMWORK, g("T0294"), "2024-01-22", "approved", "2024-02-19")
+    b.reference(P, TEAMWORK, g("T0296"), "2024-03-11", "approved", "2024-04-08")
+    b.reference(P, TEAMWORK, g("T0298"), "2024-07-08", "pending")
+    for spec, enrolled, refs in (
+            ("adoption_and_change_management", "2024-01-15",
+             (("T0292", "2023-09-11", "2023-10-09"), ("T0293", "2023-10-02", "2023-10-30"),
+              ("T0295", "2023-11-06", "2023-12-04"))),
+            ("modernize_endpoints", "2024-02-12",
+             (("T0294", "2023-10-16", "2023-11-13"), ("T0295", "2023-11-20", "2023-12-18"),
+              ("T0298", "2023-12-11", "2024-01-08"))),
+            ("calling_for_microsoft_teams", "2024-03-18",
+             (("T0291", "2023-12-04", "2024-01-02"), ("T0292", "2024-01-08", "2024-02-05"),
+              ("T0297", "2024-01-29", "2024-02-26"))),
+            ("meetings_and_meeting_rooms_for_microsoft_teams", "2024-05-06",
+             (("T0293", "2024-02-05", "2024-03-04"), ("T0296", "2024-02-26", "2024-03-25"),
+              ("T0299", "2024-03-18", "2024-04-15")))):
+        for tid, submitted, reviewed in refs:
+            b.reference(P, SPECIALIZATION + spec, g(tid), submitted, "approved", reviewed)
+        anniversary = f"{int(enrolled[:4]) + 1}{enrolled[4:]}"
+        b.enroll(P, SPECIALIZATION + spec, enrolled, anniversary)
+
+
+MEMBERSHIP_SCENARIOS = (membership_p001, membership_p002, membership_p004, membership_p005,
+                        membership_p007)
+
+
+# --------------------------------------------------------------------------------------
 # Independent check: Security, the Azure areas and Business Applications (rules.md
 # sections 2-4), written plainly
 # --------------------------------------------------------------------------------------
@@ -2583,6 +2842,92 @@ def check_cloud(data: dict[str, list[dict]], cards: dict) -> None:
 
 
 
+def check_membership(data: dict[str, list[dict]]) -> None:
+    """The membership facts `capscore status` is documented with (README), restated
+    plainly: Cloud Productivity on 2022-09-15 (data month 2022-07), Teamwork Deployment's
+    new customers, knowledge and references, and the legacy-era rows' limits."""
+    legacy_types = {"DAP", "CSP_T1", "CSP_T2", "DPOR", "FASTTRACK"}
+    alias = {**MW_ALIAS, **{n: c for c, names in LEGACY_WORKLOADS.items() for n in names}}
+    for r in data["associations"]:
+        if r["type"] in ("DAP", "FASTTRACK"):
+            assert r["end_date"] and r["end_date"] <= LEGACY_END and not r["workload"], r
+    for r in data["m365_usage"]:
+        if alias.get(norm(r["workload"])) == "skype_for_business":
+            assert r["month"] in LEGACY_MONTHS, r
+    links: dict = {}  # partner -> tenant -> [(type, canonical workload or None, start, end)]
+    for r in data["associations"]:
+        wl = norm(r["workload"])
+        links.setdefault(r["partner_id"], {}).setdefault(r["tenant_id"], []).append(
+            (r["type"], alias.get(wl, "other") if wl else None, r["start_date"],
+             r["end_date"] or None))
+
+    def covered(partner, tenant, canon, types, month):
+        return any(k in types and w in (None, canon) and Model.in_force(s, e, month)
+                   for k, w, s, e in links.get(partner, {}).get(tenant, []))
+
+    def active_entitlements(partner, month):
+        canons = {"exchange", "sharepoint", "skype_for_business", "yammer", "m365_apps"}
+        return sum(int(r["active_users"]) for r in data["m365_usage"]
+                   if r["month"] == month and alias.get(norm(r["workload"])) in canons
+                   and covered(partner, r["tenant_id"], alias[norm(r["workload"])],
+                               legacy_types, month))
+
+    def exam_people(partner, day):
+        passed: dict = {}
+        for r in data["exams"]:
+            if r["partner_id"] == partner and r["passed_date"] <= day:
+                passed.setdefault(r["person_id"], set()).add(r["exam"])
+        people = {p for p, ex in passed.items() if {"70-346", "70-347"} <= ex}
+        return people | {r["person_id"] for r in data["certifications"]
+                         if r["partner_id"] == partner and norm(r["certification"]) ==
+                         norm(MCSA_OFFICE_365) and r["earned_date"] <= day}
+
+    def holders(partner, title, day):
+        return {r["person_id"] for r in data["certifications"]
+                if r["partner_id"] == partner and cert_key(r["certification"]) == cert_key(title)
+                and r["earned_date"] <= day and (not r["expires_date"] or r["expires_date"] >= day)}
+
+    def new_customers(partner, month, types):
+        services = ("exchange", "sharepoint", "teams", "yammer")
+        return max(sum(1 for t in links.get(partner, {})
+                       if covered(partner, t, canon, types, month)
+                       and not covered(partner, t, canon, types, add_months(month, -12)))
+                   for canon in services)
+
+    def references(partner, program, day):
+        since = f"{int(day[:4]) - 2}{day[4:]}"
+        rows = [r for r in data["customer_references"]
+                if r["partner_id"] == partner and r["program"] == program
+                and r["submitted_date"] <= day]
+        approved = sum(1 for r in rows if r["status"] == "approved"
+                       and since <= r["reviewed_date"] <= day)
+        return approved, sum(1 for r in rows if r["status"] == "pending")
+
+    # Cloud Productivity on 2022-09-15 (data month 2022-07): P002 and P004 support gold,
+    # P005 silver only (two people, but fewer than 4,000 active entitlements).
+    ae = {p: active_entitlements(p, "2022-07") for p in ("P002", "P004", "P005")}
+    assert ae["P002"] >= 4000 and ae["P004"] >= 4000, ae
+    assert 2300 <= ae["P005"] <= 3700, ae
+    for p in ("P002", "P004", "P005"):
+        assert len(exam_people(p, "2022-09-15")) == 2, p
+    # Teamwork Deployment on 2022-09-15: new customers through DAP/CSP/DPOR/FASTTRACK.
+    assert new_customers("P002", "2022-07", legacy_types) >= 14
+    assert new_customers("P004", "2022-07", legacy_types) >= 13
+    # Knowledge: P002 has 4 Teamwork Administrators; P004's two Messaging Administrators
+    # are its two Teams Administrators.
+    assert len(holders("P002", TEAMWORK_ADMIN, "2022-09-15")) == 4
+    m4, t4 = (holders("P004", x, "2022-09-15") for x in (MESSAGING_ADMIN, TEAMS_ADMIN))
+    assert m4 == t4 and len(m4) == 2 and not holders("P004", TEAMWORK_ADMIN, "2022-09-15")
+    assert references("P002", TEAMWORK, "2022-09-15") == (3, 0)
+    assert references("P004", TEAMWORK, "2022-09-15") == (3, 0)
+    # P007 on 2024-07-25 (designation era: CPOR/DPOR/CSP): knowledge and references met,
+    # new customers short of 12.
+    m7, t7 = (holders("P007", x, "2024-07-25") for x in (MESSAGING_ADMIN, TEAMS_ADMIN))
+    assert len(m7) == 2 and len(t7) == 2 and not m7 & t7, (m7, t7)
+    assert references("P007", TEAMWORK, "2024-07-25") == (3, 1)
+    assert new_customers("P007", "2024-06", {"CPOR", "DPOR", "CSP_T1", "CSP_T2"}) == 8
+
+
 def explain_cloud(cards: dict) -> str:
     areas = list(AREA_NAMES)
     lines = [f"Expected scorecards of all six areas, evaluation month {EVAL_MONTH}", ""]
@@ -2655,8 +3000,9 @@ def area_notes(c: dict) -> list[str]:
 # --------------------------------------------------------------------------------------
 
 
-def build() -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
-    """The tables, and a snapshot of them before the other areas were added."""
+def build() -> tuple[dict[str, list[dict]], dict[str, list[dict]], dict[str, list[dict]]]:
+    """The tables, a snapshot of them before the other areas were added, and one before
+    the membership rows were added."""
     b = Builder()
     for scenario in SCENARIOS:
         scenario(b)
@@ -2664,7 +3010,10 @@ def build() -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
     modern_work_only = tables(b)
     for scenario in CLOUD_SCENARIOS:
         scenario(b)
-    return tables(b), modern_work_only
+    scores_only = tables(b)
+    for scenario in MEMBERSHIP_SCENARIOS:
+        scenario(b)
+    return tables(b), modern_work_only, scores_only
 
 
 def main(argv: list[str]) -> int:
@@ -2673,7 +3022,7 @@ def main(argv: list[str]) -> int:
                     help="print the expected scorecards of every area for 2024-06")
     ap.add_argument("--out", type=Path, default=OUT_DIR, help="output directory")
     args = ap.parse_args(argv)
-    data, modern_work_only = build()
+    data, modern_work_only, scores_only = build()
     check_data(data)
     write_tables(data, args.out)
     written = read_tables(args.out)  # score what is on disk, not the builder's objects
@@ -2687,6 +3036,11 @@ def main(argv: list[str]) -> int:
         assert cards[p] == before[p] and raw[p] == before_raw[p], p
     all_cards = cloud_scorecards(written, cards)
     check_cloud(written, all_cards)
+    # The membership rows leave every scorecard of every area as it was.
+    assert expected_scorecards(scores_only) == cards
+    assert expected_scorecards(scores_only, baseline=False) == raw
+    assert cloud_scorecards(scores_only, cards) == all_cards
+    check_membership(written)
     for name in COLUMNS:
         print(f"{name}.csv: {len(written[name])} rows", file=sys.stderr)
     if args.explain:
