@@ -1061,6 +1061,35 @@ impl<'v> State<'v> {
         });
     }
 
+    /// Reports each row whose key equals the previous row's (rows sorted by key, then
+    /// line), naming the earlier line.
+    fn duplicates<R, K: PartialEq>(
+        &self,
+        diags: &mut Diags,
+        table: &str,
+        columns: &str,
+        rows: &[R],
+        key: impl Fn(&R) -> K,
+        line: impl Fn(&R) -> u32,
+    ) {
+        for w in rows.windows(2) {
+            if let [x, y] = w
+                && key(x) == key(y)
+            {
+                self.problem(
+                    diags,
+                    table,
+                    line(y),
+                    format!(
+                        "duplicate row: same {columns} as {} {}",
+                        unit_of(&self.files, table),
+                        line(x)
+                    ),
+                );
+            }
+        }
+    }
+
     /// Renumbers ids in name order, sorts every table, checks duplicate keys and
     /// builds the indexes.
     fn finish(mut self, diags: &mut Diags) -> Dataset {
@@ -1124,22 +1153,14 @@ impl<'v> State<'v> {
             r.tenant = remap(&t, r.tenant);
         }
         rows.sort_unstable_by_key(|r| (r.tenant, r.month, r.workload, r.line));
-        for w in rows.windows(2) {
-            if let [x, y] = w
-                && (x.tenant, x.month, x.workload) == (y.tenant, y.month, y.workload)
-            {
-                self.problem(
-                    diags,
-                    "m365_usage",
-                    y.line,
-                    format!(
-                        "duplicate row: same tenant_id, workload and month as {} {}",
-                        unit_of(&self.files, "m365_usage"),
-                        x.line
-                    ),
-                );
-            }
-        }
+        self.duplicates(
+            diags,
+            "m365_usage",
+            "tenant_id, workload and month",
+            &rows,
+            |r| (r.tenant, r.month, r.workload),
+            |r| r.line,
+        );
         self.check_size(diags, "m365_usage", rows.len());
         let mut m = M365Usage {
             by_tenant: ranges(n_tenants, rows.iter().map(|r| r.tenant as usize)),
@@ -1172,18 +1193,14 @@ impl<'v> State<'v> {
                 r.line,
             )
         });
-        for w in rows.windows(2) {
-            if let [x, y] = w
-                && (x.tenant, x.month, x.subscription, x.service, x.offer)
-                    == (y.tenant, y.month, y.subscription, y.service, y.offer)
-            {
-                self.problem(diags, "azure_usage", y.line, format!(
-                    "duplicate row: same tenant_id, subscription_id, service, offer and month as {} {}",
-                    unit_of(&self.files, "azure_usage"),
-                    x.line
-                ));
-            }
-        }
+        self.duplicates(
+            diags,
+            "azure_usage",
+            "tenant_id, subscription_id, service, offer and month",
+            &rows,
+            |r| (r.tenant, r.month, r.subscription, r.service, r.offer),
+            |r| r.line,
+        );
         self.check_size(diags, "azure_usage", rows.len());
         let mut az = AzureUsage {
             by_tenant: ranges(n_tenants, rows.iter().map(|r| r.tenant as usize)),
@@ -1205,22 +1222,14 @@ impl<'v> State<'v> {
             r.tenant = remap(&t, r.tenant);
         }
         rows.sort_unstable_by_key(|r| (r.tenant, r.month, r.workload, r.line));
-        for w in rows.windows(2) {
-            if let [x, y] = w
-                && (x.tenant, x.month, x.workload) == (y.tenant, y.month, y.workload)
-            {
-                self.problem(
-                    diags,
-                    "bizapps_usage",
-                    y.line,
-                    format!(
-                        "duplicate row: same tenant_id, workload and month as {} {}",
-                        unit_of(&self.files, "bizapps_usage"),
-                        x.line
-                    ),
-                );
-            }
-        }
+        self.duplicates(
+            diags,
+            "bizapps_usage",
+            "tenant_id, workload and month",
+            &rows,
+            |r| (r.tenant, r.month, r.workload),
+            |r| r.line,
+        );
         self.check_size(diags, "bizapps_usage", rows.len());
         let mut bz = BizAppsUsage {
             by_tenant: ranges(n_tenants, rows.iter().map(|r| r.tenant as usize)),
