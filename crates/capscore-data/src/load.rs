@@ -193,6 +193,10 @@ fn classify_name(name: &str) -> Option<(usize, Format)> {
     TABLES.iter().position(|t| *t == stem).map(|i| (i, format))
 }
 
+/// Files a dataset folder may hold that are not tables and need no warning: the
+/// report `capscore import` writes beside the tables it imported.
+const KNOWN_NON_TABLES: [&str; 1] = ["import-report.json"];
+
 fn run(
     place: &str,
     files: Vec<(String, Data<'_>)>,
@@ -201,6 +205,9 @@ fn run(
 ) -> Result<Loaded, LoadError> {
     let mut inputs: Vec<Option<Input<'_>>> = vec![None; TABLES.len()];
     for (name, data) in files {
+        if KNOWN_NON_TABLES.contains(&name.as_str()) {
+            continue;
+        }
         let Some((index, format)) = classify_name(&name) else {
             diags.warn(Diagnostic {
                 table: String::new(),

@@ -76,8 +76,7 @@ impl<'a> Context<'a> {
     fn associated(&self, assocs: &[Assoc], mask: AssocMask, x: Month) -> bool {
         assocs.iter().any(|a| {
             mask.contains(a.kind)
-                && a.workload
-                    .is_none_or(|w| self.area.eligible_workloads.contains(w))
+                && a.covers_any(|w| self.area.eligible_workloads.contains(w))
                 && a.in_force(x)
         })
     }

@@ -88,6 +88,21 @@ pub struct Assoc {
 }
 
 impl Assoc {
+    /// Whether it covers a workload: one naming that workload, or one naming neither a
+    /// workload nor a subscription (the whole tenant). An association limited to a
+    /// subscription and no workload covers only that subscription's Azure usage.
+    #[must_use]
+    pub fn covers_workload(&self, w: WorkloadId) -> bool {
+        self.workload
+            .map_or(self.subscription.is_none(), |aw| aw == w)
+    }
+
+    /// Whether it covers the whole tenant or a workload for which `eligible` holds.
+    #[must_use]
+    pub fn covers_any(&self, eligible: impl Fn(WorkloadId) -> bool) -> bool {
+        self.workload.map_or(self.subscription.is_none(), eligible)
+    }
+
     /// In force in month `x`: started by its last day and not ended before it.
     #[must_use]
     pub fn in_force(&self, x: Month) -> bool {
@@ -159,5 +174,5 @@ impl PartnerView {
 pub fn covers(assocs: &[Assoc], mask: AssocMask, w: WorkloadId, x: Month) -> bool {
     assocs
         .iter()
-        .any(|a| mask.contains(a.kind) && a.workload.is_none_or(|aw| aw == w) && a.in_force(x))
+        .any(|a| mask.contains(a.kind) && a.covers_workload(w) && a.in_force(x))
 }

@@ -261,6 +261,28 @@ fn a_claim_outside_the_area_does_not_make_a_customer() {
 }
 
 #[test]
+fn an_association_limited_to_an_azure_subscription_covers_no_microsoft_365_workload() {
+    let scoped = Data::new()
+        .assoc_sub("P1", "T1", "CSP_T1", "", "AZ-SUB-1", "2024-01-01", "")
+        .usage("T1", "Exchange", "2023-06", 100, 10)
+        .usage("T1", "Exchange", "2024-06", 100, 100);
+    let a = scoped.mw("2024-06");
+    assert_eq!(metric(track(&a, "smb"), "net_customer_adds").value, n(0));
+    assert_eq!(
+        option_value(metric(track(&a, "smb"), "usage_growth"), "CSP"),
+        0.0
+    );
+    // Limited to a subscription but naming a workload, it covers that workload.
+    let named = Data::new()
+        .assoc_sub("P1", "T1", "CSP_T1", "Exchange", "SUB-1", "2024-01-01", "")
+        .usage("T1", "Exchange", "2024-06", 100, 100);
+    assert_eq!(
+        metric(track(&named.mw("2024-06"), "smb"), "net_customer_adds").value,
+        n(1)
+    );
+}
+
+#[test]
 fn a_workload_claim_makes_a_customer_even_without_usage_of_that_workload() {
     let d = Data::new()
         .assoc("T1", "CPOR", "Viva Insights", "2024-01-01", "")

@@ -22,7 +22,12 @@ const KINDS: [&str; 5] = ["CPOR", "DPOR", "CSP_T1", "CSP_T2", "PAL"];
 const SUBS: [&str; 3] = ["", "S1", "S2"];
 const SERVICES: [&str; 4] = ["Storage", "Sentinel", "Key Vault", "Virtual Machines"];
 const OFFERS: [&str; 2] = ["Pay-As-You-Go", "Trial"];
-const BIZ: [&str; 4] = ["Dynamics 365 Sales", "Power Apps", "Business Central", "Customer Insights"];
+const BIZ: [&str; 4] = [
+    "Dynamics 365 Sales",
+    "Power Apps",
+    "Business Central",
+    "Customer Insights",
+];
 const MONTHS: [&str; 4] = ["2023-05", "2023-06", "2024-05", "2024-06"];
 const TITLES: [&str; 6] = [
     "Azure Security Engineer Associate",
@@ -52,7 +57,10 @@ fn arb_rows() -> impl Strategy<Value = Rows> {
             start % 12 + 1
         )
     });
-    let azure = ((0..3usize, 1..3usize, 0..4usize, 0..2usize, 0..4usize), 0..20_000u32);
+    let azure = (
+        (0..3usize, 1..3usize, 0..4usize, 0..2usize, 0..4usize),
+        0..20_000u32,
+    );
     let biz = ((0..3usize, 0..4usize, 0..4usize), (0..9_000u32, 0..80u32));
     let cert = (0..4u32, 0..6usize).prop_map(|(p, t)| format!("P1,p{p},{},2023-01-01,", TITLES[t]));
     (
@@ -70,12 +78,17 @@ fn arb_rows() -> impl Strategy<Value = Rows> {
                 azure: azure
                     .into_iter()
                     .map(|((t, s, v, o, m), usd)| {
-                        format!("{},{},{},{},{},{usd}", TENANTS[t], SUBS[s], SERVICES[v], OFFERS[o], MONTHS[m])
+                        format!(
+                            "{},{},{},{},{},{usd}",
+                            TENANTS[t], SUBS[s], SERVICES[v], OFFERS[o], MONTHS[m]
+                        )
                     })
                     .collect(),
                 biz: biz
                     .into_iter()
-                    .map(|((t, w, m), (rev, units))| format!("{},{},{},{rev},{units}", TENANTS[t], BIZ[w], MONTHS[m]))
+                    .map(|((t, w, m), (rev, units))| {
+                        format!("{},{},{},{rev},{units}", TENANTS[t], BIZ[w], MONTHS[m])
+                    })
                     .collect(),
                 certs,
             }
