@@ -38,6 +38,41 @@ pub enum Command {
         #[arg(long, value_name = "YYYY-MM")]
         month: Option<String>,
     },
+    /// Where partners stand in the program on a date: designation statuses and
+    /// windows, scoring history, legacy competencies, specializations, benefits.
+    Status(StatusArgs),
+    /// Import data from another source into a capscore dataset.
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+}
+
+/// Where `capscore import` reads from.
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// Partner Center Insights downloads and API datasets, each file recognised by its
+    /// columns. Exit 3 when a file has a bad value (every one is listed with its file,
+    /// line and column) or the output folder holds files and --force is not given.
+    PartnerCenter(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Folder holding the Partner Center files (CSV or TSV, any file names).
+    #[arg(long, value_name = "DIR")]
+    pub from: PathBuf,
+    /// Dataset folder to write (absent or empty, or replaced with --force).
+    #[arg(long, value_name = "DATASET")]
+    pub out: PathBuf,
+    /// PartnerID of the global account (PGA) whose data this is: rows of other global
+    /// accounts are skipped, accounts without a known global account become its
+    /// locations.
+    #[arg(long, value_name = "ID")]
+    pub partner_global_id: Option<String>,
+    /// Replace the output folder if it already holds files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -63,6 +98,9 @@ pub struct ScoreOptions {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Table format: show every metric of every track, not only a line per area.
+    #[arg(long)]
+    pub detail: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -73,4 +111,23 @@ pub enum Format {
     Json,
     /// One row per partner, area, track and metric.
     Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Dataset folder (CSV or Parquet tables).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// The date (YYYY-MM-DD); the data month in force follows the refresh calendar.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: String,
+    /// Force the data month (YYYY-MM) instead of the one the calendar gives.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// Partner ids (repeat or separate with commas); default: all.
+    #[arg(long = "partner", value_name = "ID", value_delimiter = ',')]
+    pub partners: Vec<String>,
+    /// Output format (table or json).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }

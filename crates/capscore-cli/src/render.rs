@@ -5,7 +5,7 @@ use std::fmt::Write;
 use capscore_catalog::Catalog;
 use capscore_core::{Num, format_num};
 use capscore_data::Diagnostic;
-use capscore_engine::{AreaScore, MetricScore, Scores, TrackScore};
+use capscore_engine::{AreaScore, MetricScore, Scores, TrackScore, Unmet};
 
 fn label(id: &str) -> String {
     id.replace('_', " ")
@@ -19,8 +19,8 @@ fn area_name<'a>(catalog: &'a Catalog, id: &'a str) -> &'a str {
         .map_or(id, |a| a.name.as_str())
 }
 
-/// The scorecards as aligned text.
-pub fn table(scores: &Scores, catalog: &Catalog, warnings: &[Diagnostic]) -> String {
+/// The scorecards as aligned text: a line per area, and every metric with `detail`.
+pub fn table(scores: &Scores, catalog: &Catalog, warnings: &[Diagnostic], detail: bool) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -30,9 +30,24 @@ pub fn table(scores: &Scores, catalog: &Catalog, warnings: &[Diagnostic]) -> Str
     for p in &scores.partners {
         let _ = writeln!(o);
         let _ = writeln!(o, "{}  {}", p.partner_id, p.name.as_deref().unwrap_or(""));
-        for a in &p.areas {
-            area(&mut o, catalog, a);
+        for b in &p.badges {
+            let name = catalog
+                .badges
+                .iter()
+                .find(|x| &x.id == b)
+                .map_or(b.as_str(), |x| x.name.as_str());
+            let _ = writeln!(o, "  badge: {name}");
         }
+        for a in &p.areas {
+            if detail {
+                area(&mut o, catalog, a);
+            } else {
+                summary(&mut o, catalog, a);
+            }
+        }
+    }
+    if !detail {
+        let _ = writeln!(o, "\n(--detail shows every metric of every track)");
     }
     if !warnings.is_empty() {
         let _ = writeln!(o, "\n{} warning(s) while loading:", warnings.len());
@@ -41,6 +56,54 @@ pub fn table(scores: &Scores, catalog: &Catalog, warnings: &[Diagnostic]) -> Str
         }
     }
     o
+}
+
+fn summary(o: &mut String, catalog: &Catalog, a: &AreaScore) {
+    let name = area_name(catalog, &a.area).trim_start_matches("Solutions Partner for ");
+    let track = a.track.as_deref().unwrap_or("");
+    let verdict = if a.qualified {
+        "QUALIFIED".to_string()
+    } else {
+        format!("not qualified: {}", why_not(a))
+    };
+    let _ = writeln!(
+        o,
+        "  {name:<36}{track:<12}{:>7}  {verdict}",
+        format_num(&a.total, false)
+    );
+}
+
+/// The unmet rules in a few words: "total under 70; under 1 point: deployments".
+fn why_not(a: &AreaScore) -> String {
+    let mut parts = Vec::new();
+    let mut low = Vec::new();
+    let mut needed = None;
+    for u in &a.unmet {
+        match u {
+            Unmet::TotalUnderMinimum { needed, .. } => {
+                parts.push(format!("total under {}", format_num(needed, true)))
+            }
+            Unmet::MetricUnderMinimum {
+                metric, needed: n, ..
+            } => {
+                low.push(label(metric));
+                needed = Some(*n);
+            }
+        }
+    }
+    if let Some(n) = needed {
+        let unit = if n == Num::from_integer(1) {
+            "point"
+        } else {
+            "points"
+        };
+        parts.push(format!(
+            "under {} {unit}: {}",
+            format_num(&n, true),
+            low.join(", ")
+        ));
+    }
+    parts.join("; ")
 }
 
 fn area(o: &mut String, catalog: &Catalog, a: &AreaScore) {
@@ -62,6 +125,9 @@ fn area(o: &mut String, catalog: &Catalog, a: &AreaScore) {
     );
     for u in &a.unmet {
         let _ = writeln!(o, "    - {u}");
+    }
+    if let Some(why) = &a.track_reason {
+        let _ = writeln!(o, "    track: {why}");
     }
     if a.tracks.is_empty() {
         metrics(o, &a.metrics, a.total);
@@ -130,6 +196,9 @@ fn metrics(o: &mut String, ms: &[MetricScore], total: Num) {
             format_num(&m.max_points, true),
             option
         );
+        for note in &m.notes {
+            let _ = writeln!(o, "        ({note})");
+        }
     }
     let _ = writeln!(
         o,

@@ -19,6 +19,14 @@ pub const FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../../data/sample/m365_usage.csv"),
     ),
     (
+        "azure_usage.csv",
+        include_bytes!("../../../data/sample/azure_usage.csv"),
+    ),
+    (
+        "bizapps_usage.csv",
+        include_bytes!("../../../data/sample/bizapps_usage.csv"),
+    ),
+    (
         "certifications.csv",
         include_bytes!("../../../data/sample/certifications.csv"),
     ),

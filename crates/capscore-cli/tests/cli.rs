@@ -31,17 +31,51 @@ fn demo_json() -> Value {
     serde_json::from_slice(&o.stdout).unwrap()
 }
 
-fn area<'a>(v: &'a Value, partner: &str) -> &'a Value {
-    let p = v["partners"]
+fn partner<'a>(v: &'a Value, partner: &str) -> &'a Value {
+    v["partners"]
         .as_array()
         .unwrap()
         .iter()
         .find(|p| p["partner_id"] == partner)
-        .unwrap();
-    &p["areas"][0]
+        .unwrap()
 }
 
-/// The sample's scenarios (data/sample/README.md), as the demo must show them.
+fn area_of<'a>(v: &'a Value, partner_id: &str, area: &str) -> &'a Value {
+    partner(v, partner_id)["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["area"] == area)
+        .unwrap()
+}
+
+/// Modern Work of a partner.
+fn area<'a>(v: &'a Value, partner_id: &str) -> &'a Value {
+    area_of(v, partner_id, "modern_work")
+}
+
+fn metric<'a>(area: &'a Value, id: &str) -> &'a Value {
+    area["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == id)
+        .unwrap()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
 #[test]
 fn demo_shows_each_sample_scenario() {
     let v = demo_json();
@@ -117,6 +151,171 @@ fn demo_shows_each_sample_scenario() {
     assert_eq!(nca["metric"], "net_customer_adds");
     assert_eq!(nca["value"], -4);
     assert_eq!(nca["points"].as_f64().unwrap(), 0.0);
+}
+
+/// The sample's scenarios for the other five areas (data/sample/README.md).
+#[test]
+fn demo_shows_every_area() {
+    let v = demo_json();
+    let areas: Vec<&str> = partner(&v, "P001")["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["area"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        areas,
+        [
+            "modern_work",
+            "security",
+            "data_ai",
+            "infrastructure",
+            "digital_app_innovation",
+            "business_applications"
+        ]
+    );
+    let expect = [
+        ("P002", "infrastructure", 80.0, true),
+        ("P001", "business_applications", 88.5, true),
+        ("P003", "security", 80.0, true),
+        ("P004", "data_ai", 60.0, false),
+        ("P005", "security", 56.0, false),
+        ("P007", "business_applications", 87.57, true),
+    ];
+    for (p, a, total, qualified) in expect {
+        let s = area_of(&v, p, a);
+        assert_eq!(s["total"].as_f64().unwrap(), total, "{p} {a}");
+        assert_eq!(s["qualified"], qualified, "{p} {a}");
+    }
+    // P004 is blocked by a certification prerequisite step.
+    let int = metric(
+        area_of(&v, "P004", "data_ai"),
+        "intermediate_certifications",
+    );
+    assert_eq!(int["points"].as_f64().unwrap(), 0.0);
+    assert!(
+        int["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("step 1 not met: 1 of 2"),
+        "{int}"
+    );
+    // P003's Security adds both sources.
+    let nca = metric(area_of(&v, "P003", "security"), "net_customer_adds");
+    assert_eq!(nca["notes"][0], "Azure 5 + Microsoft 365 5");
+    // Business Applications is classified, not best-of.
+    assert_eq!(area_of(&v, "P001", "business_applications")["track"], "smb");
+    assert_eq!(
+        area_of(&v, "P007", "business_applications")["track"],
+        "enterprise"
+    );
+    assert!(
+        area_of(&v, "P007", "business_applications")["track_reason"]
+            .as_str()
+            .unwrap()
+            .contains("pairs with revenue over $5000")
+    );
+    // Only P007 qualifies in all six.
+    for p in v["partners"].as_array().unwrap() {
+        let expected: Vec<Value> = if p["partner_id"] == "P007" {
+            vec!["microsoft_cloud".into()]
+        } else {
+            vec![]
+        };
+        assert_eq!(
+            p["badges"].as_array().unwrap(),
+            &expected,
+            "{}",
+            p["partner_id"]
+        );
+    }
+}
+
+#[test]
+fn table_and_csv_outputs() {
+    let o = capscore(&["demo", "--partner", "P003"]);
+    assert!(o.status.success());
+    let t = stdout(&o);
+    let mw = t
+        .lines()
+        .find(|l| l.trim_start().starts_with("Modern Work"))
+        .unwrap();
+    assert!(
+        mw.contains("smb") && mw.contains("68.00") && mw.contains("not qualified: total under 70"),
+        "{t}"
+    );
+    assert!(
+        t.lines().any(|l| l.trim_start().starts_with("Security")
+            && l.contains("80.00")
+            && l.contains("QUALIFIED")),
+        "{t}"
+    );
+    let o = capscore(&[
+        "demo",
+        "--partner",
+        "P003",
+        "--area",
+        "modern_work",
+        "--detail",
+    ]);
+    let t = stdout(&o);
+    assert!(
+        t.contains("68.00 points, not qualified") && t.contains("total 68.00 is under 70"),
+        "{t}"
+    );
+    assert!(t.contains("CSP (CPOR 24 -> 1.44)"), "{t}");
+    let o = capscore(&["demo", "--partner", "P007"]);
+    assert!(stdout(&o).contains("badge: Solutions Partner for Microsoft Cloud"));
+    let o = capscore(&[
+        "demo",
+        "--format",
+        "csv",
+        "--partner",
+        "P001",
+        "--area",
+        "modern_work",
+    ]);
+    let c = stdout(&o);
+    let mut lines = c.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("month,partner_id,area,track")
+    );
+    assert_eq!(lines.count(), 10, "2 tracks x 5 metrics");
+    assert!(
+        c.contains(
+            "2024-06,P001,modern_work,smb,true,100.00,true,usage_growth,CSP,2796,2000,30.00,30"
+        ),
+        "{c}"
+    );
+}
+
+#[test]
+fn invalid_catalog_exits_4() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog"),
+        dir.path(),
+    );
+    let o = capscore(&["--catalog", dir.path().to_str().unwrap(), "demo"]);
+    assert!(
+        o.status.success(),
+        "a copy of the bundled catalog works: {}",
+        stderr(&o)
+    );
+    let area = dir.path().join("areas/modern_work.toml");
+    let original = std::fs::read_to_string(&area).unwrap();
+    std::fs::write(&area, original.replace("target = 5 }", "target = -5 }")).unwrap();
+    let o = capscore(&["--catalog", dir.path().to_str().unwrap(), "demo"]);
+    assert_eq!(o.status.code(), Some(4));
+    assert!(stderr(&o).contains("modern_work.toml"), "{}", stderr(&o));
+    std::fs::write(&area, original).unwrap();
+    std::fs::remove_file(dir.path().join("areas/security.toml")).unwrap();
+    let o = capscore(&["--catalog", dir.path().to_str().unwrap(), "demo"]);
+    assert_eq!(o.status.code(), Some(4));
+    assert!(stderr(&o).contains("\"security\""), "{}", stderr(&o));
 }
 
 #[test]
@@ -200,31 +399,6 @@ fn partner_area_and_month_filters() {
 }
 
 #[test]
-fn table_and_csv_outputs() {
-    let o = capscore(&["demo", "--partner", "P003"]);
-    assert!(o.status.success());
-    let t = stdout(&o);
-    assert!(t.contains("68.00 points, not qualified"), "{t}");
-    assert!(t.contains("total 68.00 is under 70"), "{t}");
-    let o = capscore(&["demo", "--format", "csv", "--partner", "P001"]);
-    let c = stdout(&o);
-    let mut lines = c.lines();
-    assert!(
-        lines
-            .next()
-            .unwrap()
-            .starts_with("month,partner_id,area,track")
-    );
-    assert_eq!(lines.count(), 10, "2 tracks x 5 metrics");
-    assert!(
-        c.contains(
-            "2024-06,P001,modern_work,smb,true,100.00,true,usage_growth,CSP,2796,2000,30.00,30"
-        ),
-        "{c}"
-    );
-}
-
-#[test]
 fn validate_reports_the_sample_as_valid_with_its_warnings() {
     let dir = sample_dir();
     let o = capscore(&["validate", "--data", dir.to_str().unwrap()]);
@@ -278,35 +452,6 @@ fn unknown_partner_or_area_exits_3() {
     assert!(stderr(&o).contains("modern_work"));
     let o = capscore(&["demo", "--month", "2024-13"]);
     assert_eq!(o.status.code(), Some(3));
-}
-
-#[test]
-fn invalid_catalog_exits_4() {
-    let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
-    std::fs::create_dir(dir.path().join("areas")).unwrap();
-    for f in [
-        "catalog.toml",
-        "workloads.toml",
-        "certifications.toml",
-        "areas/modern_work.toml",
-    ] {
-        std::fs::copy(src.join(f), dir.path().join(f)).unwrap();
-    }
-    let o = capscore(&["--catalog", dir.path().to_str().unwrap(), "demo"]);
-    assert!(
-        o.status.success(),
-        "a copy of the bundled catalog works: {}",
-        stderr(&o)
-    );
-    let area = dir.path().join("areas/modern_work.toml");
-    let text = std::fs::read_to_string(&area)
-        .unwrap()
-        .replace("target = 5 }", "target = -5 }");
-    std::fs::write(&area, text).unwrap();
-    let o = capscore(&["--catalog", dir.path().to_str().unwrap(), "demo"]);
-    assert_eq!(o.status.code(), Some(4));
-    assert!(stderr(&o).contains("modern_work.toml"), "{}", stderr(&o));
 }
 
 #[test]

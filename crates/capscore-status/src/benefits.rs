@@ -56,14 +56,16 @@ pub(crate) fn entitled(
     let mut out = Vec::new();
     for p in &membership.packages {
         match &p.for_ {
-            PackageFor::Designation(area) if any_enrolled && !chose_legacy => {
-                if designations.iter().any(|d| &d.area == area && enrolled(d)) {
-                    out.push(entitlement(
-                        p,
-                        1,
-                        format!("enrolled in the {area} designation"),
-                    ));
-                }
+            PackageFor::Designation(area)
+                if any_enrolled
+                    && !chose_legacy
+                    && designations.iter().any(|d| &d.area == area && enrolled(d)) =>
+            {
+                out.push(entitlement(
+                    p,
+                    1,
+                    format!("enrolled in the {area} designation"),
+                ));
             }
             PackageFor::Legacy if chose_legacy || legacy_era || legacy_kept => {
                 let reason = if chose_legacy {

@@ -14,7 +14,9 @@ use crate::args::{Cli, Command};
 use crate::exit::Failure;
 
 mod catalog;
+mod import;
 mod score;
+mod status;
 mod validate;
 
 /// Runs a parsed command line.
@@ -39,6 +41,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Validate { data } => validate::run(&catalog, &data),
         Command::Catalog { month } => catalog::run(&catalog, month.as_deref()),
+        Command::Import { source } => import::run(&catalog, &source),
+        Command::Status(args) => {
+            let loaded = load_data(&args.data, &catalog)?;
+            status::run(&catalog, &loaded, &args)
+        }
     }
 }
 

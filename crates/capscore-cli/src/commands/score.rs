@@ -54,7 +54,7 @@ pub fn run(
     })
     .map_err(|e| Failure::Input(anyhow!(e)))?;
     let text = match opts.format {
-        Format::Table => render::table(&scores, catalog, &loaded.warnings),
+        Format::Table => render::table(&scores, catalog, &loaded.warnings, opts.detail),
         Format::Json => render::json(&scores).map_err(Failure::Internal)?,
         Format::Csv => render::csv(&scores).map_err(Failure::Internal)?,
     };
