@@ -62,20 +62,7 @@ pub fn score(data: &Dataset, catalog: &Catalog, req: &ScoreRequest) -> Result<Sc
             .collect::<Result<_, _>>()?,
     };
     let groups = partner_groups(data)?;
-    let roots: Vec<PartnerIdx> = match &req.partners {
-        None => groups.roots().collect(),
-        Some(list) => {
-            for p in list {
-                if let Some(root) = groups.root_of(*p).filter(|r| r != p) {
-                    return Err(EngineError::LocationAccount {
-                        partner: data.partners.ids[p.index()].clone(),
-                        global: data.partners.ids[root.index()].clone(),
-                    });
-                }
-            }
-            list.clone()
-        }
-    };
+    let roots = groups.global_accounts(data, req.partners.as_deref())?;
     let names: Vec<azure::AzureNames> = areas
         .iter()
         .map(|a| azure::AzureNames::new(data, a))

@@ -33,6 +33,30 @@ impl PartnerGroups {
         self.root.get(p.index()).copied()
     }
 
+    /// The partners to score: every global account, or those asked for, refusing a
+    /// location account (its data is scored as part of its global account).
+    ///
+    /// # Errors
+    /// [`EngineError::LocationAccount`] for a location account.
+    pub fn global_accounts(
+        &self,
+        data: &Dataset,
+        asked: Option<&[PartnerIdx]>,
+    ) -> Result<Vec<PartnerIdx>, EngineError> {
+        let Some(list) = asked else {
+            return Ok(self.roots().collect());
+        };
+        for p in list {
+            if let Some(root) = self.root_of(*p).filter(|r| r != p) {
+                return Err(EngineError::LocationAccount {
+                    partner: data.partners.ids[p.index()].clone(),
+                    global: data.partners.ids[root.index()].clone(),
+                });
+            }
+        }
+        Ok(list.to_vec())
+    }
+
     /// A global account and its location accounts.
     #[must_use]
     pub fn members(&self, root: PartnerIdx) -> &[PartnerIdx] {

@@ -12,14 +12,4 @@ pub enum StatusError {
     /// The catalog has no rules for a month needed.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
-    /// A location account was asked for.
-    #[error(
-        "partner {partner} is a location account of {global}: its data counts for {global}; ask for {global}"
-    )]
-    LocationAccount {
-        /// The location account.
-        partner: String,
-        /// Its global account.
-        global: String,
-    },
 }

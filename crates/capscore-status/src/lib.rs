@@ -87,20 +87,7 @@ pub fn status(
     let lc = &catalog.membership.lifecycle;
     let month = req.month.unwrap_or_else(|| lc.data_month(req.date));
     let groups = partner_groups(data)?;
-    let roots: Vec<PartnerIdx> = match &req.partners {
-        None => groups.roots().collect(),
-        Some(list) => {
-            for p in list {
-                if let Some(root) = groups.root_of(*p).filter(|r| r != p) {
-                    return Err(StatusError::LocationAccount {
-                        partner: data.partners.ids[p.index()].clone(),
-                        global: data.partners.ids[root.index()].clone(),
-                    });
-                }
-            }
-            list.clone()
-        }
-    };
+    let roots = groups.global_accounts(data, req.partners.as_deref())?;
     let mut ctxs: Vec<PartnerCtx<'_>> = Vec::new();
     let mut earliest = month.offset(-i32::try_from(lc.history_months).unwrap_or(0));
     let placeholder = scores::MonthlyScores::default();
