@@ -779,3 +779,59 @@ fn parameters_change_on_their_effective_date() {
         s.catalog_version
     );
 }
+
+// ---- accounts ----------------------------------------------------------------------------
+
+#[test]
+fn a_location_account_counts_for_its_global_account() {
+    let d = Data::new()
+        .partner("P1-LOC", "P1")
+        .assoc_of("P1-LOC", "T1", "CPOR", "", "2024-01-01", "")
+        .usage("T1", "Exchange", "2024-06", 100, 10)
+        .cert_of(
+            "P1-LOC",
+            "x",
+            "Teams Administrator Associate",
+            "2023-01-01",
+            "",
+        );
+    let s = d.score_with(&capscore_catalog::Catalog::embedded().unwrap(), "2024-06");
+    let ids: Vec<&str> = s.partners.iter().map(|p| p.partner_id.as_str()).collect();
+    assert_eq!(ids, ["P1"], "only the global account is scored");
+    let a = &s.partners[0].areas[0];
+    assert_eq!(metric(track(a, "smb"), "net_customer_adds").value, n(1));
+    assert_eq!(
+        metric(track(a, "smb"), "intermediate_certifications").value,
+        n(1)
+    );
+    // Asking for the location account is refused with the global account named.
+    let catalog = capscore_catalog::Catalog::embedded().unwrap();
+    let data = d.load_with(&catalog);
+    let loc = data.partners.find("P1-LOC").unwrap();
+    let req = capscore_engine::ScoreRequest {
+        month: common::m("2024-06"),
+        partners: Some(vec![loc]),
+        areas: None,
+    };
+    let err = capscore_engine::score(&data, &catalog, &req)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("P1-LOC is a location account of P1"), "{err}");
+}
+
+#[test]
+fn parent_links_in_a_circle_are_refused() {
+    let mut d = Data::new().partner("A", "B").partner("B", "A");
+    d.partners[0] = "P1,Partner One,".into();
+    let catalog = capscore_catalog::Catalog::embedded().unwrap();
+    let data = d.load_with(&catalog);
+    let req = capscore_engine::ScoreRequest {
+        month: common::m("2024-06"),
+        partners: None,
+        areas: None,
+    };
+    let err = capscore_engine::score(&data, &catalog, &req)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("cycle of parent_id links"), "{err}");
+}
