@@ -462,3 +462,21 @@ fn bad_command_line_exits_2() {
         Some(2)
     );
 }
+
+#[test]
+fn catalog_command_shows_the_security_steps_in_force() {
+    let before = stdout(&capscore(&["catalog", "--month", "2023-11"]));
+    let after = stdout(&capscore(&["catalog", "--month", "2023-12"]));
+    assert!(
+        before.contains("step 1 (>= 1 people): Azure Security Engineer Associate"),
+        "{before}"
+    );
+    assert!(
+        after.contains("step 1 (>= 2 people): Azure Security Engineer Associate"),
+        "{after}"
+    );
+    assert!(
+        after.contains("MCV per unit: Business Central 1000"),
+        "{after}"
+    );
+}

@@ -46,7 +46,41 @@ pub fn run(catalog: &Catalog, month: Option<&str>) -> Result<(), Failure> {
             .iter()
             .map(|w| catalog.workloads[w.index()].name.as_str())
             .collect();
-        let _ = writeln!(o, "  eligible workloads: {}", names.join(", "));
+        if !names.is_empty() {
+            let _ = writeln!(o, "  eligible workloads: {}", names.join(", "));
+        }
+        if let Some(services) = &area.eligible_services {
+            let _ = writeln!(o, "  eligible Azure services: {}", services.join(", "));
+        }
+        if !area.excluded_offers.is_empty() {
+            let _ = writeln!(
+                o,
+                "  Azure offers never counted: {}",
+                area.excluded_offers.join(", ")
+            );
+        }
+        if let Some(c) = &area.classification {
+            let _ = writeln!(
+                o,
+                "  classified: {} with >= {} (tenant, workload) pairs over ${} revenue ({}) at m and m-12, else {}",
+                c.track,
+                c.min_pairs,
+                format_num(&c.revenue_above, true),
+                catalog.mask_names(c.assoc).join("+"),
+                c.otherwise
+            );
+        }
+        let rates: Vec<String> = area
+            .mcv_rate
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                r.map(|r| format!("{} {}", catalog.workloads[i].name, format_num(&r, true)))
+            })
+            .collect();
+        if !rates.is_empty() {
+            let _ = writeln!(o, "  MCV per unit: {}", rates.join(", "));
+        }
         for t in &area.tracks {
             let band = t.band.map(|b| match b.at_most {
                 Some(m) => format!(
@@ -85,15 +119,7 @@ pub fn run(catalog: &Catalog, month: Option<&str>) -> Result<(), Failure> {
                     format_num(&m.max_points, true),
                     opts.join(" | ")
                 );
-                if !m.certifications.is_empty() {
-                    for c in &m.certifications {
-                        let _ = writeln!(
-                            o,
-                            "      - {}",
-                            catalog.certifications[c.index()].name_on(d)
-                        );
-                    }
-                }
+                metric_detail(&mut o, catalog, m, d);
             }
         }
     }
@@ -109,4 +135,67 @@ fn today() -> capscore_core::NaiveDate {
         .zip(capscore_core::TimeDelta::try_days(days))
         .and_then(|(epoch, delta)| epoch.checked_add_signed(delta))
         .unwrap_or(capscore_core::NaiveDate::MIN)
+}
+
+/// The parts of a metric beyond its options: certifications, steps, sources, scopes,
+/// settings.
+fn metric_detail(
+    o: &mut String,
+    catalog: &Catalog,
+    m: &capscore_catalog::MetricRules,
+    d: capscore_core::NaiveDate,
+) {
+    let cert = |c: &capscore_core::CertId| catalog.certifications[c.index()].name_on(d).to_string();
+    for c in &m.certifications {
+        let _ = writeln!(o, "      - {}", cert(c));
+    }
+    for (i, step) in m.steps.iter().enumerate() {
+        let names: Vec<String> = step.certifications.iter().map(cert).collect();
+        let what = if step.scoring {
+            "scoring, each person".to_string()
+        } else {
+            format!(">= {} people", step.min_people)
+        };
+        let _ = writeln!(o, "      step {} ({what}): {}", i + 1, names.join(", "));
+    }
+    if !m.azure_assoc.is_empty() || !m.m365_assoc.is_empty() {
+        let _ = writeln!(
+            o,
+            "      sources: Azure via {}, Microsoft 365 via {}",
+            catalog.mask_names(m.azure_assoc).join("+"),
+            catalog.mask_names(m.m365_assoc).join("+")
+        );
+    }
+    for s in &m.scopes {
+        let ws: Vec<&str> = s
+            .workloads
+            .iter()
+            .map(|w| catalog.workloads[w.index()].name.as_str())
+            .collect();
+        let _ = writeln!(
+            o,
+            "      {} count for {}",
+            catalog.mask_names(s.assoc).join("+"),
+            ws.join(", ")
+        );
+    }
+    if !m.excluded_services.is_empty() {
+        let _ = writeln!(
+            o,
+            "      services not counted: {}",
+            m.excluded_services.join(", ")
+        );
+    }
+    if let Some(p) = m.active_percent {
+        let _ = writeln!(
+            o,
+            "      deployed: paid seats and >= {}% active",
+            format_num(&p, true)
+        );
+    }
+    if let Some(opt) = m.options.first() {
+        for (k, v) in &opt.settings.0 {
+            let _ = writeln!(o, "      {k} = {}", format_num(v, true));
+        }
+    }
 }
