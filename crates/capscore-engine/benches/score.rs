@@ -11,6 +11,7 @@
 
 use std::fmt::Write as _;
 use std::hint::black_box;
+use std::time::Duration;
 
 use capscore_catalog::Catalog;
 use capscore_core::Month;
@@ -225,6 +226,7 @@ fn bench_score(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("score");
     group.sample_size(20);
+    group.measurement_time(Duration::from_secs(12));
     for (partners, tenants) in [(1_000, 10), (100, 100)] {
         let data = load(&catalog, &synthetic(partners, tenants));
         let request = ScoreRequest {
