@@ -145,10 +145,11 @@ impl<'a> Context<'a> {
     /// the claim month.
     pub fn deployments(&self, mask: AssocMask, active_percent: Option<Num>) -> Num {
         let pct = active_percent.unwrap_or_else(|| Num::from_integer(0));
+        // active / paid >= pct / 100, cross-multiplied in integers (exact, no fractions
+        // built per row).
+        let (num, den) = (*pct.numer(), *pct.denom());
         let deployed = |u: &Usage| {
-            u.paid > 0
-                && Num::from_integer(i128::from(u.active)) * Num::from_integer(100)
-                    >= pct * Num::from_integer(i128::from(u.paid))
+            u.paid > 0 && i128::from(u.active) * 100 * den >= num * i128::from(u.paid)
         };
         let (m, y) = (self.m, self.year_ago());
         let (mut now, mut before) = (0usize, 0usize);

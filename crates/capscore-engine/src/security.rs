@@ -14,9 +14,9 @@ fn year_ago(m: Month) -> Month {
     m.offset(-12)
 }
 
+/// `active / paid >= pct / 100`, cross-multiplied in integers.
 fn pct_ok(active: u64, paid: u64, pct: Num) -> bool {
-    Num::from_integer(i128::from(active)) * Num::from_integer(100)
-        >= pct * Num::from_integer(i128::from(paid))
+    i128::from(active) * 100 * *pct.denom() >= *pct.numer() * i128::from(paid)
 }
 
 fn at_least(units: u64, min: Num) -> bool {
