@@ -212,15 +212,22 @@ fn metrics(o: &mut String, ms: &[MetricScore], total: Num) {
 }
 
 /// The JSON contract, pretty-printed.
-pub fn json(scores: &Scores) -> anyhow::Result<String> {
-    let mut s = serde_json::to_string_pretty(scores)?;
-    s.push('\n');
-    Ok(s)
+pub fn json(scores: &Scores, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, scores)?;
+    out.write_all(b"\n")
+}
+
+/// The I/O error inside a CSV error (a closed pipe stays a closed pipe).
+fn io_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
 }
 
 /// One CSV row per partner, area, track and metric.
-pub fn csv(scores: &Scores) -> anyhow::Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+pub fn csv(scores: &Scores, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "month",
         "partner_id",
@@ -235,7 +242,8 @@ pub fn csv(scores: &Scores) -> anyhow::Result<String> {
         "target",
         "points",
         "max_points",
-    ])?;
+    ])
+    .map_err(io_error)?;
     let month = scores.month.to_string();
     for p in &scores.partners {
         for a in &p.areas {
@@ -271,10 +279,11 @@ pub fn csv(scores: &Scores) -> anyhow::Result<String> {
                         &format_num(&m.target, true),
                         &format_num(&m.points, false),
                         &format_num(&m.max_points, true),
-                    ])?;
+                    ])
+                    .map_err(io_error)?;
                 }
             }
         }
     }
-    Ok(String::from_utf8(w.into_inner()?)?)
+    w.flush()
 }

@@ -148,9 +148,8 @@ impl<'a> Context<'a> {
         // active / paid >= pct / 100, cross-multiplied in integers (exact, no fractions
         // built per row).
         let (num, den) = (*pct.numer(), *pct.denom());
-        let deployed = |u: &Usage| {
-            u.paid > 0 && i128::from(u.active) * 100 * den >= num * i128::from(u.paid)
-        };
+        let deployed =
+            |u: &Usage| u.paid > 0 && i128::from(u.active) * 100 * den >= num * i128::from(u.paid);
         let (m, y) = (self.m, self.year_ago());
         let (mut now, mut before) = (0usize, 0usize);
         for (t, assocs) in &self.view.tenants {

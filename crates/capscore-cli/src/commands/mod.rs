@@ -85,6 +85,16 @@ pub fn parse_month(s: &str) -> Result<Month, Failure> {
         .map_err(|e| Failure::Input(anyhow!(e).context("--month")))
 }
 
+/// Writes to stdout through a buffer as `write` produces the output; errors (a closed
+/// pipe included) become failures.
+pub fn stream(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .context("writing to standard output")
+        .map_err(Failure::Internal)
+}
+
 /// Writes to stdout; errors (a closed pipe included) become failures.
 pub fn emit(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();

@@ -5,7 +5,7 @@ use capscore_catalog::Catalog;
 use capscore_data::Loaded;
 use capscore_engine::{ScoreRequest, score};
 
-use super::{emit, parse_month, with_spinner};
+use super::{emit, parse_month, stream, with_spinner};
 use crate::args::{Format, ScoreOptions};
 use crate::exit::Failure;
 use crate::render;
@@ -53,15 +53,21 @@ pub fn run(
         score(data, catalog, &request)
     })
     .map_err(|e| Failure::Input(anyhow!(e)))?;
-    let text = match opts.format {
-        Format::Table => render::table(&scores, catalog, &loaded.warnings, opts.detail),
-        Format::Json => render::json(&scores).map_err(Failure::Internal)?,
-        Format::Csv => render::csv(&scores).map_err(Failure::Internal)?,
-    };
     if opts.format != Format::Table {
         for w in &loaded.warnings {
             eprintln!("warning: {w}");
         }
     }
-    emit(&text)
+    // JSON and CSV are written as they are made: a run over many partners never
+    // holds its whole output in memory.
+    match opts.format {
+        Format::Table => emit(&render::table(
+            &scores,
+            catalog,
+            &loaded.warnings,
+            opts.detail,
+        )),
+        Format::Json => stream(|out| render::json(&scores, out)),
+        Format::Csv => stream(|out| render::csv(&scores, out)),
+    }
 }
