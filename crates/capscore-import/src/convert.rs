@@ -698,12 +698,12 @@ macro_rules! tri {
 fn handle(ctx: &mut Ctx<'_>, kind: &Kind, row: &Row<'_>) -> (Outcome, Option<Month>) {
     match kind.handler {
         Handler::Profile => (profile(ctx, row), None),
-        Handler::M365Usage | Handler::Cpor => m365(ctx, kind, row),
-        Handler::Ems => ems(ctx, kind, row),
-        Handler::Azure => azure(ctx, kind, row),
+        Handler::M365Usage | Handler::Cpor => usage(ctx, kind, row, m365_rest),
+        Handler::Ems => usage(ctx, kind, row, ems_rest),
+        Handler::Azure => usage(ctx, kind, row, azure_rest),
         Handler::Customers => customers(ctx, kind, row),
         Handler::Trainings => (trainings(ctx, row), None),
-        Handler::Bizapps => bizapps(ctx, kind, row),
+        Handler::Bizapps => usage(ctx, kind, row, bizapps_rest),
         Handler::Ignore => (Outcome::Skip("not imported".to_string()), None),
     }
 }
@@ -735,6 +735,22 @@ fn usage_prelude(
     Ok((partner, tenant, month))
 }
 
+/// What a usage row's kind does once its account, tenant and month are known.
+type UsageRest = fn(&mut Ctx<'_>, &Kind, &Row<'_>, Name, Name, Month) -> Outcome;
+
+/// A usage row: the common prelude, then the kind's own part.
+fn usage(
+    ctx: &mut Ctx<'_>,
+    kind: &Kind,
+    row: &Row<'_>,
+    rest: UsageRest,
+) -> (Outcome, Option<Month>) {
+    match usage_prelude(ctx, kind, row) {
+        Ok((partner, tenant, month)) => (rest(ctx, kind, row, partner, tenant, month), Some(month)),
+        Err(o) => (o, None),
+    }
+}
+
 fn kind_index(ctx: &Ctx<'_>, kind: &Kind) -> usize {
     ctx.rules
         .kinds
@@ -744,15 +760,6 @@ fn kind_index(ctx: &Ctx<'_>, kind: &Kind) -> usize {
 }
 
 /// OfficeUsage and CPOR - Microsoft 365 usage.
-fn m365(ctx: &mut Ctx<'_>, kind: &Kind, row: &Row<'_>) -> (Outcome, Option<Month>) {
-    let (partner, tenant, month) = match usage_prelude(ctx, kind, row) {
-        Ok(v) => v,
-        Err(o) => return (o, None),
-    };
-    let out = m365_rest(ctx, kind, row, partner, tenant, month);
-    (out, Some(month))
-}
-
 fn m365_rest(
     ctx: &mut Ctx<'_>,
     kind: &Kind,
@@ -813,17 +820,6 @@ fn m365_rest(
 }
 
 /// EMS usage: one workload per pair of seat / user columns.
-fn ems(ctx: &mut Ctx<'_>, kind: &Kind, row: &Row<'_>) -> (Outcome, Option<Month>) {
-    let (partner, tenant, month) = match usage_prelude(ctx, kind, row) {
-        Ok(v) => v,
-        Err(o) => return (o, None),
-    };
-    (
-        ems_rest(ctx, kind, row, partner, tenant, month),
-        Some(month),
-    )
-}
-
 fn ems_rest(
     ctx: &mut Ctx<'_>,
     kind: &Kind,
@@ -894,21 +890,10 @@ fn ems_rest(
     Outcome::Used
 }
 
-/// Azure usage, download and API variants.
-fn azure(ctx: &mut Ctx<'_>, kind: &Kind, row: &Row<'_>) -> (Outcome, Option<Month>) {
-    let (partner, tenant, month) = match usage_prelude(ctx, kind, row) {
-        Ok(v) => v,
-        Err(o) => return (o, None),
-    };
-    (
-        azure_rest(ctx, kind, row, partner, tenant, month),
-        Some(month),
-    )
-}
-
 /// Offer written when a file has no offer column or an empty cell.
 const UNKNOWN_OFFER: &str = "Unknown";
 
+/// Azure usage, download and API variants.
 fn azure_rest(
     ctx: &mut Ctx<'_>,
     kind: &Kind,
@@ -1101,17 +1086,6 @@ fn bare_title(catalog: &Catalog, title: &str) -> String {
 }
 
 /// Business applications usage and revenue.
-fn bizapps(ctx: &mut Ctx<'_>, kind: &Kind, row: &Row<'_>) -> (Outcome, Option<Month>) {
-    let (partner, tenant, month) = match usage_prelude(ctx, kind, row) {
-        Ok(v) => v,
-        Err(o) => return (o, None),
-    };
-    (
-        bizapps_rest(ctx, kind, row, partner, tenant, month),
-        Some(month),
-    )
-}
-
 fn bizapps_rest(
     ctx: &mut Ctx<'_>,
     kind: &Kind,
