@@ -286,6 +286,33 @@ fn period(
     Ok((s, u))
 }
 
+/// Checks a metric field that only some kinds take: present where it does not apply,
+/// or absent where the kind requires it, is refused. Returns whether to read it.
+fn kind_field(
+    file: &str,
+    item: &str,
+    present: bool,
+    applies: bool,
+    required: bool,
+    name: &str,
+    who: &str,
+) -> Result<bool, CatalogError> {
+    match (applies, present) {
+        (true, true) => Ok(true),
+        (true, false) if required => Err(invalid(
+            file,
+            item,
+            format!("this metric kind needs `{name}`"),
+        )),
+        (false, true) => Err(invalid(
+            file,
+            item,
+            format!("only {who} metrics take `{name}`"),
+        )),
+        _ => Ok(false),
+    }
+}
+
 fn did_you_mean(s: &[String]) -> String {
     if s.is_empty() {
         String::new()
@@ -757,52 +784,54 @@ impl Builder {
                     })
                     .collect::<Result<Vec<_>, _>>()?
             };
+            let field = |value: bool, applies: bool, required: bool, name: &str, who: &str| {
+                kind_field(file, &item, value, applies, required, name, who)
+            };
             let mut certifications = Vec::new();
-            match (m.kind, &m.certifications) {
-                (MetricKind::CertifiedPeople, Some(list)) => {
-                    for c in list {
-                        let id = self.cert_ids.get(&c.cert).copied().ok_or_else(|| {
-                            invalid(
-                                file,
-                                &item,
-                                format!(
-                                    "unknown certification id \"{}\"{}",
-                                    c.cert,
-                                    did_you_mean(&self.cert_names.suggest(&c.cert))
-                                ),
-                            )
-                        })?;
-                        let (s, u) = period(
+            let wants_certs = m.kind == MetricKind::CertifiedPeople;
+            if field(
+                m.certifications.is_some(),
+                wants_certs,
+                true,
+                "certifications",
+                "certified_people",
+            )? {
+                for c in m.certifications.iter().flatten() {
+                    let id = self.cert_ids.get(&c.cert).copied().ok_or_else(|| {
+                        invalid(
                             file,
-                            &format!("{item} certification \"{}\"", c.cert),
-                            c.since.as_ref(),
-                            c.until.as_ref(),
-                        )?;
-                        certifications.push(Dated {
-                            since: s,
-                            until: u,
-                            value: id,
-                        });
-                    }
-                }
-                (MetricKind::CertifiedPeople, None) => {
-                    return Err(invalid(
+                            &item,
+                            format!(
+                                "unknown certification id \"{}\"{}",
+                                c.cert,
+                                did_you_mean(&self.cert_names.suggest(&c.cert))
+                            ),
+                        )
+                    })?;
+                    let (s, u) = period(
                         file,
-                        &item,
-                        "a certified_people metric needs `certifications`",
-                    ));
+                        &format!("{item} certification \"{}\"", c.cert),
+                        c.since.as_ref(),
+                        c.until.as_ref(),
+                    )?;
+                    certifications.push(Dated {
+                        since: s,
+                        until: u,
+                        value: id,
+                    });
                 }
-                (_, Some(_)) => {
-                    return Err(invalid(
-                        file,
-                        &item,
-                        "only certified_people metrics list certifications",
-                    ));
-                }
-                (_, None) => {}
             }
-            let active_percent = match (m.kind, &m.active_percent_at_least) {
-                (MetricKind::M365Deployments, Some(v)) => {
+            let deploys = m.kind == MetricKind::M365Deployments;
+            let active_percent = match &m.active_percent_at_least {
+                Some(v)
+                    if field(
+                        true,
+                        deploys,
+                        true,
+                        "active_percent_at_least",
+                        "m365_deployments",
+                    )? =>
+                {
                     let p = positive(file, &format!("{item} active_percent_at_least"), v)?;
                     if p > Num::from_integer(100) {
                         return Err(invalid(
@@ -813,99 +842,94 @@ impl Builder {
                     }
                     Some(p)
                 }
-                (MetricKind::M365Deployments, None) => {
-                    return Err(invalid(
-                        file,
-                        &item,
-                        "an m365_deployments metric needs `active_percent_at_least`",
-                    ));
+                other => {
+                    field(
+                        other.is_some(),
+                        deploys,
+                        true,
+                        "active_percent_at_least",
+                        "m365_deployments",
+                    )?;
+                    None
                 }
-                (_, Some(_)) => {
-                    return Err(invalid(
-                        file,
-                        &item,
-                        "only m365_deployments metrics take active_percent_at_least",
-                    ));
-                }
-                (_, None) => None,
             };
             let two = m.kind.needs() == Needs::TwoSources;
-            let source = |names: &Option<Vec<String>>, field: &str| match (two, names) {
-                (true, Some(n)) => self.assoc_mask(file, &format!("{item} {field}"), n),
-                (true, None) => Err(invalid(
-                    file,
-                    &item,
-                    format!("this metric kind needs `{field}`"),
-                )),
-                (false, Some(_)) => Err(invalid(
-                    file,
-                    &item,
-                    format!("only two-source (security_*) metrics take `{field}`"),
-                )),
-                (false, None) => Ok(AssocMask::EMPTY),
-            };
+            let source =
+                |names: &Option<Vec<String>>, name: &str| -> Result<AssocMask, CatalogError> {
+                    match names {
+                        Some(n) if field(true, two, true, name, "two-source (security_*)")? => {
+                            self.assoc_mask(file, &format!("{item} {name}"), n)
+                        }
+                        other => field(other.is_some(), two, true, name, "two-source (security_*)")
+                            .map(|_| AssocMask::EMPTY),
+                    }
+                };
             let azure_assoc = source(&m.azure_associations, "azure_associations")?;
             let m365_assoc = source(&m.m365_associations, "m365_associations")?;
-            let steps = match (m.kind.needs(), &m.steps) {
-                (Needs::Steps, Some(list)) => self.steps(file, &item, list)?,
-                (Needs::Steps, None) => {
-                    return Err(invalid(
-                        file,
-                        &item,
-                        "a certification_steps metric needs `steps`",
-                    ));
+            let steps = match &m.steps {
+                Some(list)
+                    if field(
+                        true,
+                        m.kind.needs() == Needs::Steps,
+                        true,
+                        "steps",
+                        "certification_steps",
+                    )? =>
+                {
+                    self.steps(file, &item, list)?
                 }
-                (_, Some(_)) => {
-                    return Err(invalid(
-                        file,
-                        &item,
-                        "only certification_steps metrics take `steps`",
-                    ));
+                other => {
+                    field(
+                        other.is_some(),
+                        m.kind.needs() == Needs::Steps,
+                        true,
+                        "steps",
+                        "certification_steps",
+                    )?;
+                    Vec::new()
                 }
-                (_, None) => Vec::new(),
             };
-            let scopes = match (m.kind.needs(), &m.association_scopes) {
-                (Needs::Scopes, Some(list)) if !list.is_empty() => list
-                    .iter()
-                    .map(|sc| {
-                        let mut workloads = WorkloadSet::default();
-                        for w in &sc.workloads {
-                            workloads.insert(self.workload_id(file, &item, w)?);
-                        }
-                        let assoc = self.assoc_mask(file, &item, &sc.associations)?;
-                        Ok(Scope { workloads, assoc })
-                    })
-                    .collect::<Result<Vec<_>, CatalogError>>()?,
-                (Needs::Scopes, _) => {
-                    return Err(invalid(
-                        file,
-                        &item,
-                        "this metric kind needs `association_scopes`",
-                    ));
-                }
-                (_, Some(_)) => {
-                    return Err(invalid(
-                        file,
-                        &item,
-                        "only bizapps usage growth and deployments take `association_scopes`",
-                    ));
-                }
-                (_, None) => Vec::new(),
+            let scoped = m.kind.needs() == Needs::Scopes;
+            let scope_list = m.association_scopes.as_ref().filter(|l| !l.is_empty());
+            // An empty list counts as missing where scopes are needed, as given elsewhere.
+            let given = if scoped {
+                scope_list.is_some()
+            } else {
+                m.association_scopes.is_some()
             };
-            let excluded_services = match (m.kind, &m.excluded_services) {
-                (MetricKind::AzureDeployments, Some(list)) => {
-                    list.iter().map(|s| normalize(s)).collect()
-                }
-                (MetricKind::AzureDeployments, None) => Vec::new(),
-                (_, Some(_)) => {
-                    return Err(invalid(
-                        file,
-                        &item,
-                        "only azure_deployments metrics take `excluded_services`",
-                    ));
-                }
-                (_, None) => Vec::new(),
-            };
+            field(
+                given,
+                scoped,
+                true,
+                "association_scopes",
+                "bizapps usage growth and deployments",
+            )?;
+            let scopes = scope_list
+                .into_iter()
+                .flatten()
+                .map(|sc| {
+                    let mut workloads = WorkloadSet::default();
+                    for w in &sc.workloads {
+                        workloads.insert(self.workload_id(file, &item, w)?);
+                    }
+                    let assoc = self.assoc_mask(file, &item, &sc.associations)?;
+                    Ok(Scope { workloads, assoc })
+                })
+                .collect::<Result<Vec<_>, CatalogError>>()?;
+            let azure_deploys = m.kind == MetricKind::AzureDeployments;
+            field(
+                m.excluded_services.is_some(),
+                azure_deploys,
+                false,
+                "excluded_services",
+                "azure_deployments",
+            )?;
+            let excluded_services = m
+                .excluded_services
+                .iter()
+                .flatten()
+                .map(|s| normalize(s))
+                .collect();
             let def = MetricDef {
                 id: m.id.clone(),
                 kind: m.kind,

@@ -297,3 +297,37 @@ fn load_dir_reports_missing_files() {
         "{err}"
     );
 }
+
+#[test]
+fn a_field_of_another_metric_kind_or_a_missing_one_is_refused() {
+    let msg = refused(
+        "areas/modern_work.toml",
+        "active_percent_at_least = 40\n",
+        "",
+    );
+    assert!(msg.contains("needs `active_percent_at_least`"), "{msg}");
+    let msg = refused(
+        "areas/modern_work.toml",
+        "kind = \"m365_net_customer_adds\"\n",
+        "kind = \"m365_net_customer_adds\"\nexcluded_services = []\n",
+    );
+    assert!(
+        msg.contains("only azure_deployments metrics take `excluded_services`"),
+        "{msg}"
+    );
+    let msg = refused(
+        "areas/security.toml",
+        "azure_associations = [\"PAL\"]\n",
+        "",
+    );
+    assert!(msg.contains("needs `azure_associations`"), "{msg}");
+    let msg = refused(
+        "areas/data_ai.toml",
+        "steps = [\n",
+        "certifications = []\nsteps = [\n",
+    );
+    assert!(
+        msg.contains("only certified_people metrics take `certifications`"),
+        "{msg}"
+    );
+}
