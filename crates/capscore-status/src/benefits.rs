@@ -4,9 +4,10 @@
 use capscore_catalog::membership::{BenefitPackage, PackageFor};
 
 use crate::PartnerCtx;
+use crate::lifecycle::DESIGNATION;
 use crate::result::{
-    BenefitEntitlement, BenefitItem, DesignationStanding, DesignationStatus, LegacyBenefits,
-    SpecializationStanding,
+    BenefitEntitlement, BenefitItem, CompetencyHeld, DesignationStanding, DesignationStatus,
+    LegacyBenefits, SpecializationStanding,
 };
 
 /// Phases of a specialization cycle in which its benefits continue.
@@ -43,6 +44,7 @@ fn enrolled(d: &DesignationStanding) -> bool {
 pub(crate) fn entitled(
     ctx: &PartnerCtx<'_>,
     designations: &[DesignationStanding],
+    competencies: &[CompetencyHeld],
     legacy: Option<&LegacyBenefits>,
     specializations: &[SpecializationStanding],
 ) -> Vec<BenefitEntitlement> {
@@ -51,7 +53,7 @@ pub(crate) fn entitled(
     // The package chosen at the current purchase: the newest designation enrollment in
     // force (its `benefits`), Solutions Partner by default.
     let chose_legacy = any_enrolled && chose_legacy_package(ctx);
-    let legacy_era = !crate::legacy::held(ctx, ctx.date).is_empty();
+    let legacy_era = !competencies.is_empty();
     let legacy_kept = legacy.is_some_and(|l| ctx.date <= l.kept_until);
     let mut out = Vec::new();
     for p in &membership.packages {
@@ -114,7 +116,7 @@ pub(crate) fn entitled(
 pub(crate) fn chose_legacy_package(ctx: &PartnerCtx<'_>) -> bool {
     ctx.enrollments
         .iter()
-        .filter(|e| e.program.starts_with("designation:") && e.enrolled <= ctx.date)
+        .filter(|e| e.program.starts_with(DESIGNATION) && e.enrolled <= ctx.date)
         .max_by_key(|e| e.enrolled)
         .and_then(|e| e.benefits.as_deref())
         == Some(LEGACY_CHOICE)

@@ -153,6 +153,7 @@ fn standing(ctx: &PartnerCtx<'_>) -> PartnerStanding {
     let benefits = benefits::entitled(
         ctx,
         &designations,
+        &competencies,
         legacy_benefits.as_ref(),
         &specializations,
     );

@@ -11,7 +11,7 @@ use crate::result::{
 use crate::{Enrollment, PartnerCtx};
 
 /// `enrollments.program` of a designation.
-const DESIGNATION: &str = "designation:";
+pub(crate) const DESIGNATION: &str = "designation:";
 
 /// How far back monthly scores may be needed (two years covers any window or cycle).
 const MAX_LOOKBACK_MONTHS: i32 = 24;
