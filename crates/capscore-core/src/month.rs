@@ -62,6 +62,19 @@ impl Month {
         Month(self.0 + n)
     }
 
+    /// The same month last year, `m-12` (rules.md §0).
+    #[must_use]
+    pub fn year_ago(self) -> Month {
+        self.offset(-12)
+    }
+
+    /// First month of the trailing twelve months ending with this one, `m-11`
+    /// (rules.md §0: the TTM is `m-11 ..= m`).
+    #[must_use]
+    pub fn ttm_start(self) -> Month {
+        self.offset(-11)
+    }
+
     /// Number of months from `earlier` to `self` (negative when `earlier` is later).
     #[must_use]
     pub fn since(self, earlier: Month) -> i32 {
@@ -159,6 +172,8 @@ mod tests {
         assert_eq!(m.month(), 2);
         assert_eq!(m.last_day().to_string(), "2024-02-29");
         assert_eq!(m.offset(-12).to_string(), "2023-02");
+        assert_eq!(m.year_ago().to_string(), "2023-02");
+        assert_eq!(m.ttm_start().to_string(), "2023-03");
         assert_eq!(m.offset(11).to_string(), "2025-01");
         assert_eq!(
             Month::of(parse_date("2023-12-31").unwrap()).to_string(),

@@ -144,7 +144,7 @@ impl Azure<'_> {
         self.view
             .tenants
             .iter()
-            .filter(|(t, a)| self.acr(*t, a, mask, end.offset(-11), end) >= min)
+            .filter(|(t, a)| self.acr(*t, a, mask, end.ttm_start(), end) >= min)
             .count()
     }
 
@@ -161,20 +161,20 @@ impl Azure<'_> {
                 })
                 .count()
         };
-        Outcome::of(count(eligible(self.m)) - count(eligible(self.m.offset(-12))))
+        Outcome::of(count(eligible(self.m)) - count(eligible(self.m.year_ago())))
     }
 
     /// Percentage ACR growth from `m-12` to `m`; nothing unless ACR at `m-12` is at
     /// least `min_baseline`.
     pub fn usage_growth(&self, mask: AssocMask, min_baseline: Num) -> Outcome {
         let now = self.total(mask, self.m);
-        let before = self.total(mask, self.m.offset(-12));
+        let before = self.total(mask, self.m.year_ago());
         if before < min_baseline || before <= Num::from_integer(0) {
             return Outcome::noted(
                 Num::from_integer(0),
                 format!(
                     "baseline ACR at {} is ${}, under ${}: no points",
-                    self.m.offset(-12),
+                    self.m.year_ago(),
                     capscore_core::format_num(&before, true),
                     capscore_core::format_num(&min_baseline, true)
                 ),
@@ -189,7 +189,7 @@ impl Azure<'_> {
         let u = &self.data.azure_usage;
         let mut by_service: BTreeMap<&str, Num> = BTreeMap::new();
         for (t, a) in &self.view.tenants {
-            for (i, svc) in self.counted(*t, a, mask, self.m.offset(-11), self.m) {
+            for (i, svc) in self.counted(*t, a, mask, self.m.ttm_start(), self.m) {
                 let name = self.names.service_norm[svc as usize].as_str();
                 *by_service
                     .entry(name)

@@ -94,7 +94,7 @@ impl BizApps<'_> {
     /// The track the partner is classified into, and why.
     pub fn classify(&self, c: &Classification) -> (String, String) {
         let over = |x: Month| self.count_pairs(c.assoc, x, |p| p.revenue > c.revenue_above);
-        let (now, before) = (over(self.m), over(self.m.offset(-12)));
+        let (now, before) = (over(self.m), over(self.m.year_ago()));
         let min = c.min_pairs as usize;
         let track = if now >= min && before >= min {
             &c.track
@@ -105,7 +105,7 @@ impl BizApps<'_> {
             "{now} (tenant, workload) pairs with revenue over ${} at {} and {before} at {}; {} needs {min} in both",
             capscore_core::format_num(&c.revenue_above, true),
             self.m,
-            self.m.offset(-12),
+            self.m.year_ago(),
             c.track
         );
         (track.clone(), why)
@@ -114,7 +114,7 @@ impl BizApps<'_> {
     /// Pairs with revenue of at least `min` at `m` minus at `m-12`.
     pub fn net_customer_adds(&self, mask: AssocMask, min: Num) -> Outcome {
         let at = |x: Month| self.count_pairs(mask, x, |p| p.revenue >= min);
-        Outcome::of(count(at(self.m)) - count(at(self.m.offset(-12))))
+        Outcome::of(count(at(self.m)) - count(at(self.m.year_ago())))
     }
 
     /// Percentage MCV growth; nothing unless MCV at `m-12` is at least `min_baseline`.
@@ -124,13 +124,13 @@ impl BizApps<'_> {
                 .iter()
                 .fold(Num::from_integer(0), |acc, p| acc + self.mcv(p))
         };
-        let (now, before) = (total(self.m), total(self.m.offset(-12)));
+        let (now, before) = (total(self.m), total(self.m.year_ago()));
         if before < min_baseline || before <= Num::from_integer(0) {
             return Outcome::noted(
                 Num::from_integer(0),
                 format!(
                     "baseline MCV at {} is {}, under {}: no points",
-                    self.m.offset(-12),
+                    self.m.year_ago(),
                     capscore_core::format_num(&before, true),
                     capscore_core::format_num(&min_baseline, true)
                 ),
@@ -147,6 +147,6 @@ impl BizApps<'_> {
                 .filter(|p| self.mcv(p) >= min)
                 .count()
         };
-        Outcome::of(count(at(self.m)) - count(at(self.m.offset(-12))))
+        Outcome::of(count(at(self.m)) - count(at(self.m.year_ago())))
     }
 }

@@ -91,10 +91,6 @@ impl<'a> Context<'a> {
         start
     }
 
-    fn year_ago(&self) -> Month {
-        self.m.offset(-12)
-    }
-
     /// Tenants in the band and associated at `m`, minus the same at `m-12` (a tenant
     /// counts once whatever the number of its associations).
     pub fn net_customer_adds(&self, mask: AssocMask) -> Num {
@@ -105,13 +101,13 @@ impl<'a> Context<'a> {
                 .filter(|(t, assocs)| self.associated(assocs, mask, x) && self.in_band(*t, x))
                 .count()
         };
-        count(at(self.m)) - count(at(self.year_ago()))
+        count(at(self.m)) - count(at(self.m.year_ago()))
     }
 
     /// Σ MAU at `m` − Σ MAU at `m-12` − Σ MAU at the claim month of coverages that
     /// started inside the TTM, over covered eligible workloads of tenants in the band.
     pub fn usage_growth(&self, mask: AssocMask) -> Num {
-        let (m, y) = (self.m, self.year_ago());
+        let (m, y) = (self.m, self.m.year_ago());
         let mut total: i128 = 0;
         for (t, assocs) in &self.view.tenants {
             if self.in_band(*t, m) {
@@ -150,7 +146,7 @@ impl<'a> Context<'a> {
         let (num, den) = (*pct.numer(), *pct.denom());
         let deployed =
             |u: &Usage| u.paid > 0 && i128::from(u.active) * 100 * den >= num * i128::from(u.paid);
-        let (m, y) = (self.m, self.year_ago());
+        let (m, y) = (self.m, self.m.year_ago());
         let (mut now, mut before) = (0usize, 0usize);
         for (t, assocs) in &self.view.tenants {
             if self.in_band(*t, m) {

@@ -9,11 +9,6 @@ use crate::azure::Azure;
 use crate::m365::Context;
 use crate::outcome::{Outcome, count};
 
-/// `m-12`.
-fn year_ago(m: Month) -> Month {
-    m.offset(-12)
-}
-
 /// `active / paid >= pct / 100`, cross-multiplied in integers.
 fn pct_ok(active: u64, paid: u64, pct: Num) -> bool {
     i128::from(active) * 100 * *pct.denom() >= *pct.numer() * i128::from(paid)
@@ -42,9 +37,9 @@ pub(crate) fn net_customer_adds(
     let s = &metric.options[0].settings;
     let (min_acr, min_paid) = (s.get("azure_min_ttm_acr_usd"), s.get("m365_min_paid_units"));
     let azure = count(az.tenants_over_ttm(metric.azure_assoc, m, min_acr))
-        - count(az.tenants_over_ttm(metric.azure_assoc, year_ago(m), min_acr));
+        - count(az.tenants_over_ttm(metric.azure_assoc, m.year_ago(), min_acr));
     let seats = |x: Month| mw.tenants_where(metric.m365_assoc, x, |u| at_least(u.paid, min_paid));
-    let m365 = count(seats(m)) - count(seats(year_ago(m)));
+    let m365 = count(seats(m)) - count(seats(m.year_ago()));
     Outcome::noted(azure + m365, note(azure, m365))
 }
 
@@ -53,10 +48,10 @@ pub(crate) fn net_customer_adds(
 pub(crate) fn usage_growth(az: &Azure, mw: &Context, metric: &MetricRules, m: Month) -> Outcome {
     let s = &metric.options[0].settings;
     let (usd, users) = (s.get("azure_usd_per_point"), s.get("m365_users_per_point"));
-    let acr = az.total(metric.azure_assoc, m) - az.total(metric.azure_assoc, year_ago(m));
+    let acr = az.total(metric.azure_assoc, m) - az.total(metric.azure_assoc, m.year_ago());
     let protected = Num::from_integer(
         mw.active_paid_users(metric.m365_assoc, m)
-            - mw.active_paid_users(metric.m365_assoc, year_ago(m)),
+            - mw.active_paid_users(metric.m365_assoc, m.year_ago()),
     );
     let zero = Num::from_integer(0);
     let azure = if usd > zero { acr / usd } else { zero };
@@ -87,12 +82,12 @@ pub(crate) fn deployments(az: &Azure, mw: &Context, metric: &MetricRules, m: Mon
         s.get("m365_active_percent_at_least"),
     );
     let azure = count(az.tenants_over_ttm(metric.azure_assoc, m, min_acr))
-        - count(az.tenants_over_ttm(metric.azure_assoc, year_ago(m), min_acr));
+        - count(az.tenants_over_ttm(metric.azure_assoc, m.year_ago(), min_acr));
     let deployed = |x: Month| {
         mw.tenants_where(metric.m365_assoc, x, |u| {
             at_least(u.paid, min_paid) && pct_ok(u.active, u.paid, pct)
         })
     };
-    let m365 = count(deployed(m)) - count(deployed(year_ago(m)));
+    let m365 = count(deployed(m)) - count(deployed(m.year_ago()));
     Outcome::noted(azure + m365, note(azure, m365))
 }

@@ -169,7 +169,7 @@ fn teamwork(ctx: &PartnerCtx<'_>, t: &TeamworkRules) -> Vec<Requirement> {
         .map(|w| {
             (
                 name(w),
-                service_usage(ctx, mask, *w, m).0 - service_usage(ctx, mask, *w, m.offset(-12)).0,
+                service_usage(ctx, mask, *w, m).0 - service_usage(ctx, mask, *w, m.year_ago()).0,
             )
         })
         .collect();
@@ -186,7 +186,7 @@ fn teamwork(ctx: &PartnerCtx<'_>, t: &TeamworkRules) -> Vec<Requirement> {
         .map(|w| {
             // Each month's percentage in billionths of a percent (fixed point), so that
             // averaging twelve ratios cannot overflow exact arithmetic.
-            let ratios: Vec<i128> = Month::range(m.offset(-11), m)
+            let ratios: Vec<i128> = Month::range(m.ttm_start(), m)
                 .filter_map(|x| {
                     let (mau, pau) = service_usage(ctx, mask, *w, x);
                     (pau > 0).then(|| mau.saturating_mul(100 * NANO) / pau)
@@ -227,7 +227,7 @@ fn teamwork(ctx: &PartnerCtx<'_>, t: &TeamworkRules) -> Vec<Requirement> {
                 .view
                 .tenants
                 .iter()
-                .filter(|(_, a)| covers(a, mask, *w, m) && !covers(a, mask, *w, m.offset(-12)))
+                .filter(|(_, a)| covers(a, mask, *w, m) && !covers(a, mask, *w, m.year_ago()))
                 .count();
             (name(w), n)
         })
