@@ -54,7 +54,9 @@ pub(crate) fn evaluate(
         .specializations
         .iter()
         .map(|s| {
-            let mut requirements = vec![prerequisite(ctx, s, designations, competencies)];
+            let prerequisite = prerequisite(ctx, s, designations, competencies);
+            let prerequisite_met = prerequisite.met;
+            let mut requirements = vec![prerequisite];
             if let Some(t) = &s.teamwork {
                 requirements.extend(teamwork(ctx, t));
             }
@@ -71,7 +73,6 @@ pub(crate) fn evaluate(
                 });
             }
             let met = requirements.iter().all(|r| r.met && r.checked);
-            let prerequisite_met = requirements[0].met;
             SpecializationStanding {
                 specialization: s.id.clone(),
                 name: s.name.clone(),
