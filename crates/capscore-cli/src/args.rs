@@ -2,7 +2,18 @@
 
 use std::path::PathBuf;
 
+use capscore_core::{Month, NaiveDate, parse_date};
 use clap::{Parser, Subcommand, ValueEnum};
+
+/// `--month`: a month written `YYYY-MM` (1900..=9999), checked by the core parser.
+fn month_arg(s: &str) -> Result<Month, String> {
+    s.trim().parse::<Month>().map_err(|e| e.to_string())
+}
+
+/// `--date`: a day of the calendar written `YYYY-MM-DD`, checked by the core parser.
+fn date_arg(s: &str) -> Result<NaiveDate, String> {
+    parse_date(s.trim()).map_err(|e| e.to_string())
+}
 
 /// capscore computes Microsoft AI Cloud Partner Program qualification (partner
 /// capability scores of the Solutions Partner designations) from raw partner data.
@@ -35,8 +46,8 @@ pub enum Command {
     /// Show the rules in force for a month.
     Catalog {
         /// Month (YYYY-MM); default: the current month.
-        #[arg(long, value_name = "YYYY-MM")]
-        month: Option<String>,
+        #[arg(long, value_name = "YYYY-MM", value_parser = month_arg)]
+        month: Option<Month>,
     },
     /// Where partners stand in the program on a date: designation statuses and
     /// windows, scoring history, legacy competencies, specializations, benefits.
@@ -86,9 +97,12 @@ pub struct ScoreArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ScoreOptions {
-    /// Evaluation month (YYYY-MM); default: the latest month in the data.
-    #[arg(long, value_name = "YYYY-MM")]
-    pub month: Option<String>,
+    /// Evaluation month (YYYY-MM); default: the latest month covered by every usage
+    /// table with rows. A month whose metrics read months the data does not cover (m-12,
+    /// the TTM, the previous TTM, claim months) is refused (exit 3) with the months
+    /// missing and the months that can be scored.
+    #[arg(long, value_name = "YYYY-MM", value_parser = month_arg)]
+    pub month: Option<Month>,
     /// Partner ids to score (repeat or separate with commas); default: all.
     #[arg(long = "partner", value_name = "ID", value_delimiter = ',')]
     pub partners: Vec<String>,
@@ -101,6 +115,11 @@ pub struct ScoreOptions {
     /// Table format: show every metric of every track, not only a line per area.
     #[arg(long)]
     pub detail: bool,
+    /// Score a month the data does not fully cover anyway: every metric that reads a
+    /// month the data lacks is marked incomplete (JSON: "incomplete" with the missing
+    /// months).
+    #[arg(long)]
+    pub allow_partial: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -119,11 +138,13 @@ pub struct StatusArgs {
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
     /// The date (YYYY-MM-DD); the data month in force follows the refresh calendar.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub date: String,
+    /// A date whose data month the usage tables do not cover is refused (exit 3); history
+    /// months whose metrics read months the data lacks are shown as n/a.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = date_arg)]
+    pub date: NaiveDate,
     /// Force the data month (YYYY-MM) instead of the one the calendar gives.
-    #[arg(long, value_name = "YYYY-MM")]
-    pub month: Option<String>,
+    #[arg(long, value_name = "YYYY-MM", value_parser = month_arg)]
+    pub month: Option<Month>,
     /// Partner ids (repeat or separate with commas); default: all.
     #[arg(long = "partner", value_name = "ID", value_delimiter = ',')]
     pub partners: Vec<String>,

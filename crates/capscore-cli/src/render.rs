@@ -5,6 +5,7 @@ use std::fmt::Write;
 use capscore_catalog::Catalog;
 use capscore_core::{Num, format_num};
 use capscore_data::Diagnostic;
+use capscore_data::coverage::months_in_words;
 use capscore_engine::{AreaScore, MetricScore, Scores, TrackScore, Unmet};
 
 fn label(id: &str) -> String {
@@ -68,9 +69,20 @@ fn summary(o: &mut String, catalog: &Catalog, a: &AreaScore) {
     };
     let _ = writeln!(
         o,
-        "  {name:<36}{track:<12}{:>7}  {verdict}",
-        format_num(&a.total, false)
+        "  {name:<36}{track:<12}{:>7}  {}{verdict}",
+        format_num(&a.total, false),
+        incomplete_mark(a)
     );
+}
+
+/// `INCOMPLETE (data lacks …): ` when a metric of the area reads months the data lacks.
+fn incomplete_mark(a: &AreaScore) -> String {
+    let missing = a.missing_months();
+    if missing.is_empty() {
+        String::new()
+    } else {
+        format!("INCOMPLETE (data lacks {}): ", months_in_words(&missing))
+    }
 }
 
 /// The unmet rules in a few words: "total under 70; under 1 point: deployments".
@@ -119,9 +131,10 @@ fn area(o: &mut String, catalog: &Catalog, a: &AreaScore) {
         .unwrap_or_default();
     let _ = writeln!(
         o,
-        "  {}{track}: {} points, {verdict}",
+        "  {}{track}: {} points, {}{verdict}",
         area_name(catalog, &a.area),
-        format_num(&a.total, false)
+        format_num(&a.total, false),
+        incomplete_mark(a)
     );
     for u in &a.unmet {
         let _ = writeln!(o, "    - {u}");
@@ -199,6 +212,13 @@ fn metrics(o: &mut String, ms: &[MetricScore], total: Num) {
         for note in &m.notes {
             let _ = writeln!(o, "        ({note})");
         }
+        if let Some(i) = &m.incomplete {
+            let _ = writeln!(
+                o,
+                "        (INCOMPLETE: the data lacks {})",
+                months_in_words(&i.missing_months)
+            );
+        }
     }
     let _ = writeln!(
         o,
@@ -242,6 +262,7 @@ pub fn csv(scores: &Scores, out: &mut dyn std::io::Write) -> std::io::Result<()>
         "target",
         "points",
         "max_points",
+        "missing_months",
     ])
     .map_err(io_error)?;
     let month = scores.month.to_string();
@@ -279,6 +300,9 @@ pub fn csv(scores: &Scores, out: &mut dyn std::io::Write) -> std::io::Result<()>
                         &format_num(&m.target, true),
                         &format_num(&m.points, false),
                         &format_num(&m.max_points, true),
+                        &m.incomplete.as_ref().map_or(String::new(), |i| {
+                            months_in_words(&i.missing_months)
+                        }),
                     ])
                     .map_err(io_error)?;
                 }

@@ -37,6 +37,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod coverage;
 mod csv_source;
 mod diag;
 mod load;
@@ -44,6 +45,7 @@ pub mod model;
 mod parquet_source;
 mod source;
 
+pub use coverage::{Coverage, TableCoverage, UsageTable};
 pub use diag::{Diagnostic, LoadError, Loaded, MAX_PROBLEMS, MAX_WARNINGS_PER_TABLE};
 pub use load::{TABLES, load_dir, load_files};
 pub use model::*;

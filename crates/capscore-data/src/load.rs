@@ -274,6 +274,7 @@ fn run(
         }
     }
     let dataset = st.finish(&mut diags);
+    dataset.coverage.warnings().into_iter().for_each(|w| diags.warn(w));
     diags
         .finish(&table_order)
         .map(|warnings| Loaded { dataset, warnings })
@@ -1366,6 +1367,7 @@ impl<'v> State<'v> {
             .chain(&bz.month)
             .max()
             .copied();
+        let coverage = crate::coverage::Coverage::of_tables(&self.files, &m, &az, &bz);
         Dataset {
             partners: self.partners,
             tenants,
@@ -1384,6 +1386,7 @@ impl<'v> State<'v> {
             customer_references: cr,
             present: self.present,
             latest_month,
+            coverage,
         }
     }
 

@@ -345,6 +345,8 @@ pub struct Dataset {
     pub present: Vec<String>,
     /// The latest month of any usage table, if any.
     pub latest_month: Option<Month>,
+    /// The months each present usage table covers.
+    pub coverage: crate::coverage::Coverage,
 }
 
 /// Half-open row range of `key` in `by` (empty when out of range).

@@ -31,4 +31,7 @@ pub enum EngineError {
         "partners {0} form a cycle of parent_id links: one of them must be the global account (empty parent_id)"
     )]
     ParentCycle(String),
+    /// The data does not cover every month the metrics asked for read.
+    #[error("{0}")]
+    NotCovered(Box<crate::coverage::CoverageGaps>),
 }

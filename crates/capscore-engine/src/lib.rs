@@ -13,6 +13,7 @@
 mod azure;
 mod bizapps;
 mod certs;
+pub mod coverage;
 mod error;
 mod m365;
 mod outcome;
@@ -26,6 +27,7 @@ use capscore_core::{Month, PartnerIdx};
 use capscore_data::Dataset;
 use rayon::prelude::*;
 
+pub use coverage::{CoverageGaps, Incomplete, score_checked};
 pub use error::EngineError;
 pub use points::metric_points;
 pub use result::{AreaScore, MetricScore, OptionScore, PartnerScore, Scores, TrackScore, Unmet};
@@ -49,8 +51,33 @@ pub struct ScoreRequest {
 /// links, or a catalog with no rules in force for the month.
 pub fn score(data: &Dataset, catalog: &Catalog, req: &ScoreRequest) -> Result<Scores, EngineError> {
     let rules = catalog.at_month(req.month)?;
-    let areas: Vec<&AreaRules> = match &req.areas {
-        None => rules.areas.iter().collect(),
+    let areas = requested_areas(&rules, req.areas.as_deref())?;
+    let groups = partner_groups(data)?;
+    let roots = groups.global_accounts(data, req.partners.as_deref())?;
+    let names: Vec<azure::AzureNames> = areas
+        .iter()
+        .map(|a| azure::AzureNames::new(data, a))
+        .collect();
+    let scored: Vec<(&AreaRules, &azure::AzureNames)> = areas.iter().copied().zip(&names).collect();
+    let mut partners: Vec<PartnerScore> = roots
+        .par_iter()
+        .map(|&p| score_partner(data, &rules, &groups, p, req.month, &scored))
+        .collect();
+    coverage::mark(&mut partners, &coverage::gaps(data, &areas, req.month));
+    Ok(Scores {
+        month: req.month,
+        catalog_version: rules.version_label(),
+        partners,
+    })
+}
+
+/// The areas of `ids` in force (all when `None`).
+fn requested_areas<'r>(
+    rules: &'r Snapshot<'_>,
+    ids: Option<&[String]>,
+) -> Result<Vec<&'r AreaRules>, EngineError> {
+    match ids {
+        None => Ok(rules.areas.iter().collect()),
         Some(ids) => ids
             .iter()
             .map(|id| {
@@ -59,24 +86,8 @@ pub fn score(data: &Dataset, catalog: &Catalog, req: &ScoreRequest) -> Result<Sc
                     known: rules.areas.iter().map(|a| a.id.clone()).collect(),
                 })
             })
-            .collect::<Result<_, _>>()?,
-    };
-    let groups = partner_groups(data)?;
-    let roots = groups.global_accounts(data, req.partners.as_deref())?;
-    let names: Vec<azure::AzureNames> = areas
-        .iter()
-        .map(|a| azure::AzureNames::new(data, a))
-        .collect();
-    let scored: Vec<(&AreaRules, &azure::AzureNames)> = areas.iter().copied().zip(&names).collect();
-    let partners = roots
-        .par_iter()
-        .map(|&p| score_partner(data, &rules, &groups, p, req.month, &scored))
-        .collect();
-    Ok(Scores {
-        month: req.month,
-        catalog_version: rules.version_label(),
-        partners,
-    })
+            .collect(),
+    }
 }
 
 fn score_partner(

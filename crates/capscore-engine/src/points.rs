@@ -68,5 +68,6 @@ pub(crate) fn best_of(
         } else {
             Vec::new()
         },
+        incomplete: None,
     }
 }

@@ -143,6 +143,10 @@ pub struct MetricScore {
     /// Every option evaluated (best-of metrics only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<OptionScore>,
+    /// Set when the data lacks months the metric reads: the value is then computed
+    /// without them and cannot be trusted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incomplete: Option<crate::coverage::Incomplete>,
 }
 
 /// One track's score.
@@ -289,6 +293,7 @@ mod tests {
             option: None,
             notes: Vec::new(),
             options: Vec::new(),
+            incomplete: None,
         }
     }
 

@@ -6,12 +6,12 @@ use anyhow::anyhow;
 use capscore_catalog::Catalog;
 use capscore_core::{Month, format_num};
 
-use super::{emit, parse_month};
+use super::emit;
 use crate::exit::Failure;
 
-pub fn run(catalog: &Catalog, month: Option<&str>) -> Result<(), Failure> {
+pub fn run(catalog: &Catalog, month: Option<Month>) -> Result<(), Failure> {
     let month = match month {
-        Some(m) => parse_month(m)?,
+        Some(m) => m,
         None => Month::of(today()),
     };
     let rules = catalog

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow};
 use capscore_catalog::Catalog;
-use capscore_core::Month;
 use capscore_data::Loaded;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -40,7 +39,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             score::run(&catalog, &loaded, &options, "the bundled sample dataset")
         }
         Command::Validate { data } => validate::run(&catalog, &data),
-        Command::Catalog { month } => catalog::run(&catalog, month.as_deref()),
+        Command::Catalog { month } => catalog::run(&catalog, month),
         Command::Import { source } => import::run(&catalog, &source),
         Command::Status(args) => {
             let loaded = load_data(&args.data, &catalog)?;
@@ -80,10 +79,6 @@ pub fn load_data(dir: &Path, catalog: &Catalog) -> Result<Loaded, Failure> {
     .map_err(|e| Failure::Input(anyhow!(e).context(format!("dataset {} rejected", dir.display()))))
 }
 
-pub fn parse_month(s: &str) -> Result<Month, Failure> {
-    s.parse::<Month>()
-        .map_err(|e| Failure::Input(anyhow!(e).context("--month")))
-}
 
 /// Writes to stdout through a buffer as `write` produces the output; errors (a closed
 /// pipe included) become failures.

@@ -3,9 +3,9 @@
 use anyhow::anyhow;
 use capscore_catalog::Catalog;
 use capscore_data::Loaded;
-use capscore_engine::{ScoreRequest, score};
+use capscore_engine::{EngineError, ScoreRequest, score_checked};
 
-use super::{emit, parse_month, stream, with_spinner};
+use super::{emit, stream, with_spinner};
 use crate::args::{Format, ScoreOptions};
 use crate::exit::Failure;
 use crate::render;
@@ -17,11 +17,12 @@ pub fn run(
     source: &str,
 ) -> Result<(), Failure> {
     let data = &loaded.dataset;
-    let month = match &opts.month {
-        Some(m) => parse_month(m)?,
-        None => data.latest_month.ok_or_else(|| {
+    let month = match opts.month {
+        Some(m) => m,
+        None => data.coverage.default_month().ok_or_else(|| {
             Failure::Input(anyhow!(
-                "{source} has no usage month to score: give --month YYYY-MM"
+                "{source} has no month covered by every usage table ({}): give --month YYYY-MM",
+                data.coverage.describe()
             ))
         })?,
     };
@@ -50,9 +51,14 @@ pub fn run(
         areas,
     };
     let scores = with_spinner(format!("scoring {month}"), || {
-        score(data, catalog, &request)
+        score_checked(data, catalog, &request, opts.allow_partial)
     })
-    .map_err(|e| Failure::Input(anyhow!(e)))?;
+    .map_err(|e| match e {
+        EngineError::NotCovered(_) => Failure::Input(anyhow!(
+            "{e}\ngive --month in those months, fewer areas (--area), or --allow-partial to print the scores with those metrics marked incomplete"
+        )),
+        e => Failure::Input(anyhow!(e)),
+    })?;
     if opts.format != Format::Table {
         for w in &loaded.warnings {
             eprintln!("warning: {w}");

@@ -4,19 +4,16 @@ use std::fmt::Write;
 
 use anyhow::anyhow;
 use capscore_catalog::Catalog;
-use capscore_core::parse_date;
 use capscore_data::Loaded;
 use capscore_status::{DesignationStatus, Standing, StatusRequest, status};
 
-use super::{emit, parse_month, with_spinner};
+use super::{emit, with_spinner};
 use crate::args::{Format, StatusArgs};
 use crate::exit::Failure;
 
 pub fn run(catalog: &Catalog, loaded: &Loaded, args: &StatusArgs) -> Result<(), Failure> {
     let data = &loaded.dataset;
-    let date =
-        parse_date(args.date.trim()).map_err(|e| Failure::Input(anyhow!(e).context("--date")))?;
-    let month = args.month.as_deref().map(parse_month).transpose()?;
+    let (date, month) = (args.date, args.month);
     let partners = if args.partners.is_empty() {
         None
     } else {
