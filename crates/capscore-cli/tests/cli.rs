@@ -450,8 +450,6 @@ fn unknown_partner_or_area_exits_3() {
     let o = capscore(&["demo", "--area", "modern_wrk"]);
     assert_eq!(o.status.code(), Some(3));
     assert!(stderr(&o).contains("modern_work"));
-    let o = capscore(&["demo", "--month", "2024-13"]);
-    assert_eq!(o.status.code(), Some(3));
 }
 
 #[test]

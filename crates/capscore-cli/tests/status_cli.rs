@@ -154,8 +154,9 @@ fn table_explains_each_partner() {
 }
 
 #[test]
-fn bad_dates_exit_3() {
-    assert_eq!(status(&["--date", "2024-02-30"]).status.code(), Some(3));
+fn bad_dates_exit_2_and_unknown_partners_3() {
+    // A malformed date is a command-line error (exit 2), not rejected data.
+    assert_eq!(status(&["--date", "2024-02-30"]).status.code(), Some(2));
     assert_eq!(
         status(&["--date", "2024-07-25", "--partner", "NOPE"])
             .status

@@ -244,6 +244,13 @@ impl Coverage {
         self.table(t).is_none_or(|c| c.covers(m))
     }
 
+    /// Whether every usage table covers month `m` (absent tables and tables without
+    /// rows cover every month).
+    #[must_use]
+    pub fn covers_all(&self, m: Month) -> bool {
+        self.tables.iter().all(|c| c.covers(m))
+    }
+
     /// Whether the dataset holds month `m` at all: some table with rows covers it, or no
     /// usage table has rows.
     #[must_use]
@@ -261,7 +268,7 @@ impl Coverage {
         let lo = spans.iter().map(|s| s.0).max()?;
         (0..=hi.since(lo))
             .map(|back| hi.offset(-back))
-            .find(|m| self.tables.iter().all(|c| c.covers(*m)))
+            .find(|m| self.covers_all(*m))
     }
 
     /// Every table's coverage in words: `m365_usage 2022-01..2024-06; azure_usage …`.

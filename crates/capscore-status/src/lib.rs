@@ -86,6 +86,13 @@ pub fn status(
 ) -> Result<Standing, StatusError> {
     let lc = &catalog.membership.lifecycle;
     let month = req.month.unwrap_or_else(|| lc.data_month(req.date));
+    if !data.coverage.covers_all(month) {
+        return Err(StatusError::NotCovered {
+            date: req.date,
+            month,
+            covered: data.coverage.describe(),
+        });
+    }
     let groups = partner_groups(data)?;
     let roots = groups.global_accounts(data, req.partners.as_deref())?;
     let mut ctxs: Vec<PartnerCtx<'_>> = Vec::new();

@@ -92,6 +92,13 @@ pub(crate) fn designations(ctx: &PartnerCtx<'_>) -> Vec<DesignationStanding> {
             .filter(|m| ctx.scores.qualified(pid, area, *m))
             .collect()
     };
+    let not_computable = |area: &str, months: &[Month]| -> Vec<Month> {
+        months
+            .iter()
+            .copied()
+            .filter(|m| ctx.scores.incomplete(pid, area, *m))
+            .collect()
+    };
     ctx.catalog
         .areas
         .iter()
@@ -109,8 +116,8 @@ pub(crate) fn designations(ctx: &PartnerCtx<'_>) -> Vec<DesignationStanding> {
                     // months seen so far are those in force up to the date.
                     let ad = c.head.anniversary;
                     let start = start_of(ad);
-                    let months =
-                        qualifying(&area.id, &months_in_force(ctx, start, ctx.date.min(ad)));
+                    let window = months_in_force(ctx, start, ctx.date.min(ad));
+                    let months = qualifying(&area.id, &window);
                     DesignationStanding {
                         area: area.id.clone(),
                         status: if ctx.date >= ad {
@@ -129,11 +136,13 @@ pub(crate) fn designations(ctx: &PartnerCtx<'_>) -> Vec<DesignationStanding> {
                             EnrolledVia::Automatic
                         }),
                         renewal_window_end: Some(lc.renewal_window_end(ad)),
+                        not_computable_months: not_computable(&area.id, &window),
                     }
                 }
                 _ => {
                     let start = start_of(ctx.date);
-                    let months = qualifying(&area.id, &months_in_force(ctx, start, ctx.date));
+                    let window = months_in_force(ctx, start, ctx.date);
+                    let months = qualifying(&area.id, &window);
                     DesignationStanding {
                         area: area.id.clone(),
                         status: if months.is_empty() {
@@ -148,6 +157,7 @@ pub(crate) fn designations(ctx: &PartnerCtx<'_>) -> Vec<DesignationStanding> {
                         enrolled_via: None,
                         renewal_window_end: None,
                         can_renew: None,
+                        not_computable_months: not_computable(&area.id, &window),
                     }
                 }
             }
@@ -202,7 +212,8 @@ pub(crate) fn history(ctx: &PartnerCtx<'_>) -> Vec<HistoryMonth> {
                 .map(|a| HistoryArea {
                     area: a.area.clone(),
                     total: num_to_f64_2dp(&a.total),
-                    qualified: a.qualified,
+                    qualified: a.qualified && a.missing.is_empty(),
+                    missing_months: a.missing.clone(),
                 })
                 .collect(),
         })

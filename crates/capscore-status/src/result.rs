@@ -107,6 +107,10 @@ pub struct DesignationStanding {
     /// Whether the partner qualified in the renewal qualification window (enrolled only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub can_renew: Option<bool>,
+    /// Data months of the window whose score the data cannot answer (months its metrics
+    /// read are missing): they are not counted as qualifying.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_computable_months: Vec<Month>,
 }
 
 /// One month of scoring history.
@@ -125,8 +129,12 @@ pub struct HistoryArea {
     pub area: String,
     /// Total points (2 decimals).
     pub total: f64,
-    /// Whether the area qualified that month.
+    /// Whether the area qualified that month (false when it cannot be computed).
     pub qualified: bool,
+    /// Months the area's metrics read that the data lacks: the total cannot be trusted
+    /// and the month cannot be computed (absent: complete).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_months: Vec<Month>,
 }
 
 /// A legacy competency held on the date.

@@ -15,6 +15,8 @@ pub(crate) struct AreaMonth {
     pub area: String,
     pub total: Num,
     pub qualified: bool,
+    /// Months the area's metrics read that the data lacks (empty: complete).
+    pub missing: Vec<Month>,
 }
 
 /// Scores by data month, then by partner id.
@@ -48,6 +50,7 @@ impl MonthlyScores {
                         .areas
                         .into_iter()
                         .map(|a| AreaMonth {
+                            missing: a.missing_months(),
                             area: a.area,
                             total: a.total,
                             qualified: a.qualified,
@@ -69,10 +72,17 @@ impl MonthlyScores {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// Whether an area qualified in a month.
+    /// Whether an area qualified in a month (never when the data cannot answer it).
     pub fn qualified(&self, partner: &str, area: &str, month: Month) -> bool {
         self.areas(partner, month)
             .iter()
-            .any(|a| a.area == area && a.qualified)
+            .any(|a| a.area == area && a.qualified && a.missing.is_empty())
+    }
+
+    /// Whether the data cannot answer an area's score in a month.
+    pub fn incomplete(&self, partner: &str, area: &str, month: Month) -> bool {
+        self.areas(partner, month)
+            .iter()
+            .any(|a| a.area == area && !a.missing.is_empty())
     }
 }

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use anyhow::anyhow;
 use capscore_catalog::Catalog;
+use capscore_data::coverage::months_in_words;
 use capscore_data::Loaded;
 use capscore_status::{DesignationStatus, Standing, StatusRequest, status};
 
@@ -114,6 +115,13 @@ fn table(st: &Standing, catalog: &Catalog) -> String {
             if let (Some(ad), Some(end)) = (d.anniversary_date, d.renewal_window_end) {
                 let _ = write!(line, "; anniversary {ad}, renewal window to {end}");
             }
+            if !d.not_computable_months.is_empty() {
+                let _ = write!(
+                    line,
+                    "; not computable (data lacks months they read): {}",
+                    months_in_words(&d.not_computable_months)
+                );
+            }
             if let Some(via) = d.enrolled_via {
                 let _ = write!(line, "; enrolled by {}", format!("{via:?}").to_lowercase());
             }
@@ -142,13 +150,23 @@ fn table(st: &Standing, catalog: &Catalog) -> String {
                         .iter()
                         .find(|x| x.area == a.id)
                         .map_or("-".to_string(), |x| {
-                            format!("{:.2}{}", x.total, if x.qualified { "*" } else { "" })
+                            if x.missing_months.is_empty() {
+                                format!("{:.2}{}", x.total, if x.qualified { "*" } else { "" })
+                            } else {
+                                "n/a".to_string()
+                            }
                         });
                     let _ = write!(o, "{cell:>9}");
                 }
                 let _ = writeln!(o);
             }
             let _ = writeln!(o, "    (* qualified that month)");
+            if p.history.iter().any(|h| h.areas.iter().any(|a| !a.missing_months.is_empty())) {
+                let _ = writeln!(
+                    o,
+                    "    (n/a: not computable, the data lacks months its metrics read)"
+                );
+            }
         }
         for s in &p.specializations {
             let verdict = if s.met {
