@@ -4,7 +4,9 @@
 
 use capscore_catalog::Catalog;
 use capscore_core::{Month, parse_date};
-use capscore_status::{DesignationStatus, EnrolledVia, PartnerStanding, StatusRequest, status};
+use capscore_status::{
+    DesignationStatus, EnrolledVia, PartnerStanding, StatusError, StatusRequest, status,
+};
 
 #[derive(Clone, Default)]
 struct Data {
@@ -35,6 +37,15 @@ impl Data {
     }
     fn usage(mut self, t: &str, w: &str, month: &str, paid: u64, active: u64) -> Self {
         self.usage.push(format!("{t},{w},{month},{paid},{active}"));
+        self
+    }
+    /// Usage of a tenant no partner is associated with in every month `from ..= to`:
+    /// it changes no score, and makes the data cover those months (a date whose data
+    /// month the usage tables do not cover is refused).
+    fn covering(mut self, from: &str, to: &str) -> Self {
+        for x in Month::range(from.parse().unwrap(), to.parse().unwrap()) {
+            self = self.usage("UNASSOCIATED", "Exchange Online", &x.to_string(), 1, 1);
+        }
         self
     }
     fn cert(mut self, person: &str, title: &str, earned: &str) -> Self {
@@ -152,6 +163,10 @@ impl Data {
     }
 
     fn on(&self, date: &str) -> PartnerStanding {
+        self.try_on(date).unwrap().partners.remove(0)
+    }
+
+    fn try_on(&self, date: &str) -> Result<capscore_status::Standing, StatusError> {
         let catalog = Catalog::embedded().unwrap();
         let files = self.files();
         let borrowed: Vec<(&str, &[u8])> = files
@@ -167,7 +182,7 @@ impl Data {
             month: None,
             partners: None,
         };
-        status(&data, &catalog, &req).unwrap().partners.remove(0)
+        status(&data, &catalog, &req)
     }
 }
 
@@ -380,7 +395,7 @@ fn legacy_partner(ae: u64) -> Data {
     for x in Month::range("2022-01".parse().unwrap(), "2022-12".parse().unwrap()) {
         d = d.usage("L1", "Exchange Online", &x.to_string(), ae, ae);
     }
-    d
+    d.covering("2023-01", "2023-12")
 }
 
 #[test]
@@ -521,7 +536,8 @@ fn teamwork() -> Data {
             }
         }
     }
-    d
+    // Dates up to 2026-04 are asked about.
+    d.covering("2024-07", "2026-03")
 }
 
 fn teamwork_req(p: &PartnerStanding, id: &str) -> (bool, String) {
@@ -828,4 +844,39 @@ fn specializations_whose_prerequisite_is_lost_earn_no_benefits() {
         "{:?}",
         p.benefits
     );
+}
+
+#[test]
+fn dates_outside_the_data_are_refused_and_months_it_cannot_compute_marked() {
+    // Usage 2023-06 ..= 2024-06 only.
+    let mut d = teamwork();
+    d.usage.retain(|r| !r.starts_with("UNASSOCIATED"));
+    for date in ["2024-09-01", "2023-07-15", "1999-01-01"] {
+        match d.try_on(date) {
+            Err(StatusError::NotCovered { month, covered, .. }) => {
+                assert_eq!(covered, "m365_usage 2023-06..2024-06");
+                assert!(!(Month::range("2023-06".parse().unwrap(), "2024-06".parse().unwrap())
+                    .any(|x| x == month)));
+            }
+            other => panic!("{date}: {:?}", other.map(|s| s.month)),
+        }
+    }
+    // On 2024-07-25 the data month is 2024-06: Modern Work reads 2023-06 ..= 2024-06,
+    // which the data has; the months before read 2023-05 and earlier, which it lacks.
+    let p = d.on("2024-07-25");
+    for h in &p.history {
+        let mw = h.areas.iter().find(|a| a.area == "modern_work").unwrap();
+        if h.month.to_string() == "2024-06" {
+            assert!(mw.missing_months.is_empty());
+        } else {
+            assert!(!mw.missing_months.is_empty(), "{}", h.month);
+            assert!(!mw.qualified);
+        }
+    }
+    let months: Vec<String> = mw(&p)
+        .not_computable_months
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(!months.contains(&"2024-06".to_string()), "{months:?}");
 }
