@@ -300,9 +300,9 @@ pub fn csv(scores: &Scores, out: &mut dyn std::io::Write) -> std::io::Result<()>
                         &format_num(&m.target, true),
                         &format_num(&m.points, false),
                         &format_num(&m.max_points, true),
-                        &m.incomplete.as_ref().map_or(String::new(), |i| {
-                            months_in_words(&i.missing_months)
-                        }),
+                        &m.incomplete
+                            .as_ref()
+                            .map_or(String::new(), |i| months_in_words(&i.missing_months)),
                     ])
                     .map_err(io_error)?;
                 }

@@ -59,7 +59,10 @@ fn months_outside_the_data_are_refused_with_the_range() {
         assert_eq!(o.status.code(), Some(3), "{month}: {}", out(&o));
         assert!(o.stdout.is_empty());
         let e = err(&o);
-        assert!(e.contains(&format!("cannot answer every metric asked for {month}")), "{e}");
+        assert!(
+            e.contains(&format!("cannot answer every metric asked for {month}")),
+            "{e}"
+        );
         assert!(e.contains(&format!("{month} is in no usage table")), "{e}");
         assert!(e.contains(SAMPLE_COVERS), "{e}");
         assert!(
@@ -84,7 +87,10 @@ fn a_month_whose_year_ago_is_missing_is_refused() {
         "{e}"
     );
     // Security's Azure source reads the previous TTM, from 2020-04.
-    assert!(e.contains("2020-04..2021-12 missing from azure_usage"), "{e}");
+    assert!(
+        e.contains("2020-04..2021-12 missing from azure_usage"),
+        "{e}"
+    );
     // Only the areas asked for count.
     let o = score(&sample(), &["--month", "2023-06", "--area", "modern_work"]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
@@ -130,7 +136,11 @@ fn allow_partial_marks_every_affected_metric() {
         serde_json::json!(["2021-03"])
     );
     // Certifications read no usage month: complete.
-    assert!(metric("intermediate_certifications").get("incomplete").is_none());
+    assert!(
+        metric("intermediate_certifications")
+            .get("incomplete")
+            .is_none()
+    );
     // The table says so, in the summary and the detail.
     let o = score(
         &sample(),
@@ -151,7 +161,14 @@ fn allow_partial_marks_every_affected_metric() {
     );
     let o = score(
         &sample(),
-        &["--month", "2022-03", "--area", "modern_work", "--allow-partial", "--detail"],
+        &[
+            "--month",
+            "2022-03",
+            "--area",
+            "modern_work",
+            "--allow-partial",
+            "--detail",
+        ],
     );
     assert!(
         out(&o).contains("(INCOMPLETE: the data lacks 2021-03..2021-12)"),
@@ -160,10 +177,23 @@ fn allow_partial_marks_every_affected_metric() {
     );
     let o = score(
         &sample(),
-        &["--month", "2022-03", "--area", "modern_work", "--allow-partial", "--format", "csv"],
+        &[
+            "--month",
+            "2022-03",
+            "--area",
+            "modern_work",
+            "--allow-partial",
+            "--format",
+            "csv",
+        ],
     );
     let csv = out(&o);
-    assert!(csv.lines().next().unwrap().ends_with(",max_points,missing_months"));
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with(",max_points,missing_months")
+    );
     assert!(csv.contains(",2021-03..2021-12\n"), "{csv}");
     // A covered month has no marker anywhere.
     let o = score(&sample(), &["--month", "2024-06", "--format", "json"]);
@@ -235,7 +265,10 @@ fn an_absent_table_is_no_usage_a_short_one_is_refused() {
     let o = score(dir.path(), &["--month", "2024-06"]);
     assert_eq!(o.status.code(), Some(3));
     let e = err(&o);
-    assert!(e.contains("Security: 2022-07..2022-12 missing from azure_usage"), "{e}");
+    assert!(
+        e.contains("Security: 2022-07..2022-12 missing from azure_usage"),
+        "{e}"
+    );
     assert!(e.contains("azure_usage 2023-01..2024-06"), "{e}");
     let o = score(dir.path(), &["--month", "2024-06", "--area", "data_ai"]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
@@ -314,7 +347,15 @@ fn malformed_months_and_dates_are_command_line_errors() {
         &["catalog", "--month", "June"],
         &["status", "--data", "data/sample", "--date", "2024-02-30"],
         &["status", "--data", "data/sample", "--date", "24-07-25"],
-        &["status", "--data", "data/sample", "--date", "2024-07-25", "--month", "2024-7"],
+        &[
+            "status",
+            "--data",
+            "data/sample",
+            "--date",
+            "2024-07-25",
+            "--month",
+            "2024-7",
+        ],
         &["demo", "--month", "0999-01"],
     ];
     for args in cases {

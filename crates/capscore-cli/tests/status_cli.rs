@@ -114,8 +114,21 @@ fn legacy_era_and_the_transition() {
             .unwrap()
             .clone()
     };
-    assert_eq!(td("P002")["met"], true);
+    // m-12 = 2021-07 and most of the TTM precede the usage data: MAU growth and active
+    // usage cannot be checked (they used to be computed as if usage before 2022 were
+    // zero, and P002 was reported as meeting every requirement).
+    assert_eq!(td("P002")["met"], false);
     assert_eq!(td("P004")["met"], false);
+    for r in td("P002")["requirements"].as_array().unwrap() {
+        let unchecked =
+            ["mau_growth", "active_usage"].contains(&r["requirement"].as_str().unwrap());
+        assert_eq!(r["checked"], !unchecked, "{r}");
+        assert_eq!(r["met"], !unchecked, "{r}");
+        if unchecked {
+            let d = r["detail"].as_str().unwrap();
+            assert!(d.contains("2021-") && d.contains("2022-01..2024-06"), "{d}");
+        }
+    }
     let after = json("2022-10-03");
     assert!(
         partner(&after, "P002")["competencies"]

@@ -391,9 +391,7 @@ mod tests {
         let a = cov(&["2024-01", "2024-02", "2024-03", "2024-04"]);
         let mut b = cov(&["2023-12", "2024-01", "2024-03", "2024-05"]);
         b.table = UsageTable::AzureUsage;
-        let all = Coverage {
-            tables: vec![a, b],
-        };
+        let all = Coverage { tables: vec![a, b] };
         // 2024-04 is a gap of b, 2024-05 is past a.
         assert_eq!(all.default_month(), Some(m("2024-03")));
         assert!(all.holds(m("2024-05")));

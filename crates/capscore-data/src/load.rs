@@ -274,7 +274,11 @@ fn run(
         }
     }
     let dataset = st.finish(&mut diags);
-    dataset.coverage.warnings().into_iter().for_each(|w| diags.warn(w));
+    dataset
+        .coverage
+        .warnings()
+        .into_iter()
+        .for_each(|w| diags.warn(w));
     diags
         .finish(&table_order)
         .map(|warnings| Loaded { dataset, warnings })

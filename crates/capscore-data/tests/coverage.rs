@@ -50,7 +50,9 @@ fn coverage_of_each_present_table_with_gaps_and_an_isolated_month() {
     let w: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(
-        w[0].starts_with("m365_usage.csv line 3, column \"month\": month 9999-12 (1 row) lies apart"),
+        w[0].starts_with(
+            "m365_usage.csv line 3, column \"month\": month 9999-12 (1 row) lies apart"
+        ),
         "{w:?}"
     );
     // latest_month still reports the latest row of any table.

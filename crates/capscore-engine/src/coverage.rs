@@ -58,10 +58,9 @@ pub fn months_read(area: &AreaRules, track: &TrackRules, metric: &MetricRules, m
             None => Vec::new(),
         },
         MetricKind::M365UsageGrowth | MetricKind::M365Deployments => vec![(M365Usage, span(y))],
-        MetricKind::SecurityNetCustomerAdds | MetricKind::SecurityDeployments => vec![
-            (AzureUsage, span(y.ttm_start())),
-            (M365Usage, vec![y, m]),
-        ],
+        MetricKind::SecurityNetCustomerAdds | MetricKind::SecurityDeployments => {
+            vec![(AzureUsage, span(y.ttm_start())), (M365Usage, vec![y, m])]
+        }
         MetricKind::SecurityUsageGrowth => vec![(AzureUsage, vec![y, m]), (M365Usage, vec![y, m])],
         MetricKind::AzureNetCustomerAdds => {
             vec![(AzureUsage, vec![y.offset(-1), y, m.offset(-1), m])]
@@ -306,13 +305,12 @@ const MAX_MONTHS_SCANNED: i32 = 1200;
 /// The months, inside what the usage tables cover, for which every area asked (all in
 /// force when `None`) can be scored completely.
 #[must_use]
-pub fn answerable_months(data: &Dataset, catalog: &Catalog, areas: Option<&[String]>) -> Vec<Month> {
-    let spans: Vec<(Month, Month)> = data
-        .coverage
-        .tables
-        .iter()
-        .filter_map(|c| c.span)
-        .collect();
+pub fn answerable_months(
+    data: &Dataset,
+    catalog: &Catalog,
+    areas: Option<&[String]>,
+) -> Vec<Month> {
+    let spans: Vec<(Month, Month)> = data.coverage.tables.iter().filter_map(|c| c.span).collect();
     let (Some(lo), Some(hi)) = (
         spans.iter().map(|s| s.0).min(),
         spans.iter().map(|s| s.1).max(),

@@ -144,7 +144,11 @@ fn months_read_by_each_kind() {
     // Business Applications: m and m-12, which the classification reads for every
     // metric, certifications included.
     assert_eq!(
-        metric_reads("business_applications", "intermediate_certifications", "2024-06"),
+        metric_reads(
+            "business_applications",
+            "intermediate_certifications",
+            "2024-06"
+        ),
         vec![(BizappsUsage, months(&["2023-06", "2024-06"]))]
     );
 }
@@ -160,11 +164,18 @@ fn only_months_read(reads: &BTreeMap<UsageTable, BTreeSet<Month>>) -> Vec<(Strin
             let Some(table) = table else {
                 return (name.clone(), text.clone());
             };
-            let column = if table == UsageTable::AzureUsage { 4 } else { 2 };
+            let column = if table == UsageTable::AzureUsage {
+                4
+            } else {
+                2
+            };
             let keep = reads.get(&table);
             let mut out = String::new();
             for (i, line) in text.lines().enumerate() {
-                let month = line.split(',').nth(column).and_then(|x| x.parse::<Month>().ok());
+                let month = line
+                    .split(',')
+                    .nth(column)
+                    .and_then(|x| x.parse::<Month>().ok());
                 if i == 0 || month.is_some_and(|x| keep.is_some_and(|k| k.contains(&x))) {
                     out.push_str(line);
                     out.push('\n');
@@ -176,14 +187,26 @@ fn only_months_read(reads: &BTreeMap<UsageTable, BTreeSet<Month>>) -> Vec<(Strin
 }
 
 fn figures(a: &AreaScore) -> Vec<String> {
-    let mut out = vec![format!("{} {:?} {} {}", a.area, a.track, a.total, a.qualified)];
+    let mut out = vec![format!(
+        "{} {:?} {} {}",
+        a.area, a.track, a.total, a.qualified
+    )];
     for t in &a.tracks {
         out.push(format!("track {:?} {} {}", t.track, t.total, t.qualified));
     }
-    for x in a.metrics.iter().chain(a.tracks.iter().flat_map(|t| &t.metrics)) {
+    for x in a
+        .metrics
+        .iter()
+        .chain(a.tracks.iter().flat_map(|t| &t.metrics))
+    {
         out.push(format!(
             "{} {} {} {:?} {:?} {:?}",
-            x.metric, x.value, x.points, x.option, x.notes, x.options.iter().map(|o| o.value).collect::<Vec<_>>()
+            x.metric,
+            x.value,
+            x.points,
+            x.option,
+            x.notes,
+            x.options.iter().map(|o| o.value).collect::<Vec<_>>()
         ));
     }
     out

@@ -8,6 +8,8 @@ use capscore_catalog::membership::{
     Prerequisite, Specialization, TeamworkRules, add_days, sub_days,
 };
 use capscore_core::{AssocMask, CertId, Month, Num, PersonIdx, WorkloadId, format_num};
+use capscore_data::UsageTable;
+use capscore_data::coverage::months_in_words;
 use capscore_data::{ReferenceStatus, rows_of};
 use capscore_engine::covers;
 use chrono_months::sub_years;
@@ -267,6 +269,39 @@ fn teamwork(ctx: &PartnerCtx<'_>, t: &TeamworkRules) -> Vec<Requirement> {
         ),
         knowledge(ctx, t),
     ]
+    .into_iter()
+    .map(|r| match r.requirement.as_str() {
+        "mau_growth" => unless_lacking(ctx, r, vec![m.year_ago(), m]),
+        "active_usage" => unless_lacking(ctx, r, Month::range(m.ttm_start(), m).collect()),
+        _ => r,
+    })
+    .collect()
+}
+
+/// A requirement computed from `m365_usage` in `months`, or not checkable when the
+/// table does not cover all of them (never a figure computed from months the data
+/// lacks).
+fn unless_lacking(ctx: &PartnerCtx<'_>, r: Requirement, months: Vec<Month>) -> Requirement {
+    let lacking: Vec<Month> = months
+        .into_iter()
+        .filter(|x| !ctx.data.coverage.covers(UsageTable::M365Usage, *x))
+        .collect();
+    if lacking.is_empty() {
+        return r;
+    }
+    Requirement {
+        met: false,
+        checked: false,
+        detail: format!(
+            "not checkable from data: it reads m365_usage for {}, which the table does not cover ({})",
+            months_in_words(&lacking),
+            ctx.data
+                .coverage
+                .table(UsageTable::M365Usage)
+                .map_or_else(String::new, |c| c.describe())
+        ),
+        ..r
+    }
 }
 
 /// People holding `cert` on the date.

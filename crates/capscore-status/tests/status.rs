@@ -855,8 +855,10 @@ fn dates_outside_the_data_are_refused_and_months_it_cannot_compute_marked() {
         match d.try_on(date) {
             Err(StatusError::NotCovered { month, covered, .. }) => {
                 assert_eq!(covered, "m365_usage 2023-06..2024-06");
-                assert!(!(Month::range("2023-06".parse().unwrap(), "2024-06".parse().unwrap())
-                    .any(|x| x == month)));
+                assert!(
+                    !(Month::range("2023-06".parse().unwrap(), "2024-06".parse().unwrap())
+                        .any(|x| x == month))
+                );
             }
             other => panic!("{date}: {:?}", other.map(|s| s.month)),
         }

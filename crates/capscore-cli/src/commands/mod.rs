@@ -79,7 +79,6 @@ pub fn load_data(dir: &Path, catalog: &Catalog) -> Result<Loaded, Failure> {
     .map_err(|e| Failure::Input(anyhow!(e).context(format!("dataset {} rejected", dir.display()))))
 }
 
-
 /// Writes to stdout through a buffer as `write` produces the output; errors (a closed
 /// pipe included) become failures.
 pub fn stream(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {

@@ -4,8 +4,8 @@ use std::fmt::Write;
 
 use anyhow::anyhow;
 use capscore_catalog::Catalog;
-use capscore_data::coverage::months_in_words;
 use capscore_data::Loaded;
+use capscore_data::coverage::months_in_words;
 use capscore_status::{DesignationStatus, Standing, StatusRequest, status};
 
 use super::{emit, with_spinner};
@@ -145,23 +145,26 @@ fn table(st: &Standing, catalog: &Catalog) -> String {
             for a in &catalog.areas {
                 let _ = write!(o, "    {:<34}", area_name(catalog, &a.id));
                 for h in &p.history {
-                    let cell = h
-                        .areas
-                        .iter()
-                        .find(|x| x.area == a.id)
-                        .map_or("-".to_string(), |x| {
-                            if x.missing_months.is_empty() {
-                                format!("{:.2}{}", x.total, if x.qualified { "*" } else { "" })
-                            } else {
-                                "n/a".to_string()
-                            }
-                        });
+                    let cell =
+                        h.areas
+                            .iter()
+                            .find(|x| x.area == a.id)
+                            .map_or("-".to_string(), |x| {
+                                if x.missing_months.is_empty() {
+                                    format!("{:.2}{}", x.total, if x.qualified { "*" } else { "" })
+                                } else {
+                                    "n/a".to_string()
+                                }
+                            });
                     let _ = write!(o, "{cell:>9}");
                 }
                 let _ = writeln!(o);
             }
             let _ = writeln!(o, "    (* qualified that month)");
-            if p.history.iter().any(|h| h.areas.iter().any(|a| !a.missing_months.is_empty())) {
+            if p.history
+                .iter()
+                .any(|h| h.areas.iter().any(|a| !a.missing_months.is_empty()))
+            {
                 let _ = writeln!(
                     o,
                     "    (n/a: not computable, the data lacks months its metrics read)"
