@@ -236,6 +236,12 @@ fn a_stray_far_month_is_reported_and_not_the_default() {
     // Scoring the stray month itself is refused.
     let o = score(dir.path(), &["--month", "9999-12"]);
     assert_eq!(o.status.code(), Some(3));
+    // validate lists what each table covers and the default month.
+    let o = capscore(&["validate", "--data", dir.path().to_str().unwrap()]);
+    let v = out(&o);
+    assert!(v.contains("m365_usage           months 2022-01..2024-06\n"), "{v}");
+    assert!(v.contains("default score month  2024-06"), "{v}");
+    assert!(v.contains("month 9999-12 (1 row) lies apart"), "{v}");
     // JSON output gives the warning on stderr.
     let o = score(dir.path(), &["--format", "json"]);
     assert!(err(&o).contains("9999-12"), "{}", err(&o));

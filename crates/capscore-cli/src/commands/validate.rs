@@ -33,6 +33,12 @@ pub fn run(catalog: &Catalog, dir: &Path) -> Result<(), Failure> {
     if let Some(m) = d.latest_month {
         let _ = writeln!(out, "  latest month         {m:>10}");
     }
+    for c in &d.coverage.tables {
+        let _ = writeln!(out, "  {:<20} months {}", c.table.name(), c.describe());
+    }
+    if let Some(m) = d.coverage.default_month() {
+        let _ = writeln!(out, "  default score month  {m:>10}");
+    }
     let _ = writeln!(out, "{} warning(s)", loaded.warnings.len());
     for w in &loaded.warnings {
         let _ = writeln!(out, "  warning: {w}");
