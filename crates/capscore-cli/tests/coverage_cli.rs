@@ -239,7 +239,10 @@ fn a_stray_far_month_is_reported_and_not_the_default() {
     // validate lists what each table covers and the default month.
     let o = capscore(&["validate", "--data", dir.path().to_str().unwrap()]);
     let v = out(&o);
-    assert!(v.contains("m365_usage           months 2022-01..2024-06\n"), "{v}");
+    assert!(
+        v.contains("m365_usage           months 2022-01..2024-06\n"),
+        "{v}"
+    );
     assert!(v.contains("default score month  2024-06"), "{v}");
     assert!(v.contains("month 9999-12 (1 row) lies apart"), "{v}");
     // JSON output gives the warning on stderr.

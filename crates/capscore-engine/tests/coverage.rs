@@ -1,6 +1,8 @@
 //! The months a score reads (`coverage::months_read`) and the refusal of months the
 //! data does not cover, on the sample dataset (usage 2022-01 ..= 2024-06).
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -303,5 +305,75 @@ proptest! {
         if let Ok(s) = got {
             prop_assert!(s.partners.iter().all(|p| p.areas.iter().all(|a| a.missing_months().is_empty())));
         }
+    }
+}
+
+/// Months of 2021-01 ..= 2024-12 present in a table: each with a chance, and at least
+/// one in every 10 so that no run is isolated (coverage = exactly the months present
+/// within the span). `None`: the table has no rows.
+fn table_months() -> impl Strategy<Value = Option<BTreeSet<Month>>> {
+    (any::<bool>(), proptest::collection::vec(0u8..10, 48)).prop_map(|(rows, rolls)| {
+        rows.then(|| {
+            rolls
+                .iter()
+                .enumerate()
+                .filter(|(i, r)| **r < 8 || i % 10 == 0)
+                .map(|(i, _)| m("2021-01").offset(i32::try_from(i).unwrap()))
+                .collect()
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// With usage tables of random months (gaps included, or no rows at all), scoring
+    /// succeeds exactly when every month reported as read is present in its table (a
+    /// table without rows restricts nothing) and some table holds the month itself.
+    #[test]
+    fn scoring_succeeds_iff_reads_are_present(
+        m365 in table_months(),
+        azure in table_months(),
+        biz in table_months(),
+        offset in 0i32..54,
+    ) {
+        let month = m("2021-01").offset(offset);
+        let mut d = common::Data::new().assoc("T1", "CSP_T1", "", "2020-01-01", "");
+        for x in m365.iter().flatten() {
+            d = d.usage("T1", "Exchange", &x.to_string(), 50, 20);
+        }
+        for x in azure.iter().flatten() {
+            d = d.acr("T1", "S1", "Storage", "Pay-As-You-Go", &x.to_string(), "100");
+        }
+        for x in biz.iter().flatten() {
+            d = d.biz("T1", "Dynamics 365 Sales", &x.to_string(), "100", "1");
+        }
+        let data = d.load_with(catalog());
+        let tables = [
+            (UsageTable::M365Usage, &m365),
+            (UsageTable::AzureUsage, &azure),
+            (UsageTable::BizappsUsage, &biz),
+        ];
+        let present = |t: UsageTable, x: Month| {
+            tables
+                .iter()
+                .find(|(u, _)| *u == t)
+                .is_some_and(|(_, months)| months.as_ref().is_none_or(|ms| ms.contains(&x)))
+        };
+        let with_rows: Vec<&BTreeSet<Month>> = tables.iter().filter_map(|(_, x)| x.as_ref()).collect();
+        let holds = with_rows.is_empty() || with_rows.iter().any(|ms| ms.contains(&month));
+        let rules = catalog().at_month(month).unwrap();
+        let areas: Vec<&AreaRules> = rules.areas.iter().collect();
+        let reads = reads_of(&areas, month);
+        let expected = holds
+            && reads
+                .iter()
+                .all(|(t, months)| months.iter().all(|x| present(*t, *x)));
+        let got = score_checked(&data, catalog(), &request(month, None), false);
+        prop_assert_eq!(got.is_ok(), expected, "{}: {:?}", month, got.err().map(|e| e.to_string()));
+        // Partial scores mark exactly the areas with a month missing.
+        let partial = score_checked(&data, catalog(), &request(month, None), true).unwrap();
+        let marked = partial.partners[0].areas.iter().any(|a| !a.missing_months().is_empty());
+        prop_assert_eq!(marked, !expected);
     }
 }
