@@ -39,6 +39,7 @@
 
 mod csv_source;
 mod diag;
+mod hierarchy;
 mod load;
 pub mod model;
 mod parquet_source;

@@ -19,7 +19,7 @@ use parquet::file::reader::ChunkReader;
 
 use crate::diag::Diags;
 use crate::source::{
-    Column, Data, Input, MAX_COLS, RowCtx, check_text, resolve_header, utf8_message,
+    Column, Data, Input, MAX_COLS, RowCtx, check_cell, resolve_header, utf8_message,
 };
 
 /// Rows per batch.
@@ -325,7 +325,7 @@ fn read_chunks<T: ChunkReader + 'static>(
                 let name = resolved.names.get(slot).map_or("", String::as_str);
                 match text.get(r) {
                     Ok(Some(s)) => {
-                        if let Err(msg) = check_text(s) {
+                        if let Err(msg) = check_cell(columns.get(slot), s) {
                             diags.error(input.diag(Some(line), Some(name), msg));
                             bad = true;
                             break;
