@@ -468,7 +468,7 @@ impl Vocabulary for Catalog {
 
     fn program(&self, name: &str) -> bool {
         let key = crate::names::normalize(name);
-        self.programs().iter().any(|p| *p == key)
+        self.programs().contains(&key)
     }
 
     fn suggest_programs(&self, name: &str) -> Vec<String> {
