@@ -22,7 +22,6 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use proptest::prelude::*;
-use proptest::sample::Index;
 use proptest::test_runner::{Config, FileFailurePersistence};
 
 /// Cases per target: `CAPSCORE_FUZZ_CASES`, else a number that keeps each target to
@@ -97,6 +96,25 @@ impl Counts {
 static CSV: Counts = Counts::new("csv loader");
 static PARQUET: Counts = Counts::new("parquet loader");
 static IMPORT: Counts = Counts::new("importer");
+
+/// A position in a collection of any size, as a fraction of it (`proptest`'s `Index`,
+/// with a value that a replayed case can give).
+#[derive(Debug, Clone, Copy)]
+struct Index(usize);
+
+impl Index {
+    fn index(self, size: usize) -> usize {
+        ((size as u128 * self.0 as u128) >> usize::BITS) as usize
+    }
+}
+
+impl Arbitrary for Index {
+    type Parameters = ();
+    type Strategy = proptest::strategy::Map<proptest::num::usize::Any, fn(usize) -> Index>;
+    fn arbitrary_with((): ()) -> Self::Strategy {
+        any::<usize>().prop_map(Index)
+    }
+}
 
 /// One change to a file's bytes.
 #[derive(Debug, Clone)]
@@ -470,4 +488,37 @@ fn importer_survives_mutations_and_writes_valid_datasets() {
         }
     });
     IMPORT.print();
+}
+
+/// Cases the long runs found, replayed with every test run.
+#[test]
+fn found_cases_stay_fixed() {
+    // A Parquet file whose pages the reader panics on (caught, and reported as not
+    // valid Parquet): the panic message and backtrace were printed all the same.
+    let mut files = small_sample();
+    let i = files
+        .iter()
+        .position(|(n, _)| n == "certifications.csv")
+        .unwrap();
+    let change = Some((Index(0), Index(0), Some(" 0\u{1eef0}\u{1d50d}".to_string())));
+    let mut bytes = to_parquet(&files[i].1, Compression::ZSTD(ZstdLevel::default()), change);
+    apply(
+        &mut bytes,
+        &Mutation::DuplicateLine(Index(5_380_300_354_831_952_555)),
+    );
+    apply(
+        &mut bytes,
+        &Mutation::Flip(Index(6_329_962_342_995_934_833), 0),
+    );
+    files[i] = ("certifications.parquet".to_string(), bytes);
+    let dir = tempfile::tempdir().unwrap();
+    write_all(dir.path(), &files);
+    let o = capscore(&["validate", "--data", &dir.path().to_string_lossy()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("certifications.parquet: not a valid Parquet file"),
+        "{err}"
+    );
 }

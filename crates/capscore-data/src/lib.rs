@@ -48,3 +48,4 @@ mod source;
 pub use diag::{Diagnostic, LoadError, Loaded, MAX_PROBLEMS, MAX_WARNINGS_PER_TABLE};
 pub use load::{TABLES, load_dir, load_files};
 pub use model::*;
+pub use parquet_source::quiet_parquet_panics;
