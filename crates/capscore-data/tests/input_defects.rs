@@ -167,6 +167,24 @@ fn parquet_is_read_with_every_codec() {
 }
 
 #[test]
+fn parquet_written_by_pyarrow_is_read_with_every_codec() {
+    // Made by tests/fixtures/parquet_codecs/make.py (pyarrow 26).
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parquet_codecs");
+    for codec in ["none", "snappy", "gzip", "brotli", "lz4", "zstd"] {
+        let bytes = std::fs::read(dir.join(format!("partners_{codec}.parquet"))).expect("fixture");
+        let files: &[(&str, &[u8])] = &[("partners.parquet", &bytes)];
+        let loaded = load_files(files, vocab()).unwrap_or_else(|e| panic!("{codec}: {e}"));
+        assert_eq!(loaded.dataset.partners.ids, ["P1", "P2", "P3"], "{codec}");
+        assert_eq!(
+            loaded.dataset.partners.names[0].as_deref(),
+            Some("Contoso"),
+            "{codec}"
+        );
+    }
+}
+
+#[test]
 fn unknown_programs_are_errors_with_suggestions() {
     let en = "partner_id,program,enrolled_date,anniversary_date\n\
 P1,designation:modern_work,2023-01-01,2024-01-01\n\
