@@ -284,8 +284,8 @@ fn read_stream<R: Read>(
 
 /// Whether quoting merged several lines of the file into this one row: a field that
 /// spans lines in a column that is not free text (an id or a coded value never holds
-/// a line break), or a free-text field one of whose further lines holds a delimiter,
-/// as a row of the table would. Returns the file column at fault and the message.
+/// a line break), or a free-text field one of whose further lines holds as many
+/// delimiters as a row of the table (a name may span lines, even with a comma). Returns the file column at fault and the message.
 fn merged_rows(
     record: &ByteRecord,
     resolved: &crate::source::Header,
@@ -313,7 +313,7 @@ fn merged_rows(
             && field
                 .split(|b| *b == b'\n' || *b == b'\r')
                 .skip(1)
-                .any(|l| l.contains(&b','));
+                .any(|l| l.iter().filter(|b| **b == b',').count() >= width - 1);
         if !text || looks_like_rows {
             return Some((
                 Some(i),

@@ -73,10 +73,10 @@ fn stray_quotes_that_merge_rows_are_refused() {
         "partner_id,name\nP1,\"Alpha\nP2,Beta\nP3,Gamma\"\nP4,Delta\n",
     )]);
     assert_at(&d, "partners.csv", Some(2), Some("name"), "look like rows");
-    // A name that honestly spans lines is still a name.
+    // A name that honestly spans lines is still a name, a comma in it too.
     let ok = accepted(&[(
         "partners.csv",
-        "partner_id,name\nP1,\"Alpha\nInc\"\nP2,Beta\n",
+        "partner_id,name,market\nP1,\"Alpha\nSeattle, WA\",mature\nP2,Beta,\n",
     )]);
     assert_eq!(ok.dataset.partners.ids, ["P1", "P2"]);
 }
