@@ -13,8 +13,8 @@ pub fn normalize(name: &str) -> String {
 #[derive(Debug, Clone)]
 pub(crate) struct NameIndex<I> {
     map: HashMap<String, I>,
-    /// Display names offered as suggestions.
-    display: Vec<String>,
+    /// Display names offered as suggestions, with their normalised form.
+    display: Vec<(String, String)>,
 }
 
 impl<I> Default for NameIndex<I> {
@@ -37,8 +37,8 @@ impl<I: Copy + PartialEq> NameIndex<I> {
                 self.map.insert(key, id);
             }
         }
-        if suggest && !self.display.iter().any(|d| d == name) {
-            self.display.push(name.to_string());
+        if suggest && !self.display.iter().any(|(d, _)| d == name) {
+            self.display.push((name.to_string(), normalize(name)));
         }
         Ok(())
     }
@@ -49,16 +49,39 @@ impl<I: Copy + PartialEq> NameIndex<I> {
 
     /// Up to three display names closest to `name`, best first.
     pub fn suggest(&self, name: &str) -> Vec<String> {
-        let key = normalize(name);
-        let mut scored: Vec<(f64, &String)> = self
-            .display
-            .iter()
-            .map(|d| (strsim::jaro_winkler(&key, &normalize(d)), d))
-            .filter(|(s, _)| *s >= 0.75)
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-        scored.into_iter().take(3).map(|(_, d)| d.clone()).collect()
+        suggest_among(
+            name,
+            self.display.iter().map(|(d, n)| (d.as_str(), n.as_str())),
+        )
     }
+}
+
+/// Longest name (in characters) for which suggestions are looked for: far longer
+/// than any catalog name, so a longer value is no near miss of one, and comparing it
+/// would only cost time (the comparison is quadratic in the length).
+pub const MAX_SUGGEST_CHARS: usize = 200;
+
+/// Up to three of `candidates` (display name, normalised name) closest to `name`,
+/// best first. Values longer than [`MAX_SUGGEST_CHARS`] get none.
+pub fn suggest_among<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Vec<String> {
+    if name.chars().count() > MAX_SUGGEST_CHARS {
+        return Vec::new();
+    }
+    let key = normalize(name);
+    let mut scored: Vec<(f64, &str)> = candidates
+        .map(|(d, n)| (strsim::jaro_winkler(&key, n), d))
+        .filter(|(s, _)| *s >= 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, d)| d.to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -79,5 +102,13 @@ mod tests {
         assert_eq!(idx.get("exchange"), Some(1));
         assert_eq!(idx.suggest("Exchnage"), vec!["Exchange".to_string()]);
         assert!(idx.add("EXCHANGE", 2, true).is_err());
+    }
+
+    #[test]
+    fn long_values_get_no_suggestion() {
+        let mut idx = NameIndex::default();
+        idx.add("Exchange", 1, true).unwrap();
+        let long = format!("Exchange{}", "e".repeat(MAX_SUGGEST_CHARS));
+        assert!(idx.suggest(&long).is_empty());
     }
 }

@@ -465,4 +465,34 @@ impl Vocabulary for Catalog {
             .unwrap_or(key);
         self.cert_names.suggest(&bare)
     }
+
+    fn program(&self, name: &str) -> bool {
+        let key = crate::names::normalize(name);
+        self.programs().contains(&key)
+    }
+
+    fn suggest_programs(&self, name: &str) -> Vec<String> {
+        let programs = self.programs();
+        crate::names::suggest_among(name, programs.iter().map(|p| (p.as_str(), p.as_str())))
+    }
+}
+
+impl Catalog {
+    /// The programs `enrollments` and `customer_references` may name:
+    /// `designation:AREA`, `competency:ID` and `specialization:ID`.
+    #[must_use]
+    pub fn programs(&self) -> Vec<String> {
+        let areas = self.areas.iter().map(|a| format!("designation:{}", a.id));
+        let competencies = self
+            .membership
+            .competencies
+            .iter()
+            .map(|c| format!("competency:{}", c.id));
+        let specializations = self
+            .membership
+            .specializations
+            .iter()
+            .map(|s| format!("specialization:{}", s.id));
+        areas.chain(competencies).chain(specializations).collect()
+    }
 }

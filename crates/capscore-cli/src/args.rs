@@ -71,7 +71,7 @@ pub enum ImportSource {
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// Folder holding the Partner Center files (CSV or TSV, any file names).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = input_folder)]
     pub from: PathBuf,
     /// Dataset folder to write (absent or empty, or replaced with --force).
     #[arg(long, value_name = "DATASET")]
@@ -81,9 +81,35 @@ pub struct ImportArgs {
     /// locations.
     #[arg(long, value_name = "ID")]
     pub partner_global_id: Option<String>,
-    /// Replace the output folder if it already holds files.
+    /// Replace the output folder if it already holds files (crash-safe: a run killed
+    /// while replacing it is put back in order by the next run).
     #[arg(long)]
     pub force: bool,
+    /// Order of day and month in slashed dates such as 01/06/2024, for every file.
+    /// Default: found per file from its values (a day or month above 12); a file
+    /// whose slashed dates are all ambiguous is refused without this option.
+    #[arg(long, value_name = "ORDER")]
+    pub date_order: Option<DateOrderArg>,
+}
+
+/// `--date-order`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum DateOrderArg {
+    /// Day first: D/M/YYYY.
+    Dmy,
+    /// Month first: M/D/YYYY.
+    Mdy,
+}
+
+/// `--from`: a folder (one that does not exist is reported by the import itself).
+fn input_folder(s: &str) -> Result<PathBuf, String> {
+    let p = PathBuf::from(s);
+    if p.exists() && !p.is_dir() {
+        return Err(format!(
+            "{s} is a file: give the folder that holds the Partner Center files"
+        ));
+    }
+    Ok(p)
 }
 
 #[derive(Debug, clap::Args)]

@@ -14,6 +14,7 @@ mod render;
 mod sample;
 
 fn main() -> ExitCode {
+    capscore_data::quiet_parquet_panics();
     let args = args::Cli::parse();
     exit::report(commands::run(args))
 }

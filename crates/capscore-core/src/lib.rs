@@ -14,10 +14,11 @@
 mod ids;
 mod month;
 mod num;
+pub mod text;
 
 pub use chrono::{NaiveDate, TimeDelta};
 pub use ids::{AssocMask, AssocTypeId, CertId, PartnerIdx, PersonIdx, TenantIdx, WorkloadId};
-pub use month::{Month, ParseError, parse_date};
+pub use month::{MAX_YEAR, MIN_YEAR, Month, ParseError, parse_date};
 pub use num::{
     MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, Num, format_num, num_to_f64_2dp, parse_decimal,
 };
@@ -42,4 +43,16 @@ pub trait Vocabulary {
     fn suggest_association_types(&self, name: &str) -> Vec<String>;
     /// The catalog titles closest to an unknown certification title (best first).
     fn suggest_certifications(&self, name: &str) -> Vec<String>;
+    /// Whether a program of `enrollments` and `customer_references`
+    /// (`designation:modern_work`, `specialization:teamwork_deployment`, …) is one the
+    /// vocabulary knows. A vocabulary without programs (the default) knows them all.
+    fn program(&self, name: &str) -> bool {
+        let _ = name;
+        true
+    }
+    /// The programs closest to an unknown one (best first).
+    fn suggest_programs(&self, name: &str) -> Vec<String> {
+        let _ = name;
+        Vec::new()
+    }
 }

@@ -25,8 +25,10 @@ pub enum ParseError {
     Number(String),
 }
 
-const MIN_YEAR: i32 = 1900;
-const MAX_YEAR: i32 = 9999;
+/// Earliest year a date or month may have.
+pub const MIN_YEAR: i32 = 1900;
+/// Latest year a date or month may have.
+pub const MAX_YEAR: i32 = 9999;
 
 impl Month {
     /// The month `year-month`, if `month` is 1..=12 and the year is 1900..=9999.

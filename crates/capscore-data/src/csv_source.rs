@@ -1,5 +1,6 @@
-//! Streaming CSV tables: header row, UTF-8 checked field by field, ragged rows and
-//! quotes that never close reported with their line.
+//! Streaming CSV tables: header row, UTF-8 checked field by field, ragged rows,
+//! quotes that never close or that merge rows reported with their line, and rows
+//! bounded in size. Lines are physical lines (LF, CRLF or CR), the header is line 1.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -7,27 +8,11 @@ use std::io::{self, Read};
 use csv::{ByteRecord, ReaderBuilder};
 
 use crate::diag::Diags;
+use capscore_core::text::{LineMeter, MAX_RECORD_BYTES};
+
 use crate::source::{
-    Column, Data, Input, MAX_COLS, RowCtx, check_text, resolve_header, utf8_message,
+    Column, Data, Input, MAX_COLS, RowCtx, check_cell, resolve_header, utf8_message,
 };
-
-/// A reader that remembers the last byte it gave out that is not a line break.
-struct TailReader<R> {
-    inner: R,
-    last: Option<u8>,
-}
-
-impl<R: Read> Read for TailReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Some(chunk) = buf.get(..n)
-            && let Some(&b) = chunk.iter().rev().find(|b| **b != b'\n' && **b != b'\r')
-        {
-            self.last = Some(b);
-        }
-        Ok(n)
-    }
-}
 
 /// How a file starts.
 enum Start {
@@ -113,15 +98,23 @@ fn read_stream<R: Read>(
             return false;
         }
     };
-    let mut tail = TailReader {
-        inner: io::Cursor::new(head).chain(raw),
-        last: None,
-    };
+    let (meter, metered) = LineMeter::new(io::Cursor::new(head).chain(raw));
     let mut reader = ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
-        .from_reader(&mut tail);
+        .from_reader(metered);
+    let too_long = |line: u64| {
+        input.diag(
+            Some(line),
+            None,
+            format!(
+                "the row is longer than {MAX_RECORD_BYTES} bytes: is this a table file? \
+                 (a row of any table is far shorter; a quote left open makes the rest of the \
+                 file one field)"
+            ),
+        )
+    };
 
     let mut record = ByteRecord::new();
     // Header.
@@ -135,17 +128,22 @@ fn read_stream<R: Read>(
             ));
             return false;
         }
+        Err(_) if meter.overflowed() => {
+            diags.error(too_long(1));
+            return false;
+        }
         Err(e) => {
             diags.error(input.diag(Some(1), None, format!("cannot read the header: {e}")));
             return false;
         }
     }
-    let header_line = record.position().map_or(1, csv::Position::line);
+    let header_line = meter.line_at(record.position().map_or(0, csv::Position::byte));
+    meter.record_starts_at(reader.position().byte());
     let mut header = Vec::with_capacity(record.len());
     for (i, field) in record.iter().enumerate() {
         match std::str::from_utf8(field) {
             Ok(s) => {
-                if let Err(msg) = check_text(s) {
+                if let Err(msg) = check_cell(None, s) {
                     diags.error(input.diag(
                         Some(header_line),
                         None,
@@ -177,19 +175,28 @@ fn read_stream<R: Read>(
     // Line of the last record when its last field holds a line break.
     let mut last_multiline: Option<u64> = None;
     loop {
+        let next_start = reader.position().byte();
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
+            Err(_) if meter.overflowed() => {
+                if let Some(p) = pending.take() {
+                    diags.error(p);
+                }
+                diags.error(too_long(meter.line_at(next_start)));
+                return true;
+            }
             Err(e) => {
-                let line = e.position().map(csv::Position::line);
-                diags.error(input.diag(line, None, format!("cannot read the file: {e}")));
+                let line = meter.line_at(next_start);
+                diags.error(input.diag(Some(line), None, format!("cannot read the file: {e}")));
                 return true;
             }
         }
+        meter.record_starts_at(reader.position().byte());
         if let Some(p) = pending.take() {
             diags.error(p);
         }
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = meter.line_at(record.position().map_or(next_start, csv::Position::byte));
         let multiline = record
             .iter()
             .next_back()
@@ -216,12 +223,20 @@ fn read_stream<R: Read>(
             }
             continue;
         }
+        if let Some(msg) = merged_rows(&record, &resolved, columns, width) {
+            // Held like a ragged row: a quote that never closes says it better.
+            let column = msg.0.map(|i| resolved_name(&resolved, &header, i));
+            pending = Some(input.diag(Some(line), column, msg.1));
+            continue;
+        }
         let mut cells: [Option<&str>; MAX_COLS] = [None; MAX_COLS];
         let mut bad = false;
         for (i, field) in record.iter().enumerate() {
+            let slot = resolved.slot_of.get(i).copied().flatten();
+            let column = slot.and_then(|s| columns.get(s));
             let checked = std::str::from_utf8(field)
                 .map_err(|e| utf8_message(field, &e))
-                .and_then(|s| check_text(s).map(|()| s));
+                .and_then(|s| check_cell(column, s).map(|()| s));
             let text = match checked {
                 Ok(s) => s,
                 Err(msg) => {
@@ -231,7 +246,7 @@ fn read_stream<R: Read>(
                     break;
                 }
             };
-            if let Some(slot) = resolved.slot_of.get(i).copied().flatten()
+            if let Some(slot) = slot
                 && let Some(cell) = cells.get_mut(slot)
             {
                 let t = text.trim();
@@ -253,7 +268,7 @@ fn read_stream<R: Read>(
         on_row(&mut ctx);
     }
     drop(reader);
-    let unclosed = last_multiline.filter(|_| tail.last != Some(b'"'));
+    let unclosed = last_multiline.filter(|_| meter.last_byte() != Some(b'"'));
     match (unclosed, pending) {
         (Some(line), _) => diags.error(input.diag(
             Some(line),
@@ -265,6 +280,58 @@ fn read_stream<R: Read>(
         (None, None) => {}
     }
     true
+}
+
+/// Whether quoting merged several lines of the file into this one row: a field that
+/// spans lines in a column that is not free text (an id or a coded value never holds
+/// a line break), or a free-text field one of whose further lines holds as many
+/// delimiters as a row of the table (a name may span lines, even with a comma). Returns the file column at fault and the message.
+fn merged_rows(
+    record: &ByteRecord,
+    resolved: &crate::source::Header,
+    columns: &[Column],
+    width: usize,
+) -> Option<(Option<usize>, String)> {
+    for (i, field) in record.iter().enumerate() {
+        let breaks = field.iter().filter(|b| **b == b'\n').count()
+            + field
+                .windows(2)
+                .filter(|w| w.first() == Some(&b'\r') && w.get(1) != Some(&b'\n'))
+                .count()
+            + usize::from(field.last() == Some(&b'\r'));
+        if breaks == 0 {
+            continue;
+        }
+        let text = resolved
+            .slot_of
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|s| columns.get(s))
+            .is_some_and(|c| c.text);
+        let looks_like_rows = width > 1
+            && field
+                .split(|b| *b == b'\n' || *b == b'\r')
+                .skip(1)
+                .any(|l| l.iter().filter(|b| **b == b',').count() >= width - 1);
+        if !text || looks_like_rows {
+            return Some((
+                Some(i),
+                format!(
+                    "a quote opened on this line spans {} line breaks inside one field{}: \
+                     the lines after it were read as part of this row, not as rows; is a quote \
+                     left open or a stray quote in a value?",
+                    breaks,
+                    if text {
+                        " and the lines inside it look like rows"
+                    } else {
+                        " of a column that holds no line breaks"
+                    }
+                ),
+            ));
+        }
+    }
+    None
 }
 
 /// The header name of a file column, for messages.

@@ -128,6 +128,17 @@ impl Diags {
         }
     }
 
+    /// How many problems were recorded so far, listed or not.
+    pub(crate) fn error_count(&self) -> usize {
+        self.errors.len() + self.omitted
+    }
+
+    /// Whether a problem recorded now is listed (not only counted): the work of
+    /// explaining a problem (name suggestions) is only worth it then.
+    pub(crate) fn listing(&self) -> bool {
+        self.errors.len() < MAX_PROBLEMS
+    }
+
     /// Records a warning.
     pub(crate) fn warn(&mut self, d: Diagnostic) {
         let entry = self

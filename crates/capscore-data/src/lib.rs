@@ -40,6 +40,7 @@
 pub mod coverage;
 mod csv_source;
 mod diag;
+mod hierarchy;
 mod load;
 pub mod model;
 mod parquet_source;
@@ -49,3 +50,4 @@ pub use coverage::{Coverage, TableCoverage, UsageTable};
 pub use diag::{Diagnostic, LoadError, Loaded, MAX_PROBLEMS, MAX_WARNINGS_PER_TABLE};
 pub use load::{TABLES, load_dir, load_files};
 pub use model::*;
+pub use parquet_source::quiet_parquet_panics;

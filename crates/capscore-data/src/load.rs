@@ -17,7 +17,8 @@ use capscore_core::{
 };
 
 use crate::csv_source::read_csv;
-use crate::diag::{Diagnostic, Diags, LoadError, Loaded, quoted};
+
+use crate::diag::{Diagnostic, Diags, LoadError, Loaded, MAX_WARNINGS_PER_TABLE, quoted};
 use crate::model::{
     Associations, AzureUsage, BizAppsUsage, Certifications, CustomerReferences, Dataset,
     Enrollments, Exams, Interner, M365Usage, Market, Partners, ReferenceStatus, TenantInfo,
@@ -41,11 +42,11 @@ pub const TABLES: [&str; 10] = [
 
 const PARTNERS: [Column; 4] = [
     req("partner_id"),
-    opt("name"),
+    opt("name").text(),
     opt("parent_id"),
     opt("market"),
 ];
-const TENANTS: [Column; 3] = [req("tenant_id"), opt("name"), opt("country")];
+const TENANTS: [Column; 3] = [req("tenant_id"), opt("name").text(), opt("country").text()];
 const ASSOCIATIONS: [Column; 7] = [
     req("partner_id"),
     req("tenant_id"),
@@ -80,14 +81,14 @@ const BIZAPPS: [Column; 5] = [
 const CERTIFICATIONS: [Column; 5] = [
     req("partner_id"),
     req("person_id"),
-    req("certification"),
+    req("certification").text(),
     req("earned_date"),
     opt("expires_date"),
 ];
 const EXAMS: [Column; 4] = [
     req("partner_id"),
     req("person_id"),
-    req("exam"),
+    req("exam").text(),
     req("passed_date"),
 ];
 const ENROLLMENTS: [Column; 6] = [
@@ -197,6 +198,13 @@ fn classify_name(name: &str) -> Option<(usize, Format)> {
 /// report `capscore import` writes beside the tables it imported.
 const KNOWN_NON_TABLES: [&str; 1] = ["import-report.json"];
 
+/// Whether a file is documentation kept beside the tables (`README`, `README.md`,
+/// `notes.txt`, …): read by people, not by capscore, and not worth a warning.
+fn is_documentation(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("readme") || lower.ends_with(".md") || lower.ends_with(".txt")
+}
+
 fn run(
     place: &str,
     files: Vec<(String, Data<'_>)>,
@@ -205,7 +213,7 @@ fn run(
 ) -> Result<Loaded, LoadError> {
     let mut inputs: Vec<Option<Input<'_>>> = vec![None; TABLES.len()];
     for (name, data) in files {
-        if KNOWN_NON_TABLES.contains(&name.as_str()) {
+        if KNOWN_NON_TABLES.contains(&name.as_str()) || is_documentation(&name) {
             continue;
         }
         let Some((index, format)) = classify_name(&name) else {
@@ -308,6 +316,19 @@ fn did_you_mean(suggestions: &[String]) -> String {
         .map(|s| format!("{s:?}"))
         .collect();
     format!("; did you mean {}?", list.join(" or "))
+}
+
+/// The message for a name the catalog does not know: `unknown workload "X"; did you
+/// mean "Y"?`. Suggestions are looked for only while problems are listed (`listing`):
+/// past [`crate::MAX_PROBLEMS`] a problem is only counted, and looking for suggestions
+/// for every distinct unknown name of a large file would take long for nothing.
+fn unknown(what: &str, name: &str, listing: bool, suggest: impl FnOnce() -> Vec<String>) -> String {
+    let hint = if listing {
+        did_you_mean(&suggest())
+    } else {
+        String::new()
+    };
+    format!("unknown {what} {}{hint}", quoted(name))
 }
 
 /// How a certification title resolved.
@@ -439,6 +460,8 @@ struct State<'v> {
     workloads: HashMap<String, Result<WorkloadId, String>>,
     assoc_types: HashMap<String, Result<AssocTypeId, String>>,
     certs: HashMap<String, CertLookup>,
+    /// Distinct unknown certification titles met so far.
+    unknown_titles: usize,
     partners: Partners,
     tenant_rows: Vec<TenantRow>,
     assoc: Vec<AssocRow>,
@@ -468,6 +491,7 @@ impl<'v> State<'v> {
             workloads: HashMap::new(),
             assoc_types: HashMap::new(),
             certs: HashMap::new(),
+            unknown_titles: 0,
             partners: Partners::default(),
             tenant_rows: Vec::new(),
             assoc: Vec::new(),
@@ -506,15 +530,12 @@ impl<'v> State<'v> {
     fn workload(&mut self, ctx: &mut RowCtx<'_>, slot: usize) -> Option<WorkloadId> {
         let name = ctx.get(slot)?;
         let vocab = self.vocab;
+        let listing = ctx.diags.listing();
         let found = match self.workloads.get(name) {
             Some(r) => r.clone(),
             None => {
                 let r = vocab.workload(name).ok_or_else(|| {
-                    format!(
-                        "unknown workload {}{}",
-                        quoted(name),
-                        did_you_mean(&vocab.suggest_workloads(name))
-                    )
+                    unknown("workload", name, listing, || vocab.suggest_workloads(name))
                 });
                 self.workloads.insert(name.to_string(), r.clone());
                 r
@@ -536,15 +557,14 @@ impl<'v> State<'v> {
             return AssocTypeId(0);
         }
         let vocab = self.vocab;
+        let listing = ctx.diags.listing();
         let found = match self.assoc_types.get(name) {
             Some(r) => r.clone(),
             None => {
                 let r = vocab.association_type(name).ok_or_else(|| {
-                    format!(
-                        "unknown association type {}{}",
-                        quoted(name),
-                        did_you_mean(&vocab.suggest_association_types(name))
-                    )
+                    unknown("association type", name, listing, || {
+                        vocab.suggest_association_types(name)
+                    })
                 });
                 self.assoc_types.insert(name.to_string(), r.clone());
                 r
@@ -554,6 +574,26 @@ impl<'v> State<'v> {
             ctx.error(slot, msg);
             AssocTypeId(0)
         })
+    }
+
+    /// A required program (`designation:modern_work`), lower case, known to the catalog.
+    fn program(&self, ctx: &mut RowCtx<'_>, slot: usize) -> String {
+        let program = ctx.required(slot).to_lowercase();
+        if !program.is_empty() && !self.vocab.program(&program) {
+            let listing = ctx.diags.listing();
+            let vocab = self.vocab;
+            let msg = unknown("program", &program, listing, || {
+                vocab.suggest_programs(&program)
+            });
+            ctx.error(
+                slot,
+                format!(
+                    "{msg} (a program is designation:AREA, competency:ID or specialization:ID \
+                     of the catalog)"
+                ),
+            );
+        }
+        program
     }
 
     fn cert(&mut self, title: &str) -> CertLookup {
@@ -574,7 +614,14 @@ impl<'v> State<'v> {
                 )),
             },
             None => {
-                let closest = vocab.suggest_certifications(title).first().map_or_else(
+                // Suggestions for the titles whose warning is listed only.
+                self.unknown_titles += 1;
+                let suggestions = if self.unknown_titles <= MAX_WARNINGS_PER_TABLE {
+                    vocab.suggest_certifications(title)
+                } else {
+                    Vec::new()
+                };
+                let closest = suggestions.first().map_or_else(
                     || "no catalog title is close".to_string(),
                     |s| format!("closest catalog title: {s:?}"),
                 );
@@ -599,7 +646,10 @@ impl<'v> State<'v> {
         let mut rows: Vec<PartnerRow> = Vec::new();
         let mut parent_column = String::from("parent_id");
         let written = &mut self.partner_ids_written;
+        let mut seen = 0usize;
+        let errors_before = diags.error_count();
         let ok = read(input, &PARTNERS, diags, &mut |ctx| {
+            seen += 1;
             let id = ctx.required(ID);
             if !id.is_empty() {
                 match written.get(id) {
@@ -645,6 +695,19 @@ impl<'v> State<'v> {
                 line: ctx.line32(),
             });
         });
+        if ok && seen == 0 && diags.error_count() == errors_before {
+            // References to partners would all fail for this one cause: say it once.
+            diags.error(
+                input.diag(
+                    None,
+                    None,
+                    "the table has no partner rows: a dataset needs at least one partner (\
+                 references to partners in other tables are not checked)"
+                        .to_string(),
+                ),
+            );
+            return;
+        }
         self.partners_known = ok;
         rows.sort_by(|a, b| a.id.cmp(&b.id).then(a.line.cmp(&b.line)));
         if rows.len() > u32::MAX as usize {
@@ -682,6 +745,40 @@ impl<'v> State<'v> {
             p.parent.push(parent);
             p.market.push(row.market);
             p.line.push(row.line);
+        }
+        let links: Vec<Option<usize>> = p.parent.iter().map(|x| x.map(|i| i.0 as usize)).collect();
+        for cycle in crate::hierarchy::parent_cycles(&links) {
+            let at = |i: usize| {
+                (
+                    p.ids.get(i).map_or("", String::as_str),
+                    p.line.get(i).copied().unwrap_or(0),
+                )
+            };
+            let first = cycle.first().copied().unwrap_or(0);
+            let message = if cycle.len() == 1 {
+                format!(
+                    "partner {} is its own parent: a location account names another partner as parent_id",
+                    quoted(at(first).0)
+                )
+            } else {
+                let path: Vec<String> = cycle
+                    .iter()
+                    .chain(std::iter::once(&first))
+                    .map(|i| quoted(at(*i).0))
+                    .collect();
+                let lines: Vec<String> = cycle.iter().map(|i| at(*i).1.to_string()).collect();
+                format!(
+                    "parent_id links make a cycle: {} ({} {}); a global account has no parent_id",
+                    path.join(" → "),
+                    if input.format == Format::Parquet {
+                        "rows"
+                    } else {
+                        "lines"
+                    },
+                    lines.join(", ")
+                )
+            };
+            diags.error(input.diag(Some(u64::from(at(first).1)), Some(&parent_column), message));
         }
         self.partners = p;
     }
@@ -961,7 +1058,7 @@ impl<'v> State<'v> {
         let mut rows = std::mem::take(&mut self.enroll);
         read(input, &ENROLLMENTS, diags, &mut |ctx| {
             let partner = self.partner(ctx, PARTNER);
-            let program = ctx.required(PROGRAM).to_lowercase();
+            let program = self.program(ctx, PROGRAM);
             let enrolled = ctx.date(ENROLLED);
             let anniversary = ctx.date(ANNIVERSARY);
             if !ctx.failed && anniversary < enrolled {
@@ -1019,7 +1116,7 @@ impl<'v> State<'v> {
         let mut rows = std::mem::take(&mut self.refs);
         read(input, &REFERENCES, diags, &mut |ctx| {
             let partner = self.partner(ctx, PARTNER);
-            let program = ctx.required(PROGRAM).to_lowercase();
+            let program = self.program(ctx, PROGRAM);
             let submitted = ctx.date(SUBMITTED);
             let reviewed = ctx.opt_date(REVIEWED);
             let status = match ctx.get(STATUS) {

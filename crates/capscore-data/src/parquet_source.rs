@@ -19,7 +19,7 @@ use parquet::file::reader::ChunkReader;
 
 use crate::diag::Diags;
 use crate::source::{
-    Column, Data, Input, MAX_COLS, RowCtx, check_text, resolve_header, utf8_message,
+    Column, Data, Input, MAX_COLS, RowCtx, check_cell, resolve_header, utf8_message,
 };
 
 /// Rows per batch.
@@ -182,6 +182,25 @@ fn floats(values: impl Iterator<Item = Option<f64>>) -> TextColumn {
     TextColumn::Text(b.finish())
 }
 
+thread_local! {
+    /// Whether this thread is inside the Parquet reader, whose panics on malformed files
+    /// are caught and reported as a problem of the file.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs a panic hook that keeps quiet about the panics the Parquet reader raises on
+/// malformed files (they are caught, and the file reported as not valid Parquet) and
+/// leaves every other panic to the hook installed before. For programs: a library
+/// caller keeps the default hook unless it calls this.
+pub fn quiet_parquet_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !GUARDED.with(std::cell::Cell::get) {
+            previous(info);
+        }
+    }));
+}
+
 /// Reads one Parquet table, calling `on_row` for each row whose cells are valid text.
 /// Returns whether the columns could be read (all required columns present).
 pub(crate) fn read_parquet(
@@ -190,6 +209,7 @@ pub(crate) fn read_parquet(
     diags: &mut Diags,
     on_row: &mut dyn FnMut(&mut RowCtx<'_>),
 ) -> bool {
+    let was = GUARDED.with(|g| g.replace(true));
     let outcome = catch_unwind(AssertUnwindSafe(|| match &input.data {
         Data::Path(path) => match File::open(path) {
             Ok(f) => read_chunks(f, input, columns, diags, on_row),
@@ -200,6 +220,7 @@ pub(crate) fn read_parquet(
         },
         Data::Bytes(b) => read_chunks(Bytes::copy_from_slice(b), input, columns, diags, on_row),
     }));
+    GUARDED.with(|g| g.set(was));
     outcome.unwrap_or_else(|_| {
         diags.error(input.diag(
             None,
@@ -325,7 +346,7 @@ fn read_chunks<T: ChunkReader + 'static>(
                 let name = resolved.names.get(slot).map_or("", String::as_str);
                 match text.get(r) {
                     Ok(Some(s)) => {
-                        if let Err(msg) = check_text(s) {
+                        if let Err(msg) = check_cell(columns.get(slot), s) {
                             diags.error(input.diag(Some(line), Some(name), msg));
                             bad = true;
                             break;

@@ -4,7 +4,10 @@
 
 use std::path::PathBuf;
 
-use capscore_core::{Month, NaiveDate, Num, parse_date, parse_decimal};
+use capscore_core::{
+    MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, MAX_YEAR, MIN_YEAR, Month, NaiveDate, Num, parse_date,
+    parse_decimal,
+};
 
 use crate::diag::{Diagnostic, Diags, quoted};
 
@@ -18,6 +21,10 @@ pub(crate) struct Column {
     pub(crate) name: &'static str,
     /// Whether the column must be in the header and every row must fill it.
     pub(crate) required: bool,
+    /// Whether the column holds free text (a name, a title) that may span lines and
+    /// hold any character but NUL; every other column holds an id or a coded value,
+    /// with no control character (see [`capscore_core::text::check_code`]).
+    pub(crate) text: bool,
 }
 
 /// A required column.
@@ -25,6 +32,7 @@ pub(crate) const fn req(name: &'static str) -> Column {
     Column {
         name,
         required: true,
+        text: false,
     }
 }
 
@@ -33,6 +41,14 @@ pub(crate) const fn opt(name: &'static str) -> Column {
     Column {
         name,
         required: false,
+        text: false,
+    }
+}
+
+impl Column {
+    /// The same column, holding free text.
+    pub(crate) const fn text(self) -> Column {
+        Column { text: true, ..self }
     }
 }
 
@@ -179,15 +195,15 @@ pub(crate) fn resolve_header(
     })
 }
 
-/// Checks one cell's text: no NUL bytes. Returns the message when bad.
-pub(crate) fn check_text(s: &str) -> Result<(), String> {
-    if let Some(pos) = s.bytes().position(|b| b == 0) {
-        return Err(format!(
-            "contains a NUL byte (at byte {} of the value); is the file UTF-16 or binary? save it as UTF-8 text",
-            pos + 1
-        ));
+/// Checks one cell's text by the rules of its column (shared with the importer):
+/// free text may hold anything but NUL, ids and coded values no control character;
+/// both are bounded in size. A file column the table does not know (`None`) is checked
+/// as free text. Returns the message when bad.
+pub(crate) fn check_cell(column: Option<&Column>, s: &str) -> Result<(), String> {
+    match column {
+        Some(c) if !c.text => capscore_core::text::check_code(s),
+        _ => capscore_core::text::check_text(s),
     }
-    Ok(())
 }
 
 /// The message for bytes that are not UTF-8.
@@ -285,10 +301,7 @@ impl<'r> RowCtx<'r> {
         match parse_date(s) {
             Ok(d) => Some(d),
             Err(_) => {
-                self.error(
-                    slot,
-                    format!("not a date of the form YYYY-MM-DD: {}", quoted(s)),
-                );
+                self.error(slot, date_message(s));
                 None
             }
         }
@@ -312,10 +325,7 @@ impl<'r> RowCtx<'r> {
         {
             return Month::of(d);
         }
-        self.error(
-            slot,
-            format!("not a month of the form YYYY-MM: {}", quoted(s)),
-        );
+        self.error(slot, month_message(s));
         fallback
     }
 
@@ -396,12 +406,57 @@ impl<'r> RowCtx<'r> {
                     slot,
                     format!(
                         "not a number: {} (a plain decimal such as 1234.56 is expected: no \
-                         exponent, no thousands separator, at most 18 decimals)",
+                         exponent, no thousands separator, at most {MAX_INTEGER_DIGITS} digits \
+                         before the decimal point and {MAX_FRACTION_DIGITS} after it)",
                         quoted(s)
                     ),
                 );
                 Num::from_integer(0)
             }
         }
+    }
+}
+
+/// Why a value is not a date: the form, the year range or the calendar.
+fn date_message(s: &str) -> String {
+    let b = s.as_bytes();
+    let form = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    let year = s.get(..4).and_then(|y| y.parse::<i32>().ok());
+    match year {
+        Some(y) if form && !(MIN_YEAR..=MAX_YEAR).contains(&y) => format!(
+            "date out of range: {} (years {MIN_YEAR} to {MAX_YEAR} are accepted)",
+            quoted(s)
+        ),
+        _ if form => format!("not a calendar date: {}", quoted(s)),
+        _ => format!("not a date of the form YYYY-MM-DD: {}", quoted(s)),
+    }
+}
+
+/// Why a value is not a month: the form, the year range or the month number.
+fn month_message(s: &str) -> String {
+    let b = s.as_bytes();
+    let form = b.len() == 7
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    let year = s.get(..4).and_then(|y| y.parse::<i32>().ok());
+    match year {
+        Some(y) if form && !(MIN_YEAR..=MAX_YEAR).contains(&y) => format!(
+            "month out of range: {} (years {MIN_YEAR} to {MAX_YEAR} are accepted)",
+            quoted(s)
+        ),
+        _ if form => format!("not a month (01 to 12): {}", quoted(s)),
+        _ => format!("not a month of the form YYYY-MM: {}", quoted(s)),
     }
 }

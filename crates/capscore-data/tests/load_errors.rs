@@ -338,7 +338,7 @@ fn references_to_unknown_partners() {
         ),
         (
             "customer_references.csv",
-            "partner_id,program,submitted_date,status\nP4,x,2023-01-01,pending\n",
+            "partner_id,program,submitted_date,status\nP4,designation:security,2023-01-01,pending\n",
         ),
     ]);
     let got: Vec<(String, Option<u64>, Option<String>)> = e
@@ -501,7 +501,8 @@ fn duplicate_header_column() {
 
 #[test]
 fn huge_field_is_handled() {
-    let big = "9".repeat(10 * 1024 * 1024);
+    // A field over the field bound: refused with its column, the value cut short.
+    let big = "9".repeat(capscore_core::text::MAX_FIELD_BYTES + 1);
     let d = single_problem(&[
         ("partners.csv", PARTNERS),
         (
@@ -514,19 +515,54 @@ fn huge_field_is_handled() {
         "m365_usage.csv",
         Some(2),
         Some("paid_units"),
-        "not a whole number",
+        "at most 65536 bytes are accepted in a field",
     );
     assert!(
         d.message.len() < 300,
         "the value is cut short: {} bytes",
         d.message.len()
     );
-    // A huge name is just a name.
-    let names = format!("partner_id,name\nP1,{}\n", "x".repeat(10 * 1024 * 1024));
+    // A long name within the bound is just a name.
+    let names = format!("partner_id,name\nP1,{}\n", "x".repeat(60 * 1024));
     let ok = accepted(&[("partners.csv", &names)]);
     assert_eq!(
         ok.dataset.partners.names[0].as_ref().map(String::len),
-        Some(10 * 1024 * 1024)
+        Some(60 * 1024)
+    );
+}
+
+#[test]
+fn rows_are_bounded_in_size() {
+    // 10 MiB on one line (a binary file, a link to /dev/zero): stopped at the bound
+    // with the line, not read into memory whole.
+    let big = "9".repeat(10 * 1024 * 1024);
+    let d = single_problem(&[
+        ("partners.csv", PARTNERS),
+        (
+            "m365_usage.csv",
+            &m365(&format!("T1,Teams,2023-01,1,1\nT2,{big}\n")),
+        ),
+    ]);
+    assert_at(
+        &d,
+        "m365_usage.csv",
+        Some(3),
+        None,
+        "the row is longer than 1048576 bytes",
+    );
+    // NUL bytes without a line break, as /dev/zero gives.
+    let zeros = vec![0u8; 3 * 1024 * 1024];
+    let files: &[(&str, &[u8])] = &[
+        ("partners.csv", b"partner_id\nP1\n"),
+        ("m365_usage.csv", &zeros),
+    ];
+    let e = load_files(files, vocab()).expect_err("rejected");
+    assert_at(
+        &e.problems[0],
+        "m365_usage.csv",
+        Some(1),
+        None,
+        "longer than",
     );
 }
 
@@ -545,7 +581,8 @@ fn anniversary_before_enrollment() {
 
 #[test]
 fn bad_reference_status() {
-    let refs = "partner_id,program,submitted_date,status\nP1,x,2023-01-01,accepted\n";
+    let refs =
+        "partner_id,program,submitted_date,status\nP1,designation:security,2023-01-01,accepted\n";
     let d = single_problem(&[
         ("partners.csv", PARTNERS),
         ("customer_references.csv", refs),

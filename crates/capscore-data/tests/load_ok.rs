@@ -398,7 +398,7 @@ P1,bob,Teams Administratr Associate,2023-01-02\n";
 fn other_files_are_ignored_with_a_warning() {
     let loaded = accepted(&[
         ("partners.csv", PARTNERS),
-        ("notes.txt", "hello"),
+        ("data.json", "{}"),
         ("m365.csv", "x"),
     ]);
     assert_eq!(loaded.warnings.len(), 2);
@@ -408,14 +408,26 @@ fn other_files_are_ignored_with_a_warning() {
             .iter()
             .all(|w| w.message.starts_with("ignored"))
     );
-    assert!(loaded.warnings.iter().any(|w| w.file == "notes.txt"));
+    assert!(loaded.warnings.iter().any(|w| w.file == "data.json"));
     assert!(loaded.warnings[0].to_string().contains("not a table file"));
+}
+
+#[test]
+fn documentation_files_are_ignored_quietly() {
+    let loaded = accepted(&[
+        ("partners.csv", PARTNERS),
+        ("README.md", "# My data"),
+        ("README", "x"),
+        ("notes.txt", "hello"),
+        ("CHANGES.MD", "x"),
+    ]);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
 }
 
 #[test]
 fn unexpected_level_is_a_warning() {
     let en = "partner_id,program,level,enrolled_date,anniversary_date\n\
-P1,competency:x,platinum,2021-01-01,2022-01-01\n";
+P1,competency:cloud_productivity,platinum,2021-01-01,2022-01-01\n";
     let loaded = accepted(&[("partners.csv", PARTNERS), ("enrollments.csv", en)]);
     assert_eq!(loaded.warnings.len(), 1);
     assert_at(

@@ -13,12 +13,14 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use capscore_catalog::Catalog;
+use capscore_core::text::check_code;
 use capscore_core::{AssocTypeId, Month, NaiveDate, Num, Vocabulary, WorkloadId};
 use csv::StringRecord;
 use num_traits::CheckedAdd;
 
+use crate::dates;
 use crate::error::{ImportError, Problem, Problems};
-use crate::parse;
+use crate::parse::{self, DateOrder};
 use crate::read::{self, Opened};
 use crate::report::{FileReport, MonthSpan, Unrecognised};
 use crate::rules::{Handler, Kind, Level, NotAssociation, Rules, fold_header, fold_value};
@@ -191,7 +193,16 @@ pub(crate) struct Accounts {
 }
 
 impl Accounts {
-    fn resolve(h: Hierarchy, pga: Option<&str>, notes: &mut Vec<String>) -> Accounts {
+    /// The accounts, their global accounts and which are kept.
+    ///
+    /// # Errors
+    /// The message when `pga` is an account no file has (listing the global accounts
+    /// the files have).
+    fn resolve(
+        h: Hierarchy,
+        pga: Option<&str>,
+        notes: &mut Vec<String>,
+    ) -> Result<Accounts, String> {
         let mut known = h.known;
         let mut parent: BTreeMap<String, Option<String>> = BTreeMap::new();
         for p in &known {
@@ -254,8 +265,21 @@ impl Accounts {
         let mut excluded = BTreeMap::new();
         if let Some(g) = pga {
             if !known.contains(g) {
-                notes.push(format!(
-                    "global account {g} (--partner-global-id) does not appear in the files"
+                let globals: Vec<String> = parent
+                    .iter()
+                    .filter(|(_, up)| up.is_none())
+                    .map(|(p, _)| match h.names.get(p) {
+                        Some(n) => format!("{p} ({})", n.value()),
+                        None => p.clone(),
+                    })
+                    .collect();
+                return Err(format!(
+                    "global account {g:?} (--partner-global-id) is in no file; the global accounts the files have: {}",
+                    if globals.is_empty() {
+                        "none".to_string()
+                    } else {
+                        globals.join(", ")
+                    }
                 ));
             }
             known.insert(g.to_string());
@@ -304,12 +328,12 @@ impl Accounts {
             .iter()
             .map(|(k, v)| (k.clone(), v.value().to_string()))
             .collect();
-        Accounts {
+        Ok(Accounts {
             parent: flat,
             names,
             excluded,
             pga: pga.map(str::to_string),
-        }
+        })
     }
 
     /// Why rows of this account are skipped, if they are.
@@ -445,6 +469,8 @@ pub(crate) struct Ctx<'a> {
     month_owner: BTreeMap<(usize, Month), String>,
     /// The file being read.
     file: FileReport,
+    /// The order of day and month in the slashed dates of the file being read.
+    order: DateOrder,
     file_months: BTreeSet<Month>,
 }
 
@@ -500,10 +526,24 @@ impl<'a> Ctx<'a> {
         Outcome::Skip(INVALID.to_string())
     }
 
+    /// An id value checked by the dataset's rules for ids
+    /// ([`capscore_core::text::check_code`]), as the loader will check it.
+    fn checked_id<'r>(&mut self, row: &Row<'r>, field: &str) -> Result<Option<&'r str>, Outcome> {
+        match id(self.rules, row, field) {
+            Some(v) => match check_code(v) {
+                Ok(()) => Ok(Some(v)),
+                Err(m) => Err(self.problem(row.problem(field, m))),
+            },
+            None => Ok(None),
+        }
+    }
+
     /// The row's account: its own id, else its global account's id.
     fn partner(&mut self, row: &Row<'_>) -> Result<Name, Outcome> {
-        let p = id(self.rules, row, "partner_id")
-            .or_else(|| id(self.rules, row, "global_partner_id"))
+        let own = self.checked_id(row, "partner_id")?;
+        let global = self.checked_id(row, "global_partner_id")?;
+        let p = own
+            .or(global)
             .ok_or_else(|| Outcome::Skip(NO_PARTNER.to_string()))?;
         match self.accounts.skip_reason(p) {
             Some(why) => Err(Outcome::Skip(why)),
@@ -512,29 +552,30 @@ impl<'a> Ctx<'a> {
     }
 
     fn tenant(&mut self, row: &Row<'_>) -> Result<Name, Outcome> {
-        let t = id(self.rules, row, "tenant_id")
+        let t = self
+            .checked_id(row, "tenant_id")?
             .map(tenant_key)
             .ok_or_else(|| Outcome::Skip(NO_TENANT.to_string()))?;
         Ok(self.name(&t))
     }
 
     /// An optional id (subscription): its stored copy, empty when missing.
-    fn opt_id(&mut self, row: &Row<'_>, field: &str) -> Name {
-        let v = id(self.rules, row, field).unwrap_or("");
-        self.name(v)
+    fn opt_id(&mut self, row: &Row<'_>, field: &str) -> Result<Name, Outcome> {
+        let v = self.checked_id(row, field)?.unwrap_or("");
+        Ok(self.name(v))
     }
 
     fn month(&mut self, row: &Row<'_>) -> Result<Month, Outcome> {
         let Some(v) = row.text("month") else {
             return Err(Outcome::Skip(NO_MONTH.to_string()));
         };
-        parse::month(v).map_err(|e| self.problem(row.problem("month", e)))
+        parse::month(v, self.order).map_err(|e| self.problem(row.problem("month", e)))
     }
 
     fn date(&mut self, row: &Row<'_>, field: &str) -> Result<Option<NaiveDate>, Outcome> {
         match row.text(field) {
             None => Ok(None),
-            Some(v) => parse::date(v)
+            Some(v) => parse::date(v, self.order)
                 .map(Some)
                 .map_err(|e| self.problem(row.problem(field, e))),
         }
@@ -791,10 +832,8 @@ fn m365_rest(
     };
     ctx.tenant_seen(row, &tenant, OTHER_RANK, Some(month));
     let attr = ctx.attribution(row, kind, "no association; the rows' usage is imported");
-    let usage = !matches!(&attr, Attr::Not(n, _) if !n.usage);
-    if duplicate {
-        ctx.note("usage counted on another row of the global account (dedup flag = 1)");
-    } else if usage {
+    let left = left_out(row, duplicate.then_some("row_duplicate_for_global"), &attr);
+    if left.is_none() {
         ctx.m365_fact(kind, (tenant.clone(), w, month), "", paid, active);
     }
     if let Attr::Type(t) = attr {
@@ -816,7 +855,7 @@ fn m365_rest(
             }
         }
     }
-    Outcome::Used
+    left.map_or(Outcome::Used, Outcome::Skip)
 }
 
 /// EMS usage: one workload per pair of seat / user columns.
@@ -834,7 +873,7 @@ fn ems_rest(
     {
         return Outcome::Skip("free SKU (only paid seats count)".to_string());
     }
-    let sub = ctx.opt_id(row, "subscription_id");
+    let sub = tri!(ctx.opt_id(row, "subscription_id"));
     let sku = row.text("sku").unwrap_or("");
     let mut values = Vec::new();
     let rules = ctx.rules;
@@ -852,7 +891,7 @@ fn ems_rest(
         return Outcome::Skip("no EMS workload with seats or users on the row".to_string());
     }
     let attr = ctx.attribution(row, kind, "no association; the rows' usage is imported");
-    let usage = !matches!(&attr, Attr::Not(n, _) if !n.usage);
+    let left = left_out(row, None, &attr);
     let mut any = false;
     for (g, paid, active) in values {
         let Some(w) = ctx.workload(&g.workload) else {
@@ -866,7 +905,7 @@ fn ems_rest(
             continue;
         };
         any = true;
-        if usage {
+        if left.is_none() {
             ctx.m365_fact(
                 kind,
                 (tenant.clone(), w, month),
@@ -887,7 +926,26 @@ fn ems_rest(
         return Outcome::Skip("only workloads the catalog does not know".to_string());
     }
     ctx.tenant_seen(row, &tenant, OTHER_RANK, Some(month));
-    Outcome::Used
+    left.map_or(Outcome::Used, Outcome::Skip)
+}
+
+/// Why a usage row's value is left out although the row is read (it still tells the
+/// tenant and the association): the global account's dedup flag (`flag`, the field
+/// whose value is 1) or an attribution whose usage is not imported. The report counts
+/// such rows as skipped, with this reason.
+fn left_out(row: &Row<'_>, flag: Option<&str>, attr: &Attr) -> Option<String> {
+    if let Some(f) = flag {
+        return Some(format!(
+            "value left out: counted on another row of the global account ({} = 1)",
+            row.column(f).unwrap_or(f)
+        ));
+    }
+    match attr {
+        Attr::Not(n, v) if !n.usage => {
+            Some(format!("value left out: attribution {v:?} ({})", n.reason))
+        }
+        _ => None,
+    }
 }
 
 /// Offer written when a file has no offer column or an empty cell.
@@ -916,12 +974,10 @@ fn azure_rest(
             UNKNOWN_OFFER
         }
     };
-    let sub = ctx.opt_id(row, "subscription_id");
+    let sub = tri!(ctx.opt_id(row, "subscription_id"));
     let attr = ctx.attribution(row, kind, "no association; the rows' ACR is imported");
-    let usage = !matches!(&attr, Attr::Not(n, _) if !n.usage);
-    if duplicate {
-        ctx.note("ACR counted on another row of the global account (IsACRDuplicateAtPGALevel = 1)");
-    } else if usage {
+    let left = left_out(row, duplicate.then_some("acr_duplicate_for_global"), &attr);
+    if left.is_none() {
         let detail: Vec<&str> = ctx
             .rules
             .azure_detail_fields()
@@ -966,7 +1022,7 @@ fn azure_rest(
         ctx.presence(kind, (partner, tenant.clone(), t, None, sub), month);
     }
     ctx.tenant_seen(row, &tenant, OTHER_RANK, Some(month));
-    Outcome::Used
+    left.map_or(Outcome::Used, Outcome::Skip)
 }
 
 /// Customers and Tenants: names and countries of tenants.
@@ -1022,12 +1078,14 @@ fn trainings(ctx: &mut Ctx<'_>, row: &Row<'_>) -> Outcome {
         return Outcome::Skip("no completion date".to_string());
     };
     let rules = ctx.rules;
-    let Some(person) = rules
+    let Some(field) = rules
         .person_fields
         .iter()
-        .find_map(|f| id(rules, row, f))
-        .map(str::to_lowercase)
+        .find(|f| id(rules, row, f).is_some())
     else {
+        return Outcome::Skip("no learner id or e-mail".to_string());
+    };
+    let Some(person) = tri!(ctx.checked_id(row, field)).map(str::to_lowercase) else {
         return Outcome::Skip("no learner id or e-mail".to_string());
     };
     let cert = match ctx.catalog.certification(title) {
@@ -1133,14 +1191,14 @@ fn bizapps_rest(
         );
         return Outcome::Skip("workload not in the catalog".to_string());
     };
-    let sub = ctx.opt_id(row, "subscription_id");
+    let sub = tri!(ctx.opt_id(row, "subscription_id"));
     let attr = ctx.attribution(
         row,
         kind,
         "no association; the rows' revenue and usage are imported",
     );
-    let usage = !matches!(&attr, Attr::Not(n, _) if !n.usage);
-    if usage {
+    let left = left_out(row, None, &attr);
+    if left.is_none() {
         let f = ctx
             .acc
             .biz
@@ -1155,7 +1213,7 @@ fn bizapps_rest(
         ctx.presence(kind, (partner, tenant.clone(), t, Some(w), sub), month);
     }
     ctx.tenant_seen(row, &tenant, OTHER_RANK, Some(month));
-    Outcome::Used
+    left.map_or(Outcome::Used, Outcome::Skip)
 }
 
 // ---------------------------------------------------------------------------------
@@ -1289,6 +1347,7 @@ pub(crate) fn read_folder<'a>(
     rules: &'a Rules,
     catalog: &'a Catalog,
     pga: Option<&str>,
+    date_order: Option<DateOrder>,
 ) -> Result<Read<'a>, ImportError> {
     let (mut reports, tables) = scan(dir, rules)?;
     if tables.is_empty() {
@@ -1318,7 +1377,11 @@ pub(crate) fn read_folder<'a>(
     }
     // Pass 1.
     let mut hierarchy = Hierarchy::default();
-    let mut file_months: BTreeMap<(usize, Month), BTreeSet<String>> = BTreeMap::new();
+    // Month values of the files of kinds taken one file per month, as written (read
+    // once the file's date order is known).
+    let mut month_texts: BTreeMap<(usize, String), BTreeSet<String>> = BTreeMap::new();
+    let mut orders: BTreeMap<String, DateOrder> = BTreeMap::new();
+    let mut order_problems = Problems::default();
     for t in &tables {
         let Some(kind) = rules.kinds.get(t.kind) else {
             continue;
@@ -1329,6 +1392,7 @@ pub(crate) fn read_folder<'a>(
             OTHER_RANK
         };
         let mut structural = Vec::new();
+        let mut evidence = dates::Evidence::default();
         read::rows(
             &t.path,
             &t.name,
@@ -1344,20 +1408,48 @@ pub(crate) fn read_folder<'a>(
                     header: &t.header,
                 };
                 hierarchy.row(rules, &row, rank);
+                evidence.row(raw.line, raw.record, &t.header);
                 if kind.one_file_per_month
-                    && let Some(m) = row.text("month").and_then(|v| parse::month(v).ok())
+                    && let Some(v) = row.text("month")
                 {
-                    file_months
-                        .entry((t.kind, m))
+                    month_texts
+                        .entry((t.kind, t.name.clone()))
                         .or_default()
-                        .insert(t.name.clone());
+                        .insert(v.to_string());
                 }
             },
         );
         // Structural problems are reported by pass 2, which reads the same rows.
+        match evidence.decide(&t.name, date_order) {
+            Ok((order, said)) => {
+                orders.insert(t.name.clone(), order);
+                if let Some(said) = said
+                    && let Some(r) = reports.iter_mut().find(|r| r.file == t.name)
+                {
+                    r.date_order = Some(said);
+                }
+            }
+            Err(p) => order_problems.push(p),
+        }
+    }
+    if !order_problems.is_empty() {
+        return Err(order_problems.into_error());
+    }
+    let mut file_months: BTreeMap<(usize, Month), BTreeSet<String>> = BTreeMap::new();
+    for ((k, file), texts) in month_texts {
+        let order = orders.get(&file).copied().unwrap_or(DateOrder::Mdy);
+        for v in texts {
+            if let Ok(m) = parse::month(&v, order) {
+                file_months.entry((k, m)).or_default().insert(file.clone());
+            }
+        }
     }
     let mut notes = Vec::new();
-    let accounts = Accounts::resolve(hierarchy, pga, &mut notes);
+    let accounts =
+        Accounts::resolve(hierarchy, pga, &mut notes).map_err(|message| ImportError::Input {
+            problems: vec![Problem::file(&dir.display().to_string(), message)],
+            omitted: 0,
+        })?;
     let mut month_owner = BTreeMap::new();
     for ((k, m), files) in file_months {
         if let Some(first) = files.iter().next() {
@@ -1386,6 +1478,7 @@ pub(crate) fn read_folder<'a>(
         names: HashSet::new(),
         month_owner,
         file: FileReport::new(""),
+        order: DateOrder::Mdy,
         file_months: BTreeSet::new(),
     };
     // Pass 2.
@@ -1397,6 +1490,7 @@ pub(crate) fn read_folder<'a>(
             continue;
         };
         ctx.file = std::mem::replace(&mut reports[slot], FileReport::new(&t.name));
+        ctx.order = orders.get(&t.name).copied().unwrap_or(DateOrder::Mdy);
         ctx.file_months.clear();
         let mut structural = Vec::new();
         let read_rows = read::rows(

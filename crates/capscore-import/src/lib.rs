@@ -44,6 +44,7 @@
 
 pub mod build;
 mod convert;
+mod dates;
 mod error;
 mod parse;
 mod read;
@@ -57,12 +58,13 @@ use std::path::Path;
 use capscore_catalog::Catalog;
 
 pub use error::{ImportError, MAX_PROBLEMS, Problem};
+pub use parse::DateOrder;
 pub use report::{FileReport, ImportReport, MonthSpan, TableReport, TitleMatch, Unrecognised};
 pub use rules::{EMBEDDED_RULES, EmsWorkload, Handler, Kind, Rules, fold_header, fold_value};
 pub use tables::{
     AssociationRow, AzureRow, BizAppsRow, CertificationRow, M365Row, PartnerRow, Tables, TenantRow,
 };
-pub use write::{check_target, write_folder};
+pub use write::{TEMP_PREFIX, check_apart, check_target, recover, write_folder};
 
 /// The name of the report written next to the tables.
 pub const REPORT_FILE: &str = "import-report.json";
@@ -73,6 +75,10 @@ pub struct ImportOptions {
     /// The global account (PGA) whose data this is: rows of other global accounts are
     /// skipped, and accounts without a known global account become its locations.
     pub partner_global_id: Option<String>,
+    /// The order of day and month in slashed dates (`01/06/2024`) of every file;
+    /// `None`: found per file from its values (a file whose slashed dates are all
+    /// ambiguous is then refused).
+    pub date_order: Option<DateOrder>,
 }
 
 /// An import done in memory: the tables and the report.
@@ -139,7 +145,7 @@ pub fn convert_with(
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    let mut read = convert::read_folder(from, rules, catalog, pga)?;
+    let mut read = convert::read_folder(from, rules, catalog, pga, options.date_order)?;
     let mut notes = std::mem::take(&mut read.notes);
     let tables = build::tables(&mut read.ctx, &mut notes);
     if !read.ctx.problems.is_empty() {
@@ -172,6 +178,8 @@ pub fn convert_with(
         };
         table_reports.insert(name.to_string(), TableReport { rows, months: span });
     }
+    let conversion_files = tables.csv_files()?;
+    validate_output(&conversion_files, catalog)?;
     let report = ImportReport {
         from: from.display().to_string(),
         partner_global_id: pga.map(str::to_string),
@@ -181,8 +189,37 @@ pub fn convert_with(
         unrecognised,
         certification_titles,
         notes,
+        recovered: Vec::new(),
     };
     Ok(Conversion { tables, report })
+}
+
+/// Checks the tables an import would write with the dataset loader itself, so that
+/// an import that succeeds always gives a dataset `capscore validate` accepts.
+fn validate_output(files: &[(String, Vec<u8>)], catalog: &Catalog) -> Result<(), ImportError> {
+    let borrowed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    match capscore_data::load_files(&borrowed, catalog) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(ImportError::Input {
+            problems: e
+                .problems
+                .into_iter()
+                .map(|d| Problem {
+                    file: format!("output {}", d.file),
+                    line: d.line,
+                    column: d.column,
+                    message: format!(
+                        "the dataset the import would write is not valid: {}",
+                        d.message
+                    ),
+                })
+                .collect(),
+            omitted: e.omitted,
+        }),
+    }
 }
 
 /// Imports the Partner Center files of `from` into the dataset folder `out`: checks
@@ -190,8 +227,9 @@ pub fn convert_with(
 /// tables and `import-report.json` atomically.
 ///
 /// # Errors
-/// [`ImportError::Output`] when `out` is the input folder, a file, or a folder with
-/// files and no `force`; otherwise as [`convert`] and [`write_folder`].
+/// [`ImportError::Output`] when `out` is, holds or is inside the input folder, is a
+/// file, or a folder with files and no `force`; otherwise as [`convert`],
+/// [`recover`] and [`write_folder`].
 pub fn import_partner_center(
     from: &Path,
     out: &Path,
@@ -199,16 +237,11 @@ pub fn import_partner_center(
     options: &ImportOptions,
     force: bool,
 ) -> Result<Conversion, ImportError> {
-    if let (Ok(a), Ok(b)) = (from.canonicalize(), out.canonicalize())
-        && a == b
-    {
-        return Err(ImportError::Output(format!(
-            "the output folder {} is the input folder: choose another one",
-            out.display()
-        )));
-    }
+    check_apart(from, out)?;
+    let recovered = recover(out)?;
     check_target(out, force)?;
-    let conversion = convert(from, catalog, options)?;
+    let mut conversion = convert(from, catalog, options)?;
+    conversion.report.recovered = recovered;
     write_folder(out, &conversion.files()?, force)?;
     Ok(conversion)
 }

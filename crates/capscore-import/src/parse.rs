@@ -51,14 +51,57 @@ fn digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Parses a date: `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYYMMDD` or the US `M/D/YYYY`, each
-/// optionally followed by a time.
+/// The order of day and month in slashed dates such as `01/06/2024`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// Day first: `D/M/YYYY` (most of the world).
+    Dmy,
+    /// Month first: `M/D/YYYY` (the United States, Partner Center's own downloads).
+    Mdy,
+}
+
+impl DateOrder {
+    /// The form, for messages: `D/M/YYYY` or `M/D/YYYY`.
+    #[must_use]
+    pub fn form(self) -> &'static str {
+        match self {
+            DateOrder::Dmy => "D/M/YYYY",
+            DateOrder::Mdy => "M/D/YYYY",
+        }
+    }
+}
+
+/// The two leading numbers of a slashed date `A/B/YYYY` (optionally with a time), the
+/// form whose day/month order is a question.
+pub(crate) fn slashed(value: &str) -> Option<(u32, u32)> {
+    let d = date_part(value);
+    let mut parts = d.split('/');
+    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some()
+        || c.len() != 4
+        || !digits(c)
+        || !digits(a)
+        || !digits(b)
+        || a.len() > 2
+        || b.len() > 2
+    {
+        return None;
+    }
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
+
+/// Parses a date: `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYYMMDD` or the slashed `A/B/YYYY`
+/// read in `order`, each optionally followed by a time.
 ///
 /// # Errors
 /// A message when the value is none of these.
-pub fn date(value: &str) -> Result<NaiveDate, String> {
+pub fn date(value: &str, order: DateOrder) -> Result<NaiveDate, String> {
     let err = || {
-        format!("not a date: {value:?} (expected YYYY-MM-DD or M/D/YYYY, optionally with a time)")
+        format!(
+            "not a date: {value:?} (expected YYYY-MM-DD or {}, optionally with a time)",
+            order.form()
+        )
     };
     let d = date_part(value);
     if let Ok(x) = parse_date(d) {
@@ -74,7 +117,11 @@ pub fn date(value: &str) -> Result<NaiveDate, String> {
             return ymd(a, b, c).ok_or_else(err);
         }
         if c.len() == 4 {
-            return ymd(c, a, b).ok_or_else(err);
+            return match order {
+                DateOrder::Mdy => ymd(c, a, b),
+                DateOrder::Dmy => ymd(c, b, a),
+            }
+            .ok_or_else(err);
         }
     }
     Err(err())
@@ -97,7 +144,7 @@ fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
 ///
 /// # Errors
 /// A message when the value is none of these.
-pub fn month(value: &str) -> Result<Month, String> {
+pub fn month(value: &str, order: DateOrder) -> Result<Month, String> {
     let t = value.trim();
     if let Ok(m) = t.parse::<Month>() {
         return Ok(m);
@@ -109,7 +156,7 @@ pub fn month(value: &str) -> Result<Month, String> {
     {
         return Ok(x);
     }
-    if let Ok(d) = date(t) {
+    if let Ok(d) = date(t, order) {
         return Ok(Month::of(d));
     }
     let tokens: Vec<&str> = t
@@ -290,13 +337,22 @@ mod tests {
 
     #[test]
     fn dates_in_partner_center_forms() {
-        assert_eq!(date("2024-02-10").unwrap(), d("2024-02-10"));
-        assert_eq!(date("2024-02-10T00:00:00").unwrap(), d("2024-02-10"));
-        assert_eq!(date("2024-02-10 00:00:00.000").unwrap(), d("2024-02-10"));
-        assert_eq!(date("2/10/2024").unwrap(), d("2024-02-10"));
-        assert_eq!(date("02/10/2024 12:00:00 AM").unwrap(), d("2024-02-10"));
-        assert_eq!(date("2024/02/10").unwrap(), d("2024-02-10"));
-        assert_eq!(date("20240210").unwrap(), d("2024-02-10"));
+        assert_eq!(date("2024-02-10", DateOrder::Mdy).unwrap(), d("2024-02-10"));
+        assert_eq!(
+            date("2024-02-10T00:00:00", DateOrder::Mdy).unwrap(),
+            d("2024-02-10")
+        );
+        assert_eq!(
+            date("2024-02-10 00:00:00.000", DateOrder::Mdy).unwrap(),
+            d("2024-02-10")
+        );
+        assert_eq!(date("2/10/2024", DateOrder::Mdy).unwrap(), d("2024-02-10"));
+        assert_eq!(
+            date("02/10/2024 12:00:00 AM", DateOrder::Mdy).unwrap(),
+            d("2024-02-10")
+        );
+        assert_eq!(date("2024/02/10", DateOrder::Mdy).unwrap(), d("2024-02-10"));
+        assert_eq!(date("20240210", DateOrder::Mdy).unwrap(), d("2024-02-10"));
         for bad in [
             "",
             "13/01/2024",
@@ -305,24 +361,36 @@ mod tests {
             "yesterday",
             "2/10/24",
         ] {
-            assert!(date(bad).is_err(), "{bad}");
+            assert!(date(bad, DateOrder::Mdy).is_err(), "{bad}");
         }
+        // Day first.
+        assert_eq!(date("10/2/2024", DateOrder::Dmy).unwrap(), d("2024-02-10"));
+        assert_eq!(date("13/01/2024", DateOrder::Dmy).unwrap(), d("2024-01-13"));
+        assert!(date("2/13/2024", DateOrder::Dmy).is_err());
+        assert_eq!(slashed("01/06/2024 12:00:00 AM"), Some((1, 6)));
+        assert_eq!(slashed("2024/06/01"), None);
     }
 
     #[test]
     fn months_in_partner_center_forms() {
-        assert_eq!(month("2024-06").unwrap(), m("2024-06"));
-        assert_eq!(month("202406").unwrap(), m("2024-06"));
-        assert_eq!(month("2024-06-01").unwrap(), m("2024-06"));
-        assert_eq!(month("6/1/2024 12:00:00 AM").unwrap(), m("2024-06"));
-        assert_eq!(month("Jun 2024").unwrap(), m("2024-06"));
-        assert_eq!(month("June-2024").unwrap(), m("2024-06"));
-        assert_eq!(month("2024 Sep").unwrap(), m("2024-09"));
-        assert_eq!(month("FY24-Jan").unwrap(), m("2024-01"));
-        assert_eq!(month("FY24-Jul").unwrap(), m("2023-07"));
-        assert_eq!(month("FY2024 December").unwrap(), m("2023-12"));
+        assert_eq!(month("2024-06", DateOrder::Mdy).unwrap(), m("2024-06"));
+        assert_eq!(month("202406", DateOrder::Mdy).unwrap(), m("2024-06"));
+        assert_eq!(month("2024-06-01", DateOrder::Mdy).unwrap(), m("2024-06"));
+        assert_eq!(
+            month("6/1/2024 12:00:00 AM", DateOrder::Mdy).unwrap(),
+            m("2024-06")
+        );
+        assert_eq!(month("Jun 2024", DateOrder::Mdy).unwrap(), m("2024-06"));
+        assert_eq!(month("June-2024", DateOrder::Mdy).unwrap(), m("2024-06"));
+        assert_eq!(month("2024 Sep", DateOrder::Mdy).unwrap(), m("2024-09"));
+        assert_eq!(month("FY24-Jan", DateOrder::Mdy).unwrap(), m("2024-01"));
+        assert_eq!(month("FY24-Jul", DateOrder::Mdy).unwrap(), m("2023-07"));
+        assert_eq!(
+            month("FY2024 December", DateOrder::Mdy).unwrap(),
+            m("2023-12")
+        );
         for bad in ["", "2024", "202413", "Junk 2024", "June", "13/2024"] {
-            assert!(month(bad).is_err(), "{bad}");
+            assert!(month(bad, DateOrder::Mdy).is_err(), "{bad}");
         }
     }
 
@@ -361,8 +429,8 @@ mod tests {
     proptest! {
         #[test]
         fn parsers_never_panic(s in ".{0,40}") {
-            let _ = date(&s);
-            let _ = month(&s);
+            let _ = date(&s, DateOrder::Mdy);
+            let _ = month(&s, DateOrder::Dmy);
             let _ = decimal(&s);
             let _ = whole(&s);
         }

@@ -1,13 +1,14 @@
 //! Reading one delimited text file: byte order marks, the delimiter (comma, tab or
 //! semicolon, as Excel and the API write them), the header, and the rows with the
-//! line each starts on. Quoted fields (with commas or line breaks inside) and CRLF
-//! line ends are the `csv` crate's job.
+//! physical line each starts on (LF, CRLF or CR line ends alike). Quoted fields (with
+//! commas or line breaks inside) are the `csv` crate's job.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use csv::{ReaderBuilder, StringRecord};
+use capscore_core::text::{LineMeter, MAX_RECORD_BYTES, check_text};
+use csv::{ByteRecord, ReaderBuilder, StringRecord};
 
 use crate::error::Problem;
 
@@ -115,9 +116,11 @@ pub(crate) struct RawRow<'a> {
 }
 
 /// Reads every data row of a table file, calling `on_row` for each. Structural
-/// problems (text that is not UTF-8, a row with fewer fields than the header, or with
-/// more that are not empty) are pushed to `problems` with their line and column, and
-/// the row is passed over. Returns the number of data rows seen.
+/// problems (text that is not UTF-8 or holds a NUL byte, a field or row over the size
+/// bounds of [`capscore_core::text`], a row with fewer fields than the header, or
+/// with more that are not empty) are pushed to `problems` with their line and column,
+/// and the row is passed over. Lines are physical lines (LF, CRLF or CR line ends).
+/// Returns the number of data rows seen.
 pub(crate) fn rows(
     path: &Path,
     file: &str,
@@ -139,50 +142,59 @@ pub(crate) fn rows(
     {
         buffered.consume(UTF8_BOM.len());
     }
+    let (meter, metered) = LineMeter::new(buffered);
     let mut reader = ReaderBuilder::new()
         .delimiter(delimiter)
-        .has_headers(true)
+        .has_headers(false)
         .flexible(true)
-        .from_reader(buffered);
+        .from_reader(metered);
+    let mut raw = ByteRecord::new();
     let mut record = StringRecord::new();
     let mut seen = 0u64;
+    let mut first = true;
     loop {
-        match reader.read_record(&mut record) {
+        let next_start = reader.position().byte();
+        match reader.read_byte_record(&mut raw) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(csv::Position::line);
-                match e.kind() {
-                    csv::ErrorKind::Utf8 { err, .. } => {
-                        seen += 1;
-                        problems.push(Problem {
-                            file: file.to_string(),
-                            line,
-                            column: header.get(err.field()).cloned(),
-                            message: "not valid UTF-8 text (save the file as UTF-8)".to_string(),
-                        });
-                        continue;
-                    }
-                    csv::ErrorKind::Io(io) => {
-                        problems.push(Problem {
-                            file: file.to_string(),
-                            line,
-                            column: None,
-                            message: format!("cannot read the file: {io}"),
-                        });
-                    }
-                    _ => problems.push(Problem {
-                        file: file.to_string(),
-                        line,
-                        column: None,
-                        message: format!("not readable as CSV: {e}"),
-                    }),
-                }
+                let line = Some(meter.line_at(next_start));
+                let message = if meter.overflowed() {
+                    format!(
+                        "a row is longer than {MAX_RECORD_BYTES} bytes: is this a table file? \
+                         (a quote left open makes the rest of the file one field)"
+                    )
+                } else {
+                    format!("cannot read the file: {e}")
+                };
+                problems.push(Problem {
+                    file: file.to_string(),
+                    line,
+                    column: None,
+                    message,
+                });
                 break;
             }
         }
+        meter.record_starts_at(reader.position().byte());
+        let line = meter.line_at(raw.position().map_or(next_start, csv::Position::byte));
+        if std::mem::take(&mut first) {
+            // The header, read by `open`.
+            continue;
+        }
         seen += 1;
-        let line = record.position().map_or(0, csv::Position::line);
+        match text_record(&raw, &mut record) {
+            Ok(()) => {}
+            Err((i, message)) => {
+                problems.push(Problem {
+                    file: file.to_string(),
+                    line: Some(line),
+                    column: header.get(i).cloned(),
+                    message,
+                });
+                continue;
+            }
+        }
         if record.len() < header.len() {
             let quote_hint = if record.iter().any(|f| f.contains('\n')) {
                 " (a quote that never closes?)"
@@ -225,6 +237,27 @@ pub(crate) fn rows(
         });
     }
     seen
+}
+
+/// The fields of a record as text: every field UTF-8 and within the shared text
+/// rules (no NUL, bounded size). The index of the first bad field and why.
+fn text_record(raw: &ByteRecord, out: &mut StringRecord) -> Result<(), (usize, String)> {
+    out.clear();
+    for (i, field) in raw.iter().enumerate() {
+        let s = std::str::from_utf8(field).map_err(|e| {
+            (
+                i,
+                format!(
+                    "not valid UTF-8 text: byte 0x{:02X} at byte {} of the value (save the file as UTF-8)",
+                    field.get(e.valid_up_to()).copied().unwrap_or(0),
+                    e.valid_up_to() + 1
+                ),
+            )
+        })?;
+        check_text(s).map_err(|m| (i, m))?;
+        out.push_field(s);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -27,6 +27,9 @@ pub struct ImportReport {
     pub certification_titles: Vec<TitleMatch>,
     /// Things worth knowing: conflicting values, accounts rolled up, rules applied.
     pub notes: Vec<String>,
+    /// What was put back in order before writing, left by an interrupted import (a
+    /// dataset restored from its backup, temporary folders removed).
+    pub recovered: Vec<String>,
 }
 
 /// One input file.
@@ -54,6 +57,9 @@ pub struct FileReport {
     pub notes: BTreeMap<String, u64>,
     /// Months of the rows used.
     pub months: Option<MonthSpan>,
+    /// How its slashed dates (`01/06/2024`) were read, when it has any: the order
+    /// and why (found from a value, or given with `--date-order`).
+    pub date_order: Option<String>,
 }
 
 impl FileReport {
@@ -70,6 +76,7 @@ impl FileReport {
             rows_skipped: BTreeMap::new(),
             notes: BTreeMap::new(),
             months: None,
+            date_order: None,
         }
     }
 
@@ -198,6 +205,9 @@ impl fmt::Display for ImportReport {
                     file.rows_used,
                     file.skipped()
                 );
+                if let Some(o) = &file.date_order {
+                    let _ = writeln!(s, "      dates: {o}");
+                }
                 for (why, n) in &file.rows_skipped {
                     let _ = writeln!(s, "      skipped {n}: {why}");
                 }
@@ -233,6 +243,12 @@ impl fmt::Display for ImportReport {
                 .as_ref()
                 .map_or_else(String::new, |m| format!(", months {m}"));
             let _ = writeln!(s, "  {name}: {} rows{months}", t.rows);
+        }
+        if !self.recovered.is_empty() {
+            let _ = writeln!(s, "\nrecovered from an interrupted import:");
+            for n in &self.recovered {
+                let _ = writeln!(s, "  {n}");
+            }
         }
         if !self.notes.is_empty() {
             let _ = writeln!(s, "\nnotes:");

@@ -1,6 +1,7 @@
 //! Writing a dataset folder atomically: everything goes into a temporary folder next
-//! to the target, which is then renamed into place. A failure at any point leaves the
-//! target as it was (no half-written dataset).
+//! to the target, flushed to disk, which is then renamed into place. A failure at any
+//! point leaves the target as it was (no half-written dataset); a run killed while
+//! replacing a dataset leaves a backup that the next run restores ([`recover`]).
 
 use std::fs;
 use std::io::Write;
@@ -40,7 +41,111 @@ pub fn check_target(out: &Path, force: bool) -> Result<(), ImportError> {
     }
 }
 
-/// Writes `files` (name, bytes) as the folder `out`, atomically.
+/// Prefix of the temporary folders an import writes next to its target.
+pub const TEMP_PREFIX: &str = ".capscore-import-";
+
+/// The folder next to `out` where `--force` keeps the old dataset while the new one
+/// is moved in: `.capscore-import-backup-NAME`. Its name is fixed so that the next
+/// import finds it when a run was killed between the two moves.
+fn backup_of(out: &Path) -> PathBuf {
+    let name = out.file_name().map_or_else(
+        || "dataset".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    parent_of(out).join(format!("{TEMP_PREFIX}backup-{name}"))
+}
+
+/// The prefix of the temporary folders of imports into `out`.
+fn temp_prefix(out: &Path) -> String {
+    let name = out.file_name().map_or_else(
+        || "dataset".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    format!("{TEMP_PREFIX}new-{name}-")
+}
+
+fn parent_of(out: &Path) -> PathBuf {
+    match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Flushes a folder's entries (creations, renames) to disk.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+/// Puts `out` back in order after an import that was killed while writing it, and
+/// says what was done: the old dataset moved back when the new one never arrived,
+/// the leftover copy of the old one removed when the new one did, and the temporary
+/// folders of killed runs removed.
+///
+/// # Errors
+/// [`ImportError::Io`] when a leftover cannot be moved back or removed.
+pub fn recover(out: &Path) -> Result<Vec<String>, ImportError> {
+    let mut done = Vec::new();
+    let parent = parent_of(out);
+    let backup = backup_of(out);
+    if backup.is_dir() {
+        if out.exists() {
+            fs::remove_dir_all(&backup).map_err(io(format!(
+                "cannot remove {}, left by an interrupted import",
+                backup.display()
+            )))?;
+            done.push(format!(
+                "removed {}: the previous dataset, left by an import interrupted after \
+                 {} was written",
+                backup.display(),
+                out.display()
+            ));
+        } else {
+            fs::rename(&backup, out).map_err(io(format!(
+                "cannot move {} back to {}",
+                backup.display(),
+                out.display()
+            )))?;
+            done.push(format!(
+                "restored {} from {}: an import was interrupted while replacing it",
+                out.display(),
+                backup.display()
+            ));
+        }
+        sync_dir(&parent).map_err(io(format!("cannot flush {}", parent.display())))?;
+    }
+    let prefix = temp_prefix(out);
+    if let Ok(entries) = fs::read_dir(&parent) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(&prefix) && entry.path().is_dir() {
+                fs::remove_dir_all(entry.path()).map_err(io(format!(
+                    "cannot remove {}, left by an interrupted import",
+                    entry.path().display()
+                )))?;
+                done.push(format!(
+                    "removed {}: the unfinished output of an interrupted import",
+                    entry.path().display()
+                ));
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Writes `files` (name, bytes) as the folder `out`, atomically and crash-safely:
+/// the files go to a temporary folder next to `out` and are flushed to disk; an
+/// existing `out` (empty, or `force`) is moved to a backup name, the new folder moved
+/// in, the parent folder flushed, and the backup removed. Killed at any point, `out`
+/// is either the old dataset or the new one, or (killed between the two moves) the
+/// old one sits under the backup name, which [`recover`] moves back.
 ///
 /// # Errors
 /// [`ImportError::Output`] as for [`check_target`]; [`ImportError::Io`] when a file
@@ -51,13 +156,10 @@ pub fn write_folder(
     force: bool,
 ) -> Result<(), ImportError> {
     check_target(out, force)?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let parent = parent_of(out);
     fs::create_dir_all(&parent).map_err(io(format!("cannot create {}", parent.display())))?;
     let tmp = tempfile::Builder::new()
-        .prefix(".capscore-import-")
+        .prefix(&temp_prefix(out))
         .tempdir_in(&parent)
         .map_err(io(format!(
             "cannot create a temporary folder in {}",
@@ -70,35 +172,87 @@ pub fn write_folder(
             .and_then(|()| f.sync_all())
             .map_err(io(format!("cannot write {name}")))?;
     }
+    sync_dir(tmp.path()).map_err(io(format!("cannot flush {}", tmp.path().display())))?;
+    let flush_parent =
+        || sync_dir(&parent).map_err(io(format!("cannot flush {}", parent.display())));
     if out.exists() {
-        // Either empty, or `force`: move it aside, move the new one in, then drop the
-        // old one; put it back if the second move fails.
-        let aside = tempfile::Builder::new()
-            .prefix(".capscore-import-old-")
-            .tempdir_in(&parent)
-            .map_err(io(format!(
-                "cannot create a temporary folder in {}",
-                parent.display()
-            )))?;
-        let old = aside.path().join("dataset");
-        fs::rename(out, &old).map_err(io(format!("cannot move {} aside", out.display())))?;
+        // Either empty, or `force`: move it to the backup name, move the new one in,
+        // then drop the backup; put it back if the second move fails.
+        let backup = backup_of(out);
+        if backup.exists() {
+            fs::remove_dir_all(&backup)
+                .map_err(io(format!("cannot remove {}", backup.display())))?;
+        }
+        fs::rename(out, &backup).map_err(io(format!("cannot move {} aside", out.display())))?;
+        flush_parent()?;
         if let Err(e) = fs::rename(tmp.path(), out) {
-            let _ = fs::rename(&old, out);
+            let _ = fs::rename(&backup, out);
+            let _ = flush_parent();
             return Err(io(format!(
                 "cannot move the new dataset to {}",
                 out.display()
             ))(e));
         }
-        drop(aside);
+        flush_parent()?;
+        fs::remove_dir_all(&backup).map_err(io(format!("cannot remove {}", backup.display())))?;
     } else {
         fs::rename(tmp.path(), out).map_err(io(format!(
             "cannot move the new dataset to {}",
             out.display()
         )))?;
     }
+    flush_parent()?;
     // The temporary folder now is `out`: nothing left to clean up.
     let _ = tmp.keep();
     Ok(())
+}
+
+/// Refuses an output folder that is the input folder, inside it or around it
+/// (replacing it would delete the input, or the import would read its own output).
+///
+/// # Errors
+/// [`ImportError::Output`] saying which.
+pub fn check_apart(from: &Path, out: &Path) -> Result<(), ImportError> {
+    let (Some(a), Some(b)) = (resolved(from), resolved(out)) else {
+        return Ok(());
+    };
+    let what = if a == b {
+        "is the input folder"
+    } else if b.starts_with(&a) {
+        "is inside the input folder"
+    } else if a.starts_with(&b) {
+        "holds the input folder"
+    } else {
+        return Ok(());
+    };
+    Err(ImportError::Output(format!(
+        "the output folder {} {what} {}: choose a folder apart from it",
+        out.display(),
+        from.display()
+    )))
+}
+
+/// A path made absolute with links resolved, also when its last parts do not exist
+/// yet (the nearest existing ancestor is resolved, the rest appended).
+fn resolved(p: &Path) -> Option<PathBuf> {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(p)
+    };
+    let mut rest = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return Some(out);
+        }
+        rest.push(cur.file_name()?.to_os_string());
+        cur = cur.parent()?;
+    }
 }
 
 #[cfg(test)]

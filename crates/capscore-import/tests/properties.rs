@@ -61,7 +61,10 @@ fn import(dir: &Path) -> Conversion {
     convert(
         dir,
         &Catalog::embedded().unwrap(),
-        &ImportOptions::default(),
+        &ImportOptions {
+            date_order: Some(capscore_import::DateOrder::Mdy),
+            ..ImportOptions::default()
+        },
     )
     .unwrap()
 }

@@ -4,10 +4,10 @@ use std::fmt::Write;
 
 use anyhow::anyhow;
 use capscore_catalog::Catalog;
-use capscore_import::{ImportError, ImportOptions, REPORT_FILE, import_partner_center};
+use capscore_import::{DateOrder, ImportError, ImportOptions, REPORT_FILE, import_partner_center};
 
 use super::{emit, with_spinner};
-use crate::args::{ImportArgs, ImportSource};
+use crate::args::{DateOrderArg, ImportArgs, ImportSource};
 use crate::exit::Failure;
 
 pub fn run(catalog: &Catalog, source: &ImportSource) -> Result<(), Failure> {
@@ -19,7 +19,16 @@ pub fn run(catalog: &Catalog, source: &ImportSource) -> Result<(), Failure> {
 fn partner_center(catalog: &Catalog, args: &ImportArgs) -> Result<(), Failure> {
     let options = ImportOptions {
         partner_global_id: args.partner_global_id.clone(),
+        date_order: args.date_order.map(|o| match o {
+            DateOrderArg::Dmy => DateOrder::Dmy,
+            DateOrderArg::Mdy => DateOrder::Mdy,
+        }),
     };
+    // A run killed while replacing the dataset: put it back in order first, and say so
+    // even when the import then fails.
+    for done in capscore_import::recover(&args.out).map_err(failure)? {
+        eprintln!("note: {done}");
+    }
     let conversion = with_spinner(format!("importing {}", args.from.display()), || {
         import_partner_center(&args.from, &args.out, catalog, &options, args.force)
     })
