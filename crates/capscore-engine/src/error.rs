@@ -31,4 +31,14 @@ pub enum EngineError {
         "partners {0} form a cycle of parent_id links: one of them must be the global account (empty parent_id)"
     )]
     ParentCycle(String),
+    /// A track or metric id that no area asked has.
+    #[error("unknown {what} \"{name}\"; {what}s of the areas asked: {}", known.join(", "))]
+    UnknownName {
+        /// `track` or `metric`.
+        what: &'static str,
+        /// What was asked.
+        name: String,
+        /// The ids that exist.
+        known: Vec<String>,
+    },
 }
