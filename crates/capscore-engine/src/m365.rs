@@ -427,7 +427,7 @@ impl<'a> Context<'a> {
         self.data.m365_usage.tenant[row]
     }
 
-    /// Explain: rows of workloads outside the area, in one exclusion per tenant and month.
+    /// Explain: rows of workloads outside the area, each excluded.
     fn trace_outside_area<T: Tracer>(
         &self,
         tr: &mut T,
@@ -436,19 +436,20 @@ impl<'a> Context<'a> {
         role: &'static str,
     ) {
         let u = &self.data.m365_usage;
-        let rows: Vec<Src> = u
-            .rows(t, x)
-            .filter(|i| !self.area.eligible_workloads.contains(u.workload[*i]))
-            .map(Src::M365)
-            .collect();
-        if !rows.is_empty() {
-            tr.exclude(
-                Reason::WorkloadOutsideArea,
-                Item::rule(Rule::EligibleWorkloads)
-                    .tenant(t)
-                    .month(role, x)
-                    .src(rows),
-            );
+        for i in u.rows(t, x) {
+            let w = u.workload[i];
+            if !self.area.eligible_workloads.contains(w) {
+                tr.exclude(
+                    Reason::WorkloadOutsideArea,
+                    Item::rule(Rule::EligibleWorkloads)
+                        .tenant(t)
+                        .workload(w)
+                        .month(role, x)
+                        .int("mau", u.active_users[i])
+                        .int("paid", u.paid_units[i])
+                        .src([Src::M365(i)]),
+                );
+            }
         }
     }
 

@@ -107,7 +107,7 @@ pub fn customers(expl: &Explanation, tenant: Option<&str>) -> Vec<CustomerEligib
                                         }
                                         line.details.push(format!(
                                             "{}: {}",
-                                            reason_text(r),
+                                            r.describe(),
                                             e.summary()
                                         ));
                                     }
@@ -300,26 +300,54 @@ fn person_cert(
     }
 }
 
-/// A reason in words.
-#[must_use]
-pub fn reason_text(r: Reason) -> &'static str {
-    match r {
-        Reason::OutsideBand => "outside the track's band of paid seats",
-        Reason::AssociationNotInForce => "association not in force at month end",
-        Reason::AssociationTypeNotEligible => "association type not eligible for this option",
-        Reason::WorkloadOutsideArea => "workload outside the area",
-        Reason::AssociationScopeNotAzure => "association limited to a workload (not Azure)",
-        Reason::NotAttributed => "no association of the option attributes it",
-        Reason::OfferExcluded => "offer excluded",
-        Reason::ServiceExcluded => "service excluded",
-        Reason::BelowThreshold => "below the threshold",
-        Reason::DeployedBeforeClaim => "already deployed at the claim month",
-        Reason::CertificationExpired => "certification expired",
-        Reason::CertificationNotYetEarned => "certification not yet earned",
-        Reason::CertificationNotEligible => "certification not eligible on that date",
-        Reason::CertificationUnknown => "certification title unknown to the catalog",
-        Reason::PersonAlreadyCounted => "person already counted",
-        Reason::PrerequisiteStepUnmet => "prerequisite step not met",
-        Reason::NothingAttributed => "association attributes nothing that counts",
+impl Reason {
+    /// The reason in words.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Reason::OutsideBand => "outside the track's band of paid seats",
+            Reason::AssociationNotInForce => "association not in force at month end",
+            Reason::AssociationTypeNotEligible => "association type not eligible for this option",
+            Reason::WorkloadOutsideArea => "workload outside the area",
+            Reason::AssociationScopeNotAzure => "association limited to a workload (not Azure)",
+            Reason::NotAttributed => "no association of the option attributes it",
+            Reason::OfferExcluded => "offer excluded",
+            Reason::ServiceExcluded => "service excluded",
+            Reason::BelowThreshold => "below the threshold",
+            Reason::DeployedBeforeClaim => "already deployed at the claim month",
+            Reason::CertificationExpired => "certification expired",
+            Reason::CertificationNotYetEarned => "certification not yet earned",
+            Reason::CertificationNotEligible => {
+                "certification not listed for this metric on that date (or retired)"
+            }
+            Reason::CertificationUnknown => "certification title unknown to the catalog",
+            Reason::PersonAlreadyCounted => "person already counted",
+            Reason::PrerequisiteStepUnmet => "prerequisite step not met",
+            Reason::NothingAttributed => "association attributes nothing that counts",
+        }
+    }
+
+    /// The id the JSON contract uses (`outside_band`).
+    #[must_use]
+    pub fn id(self) -> &'static str {
+        match self {
+            Reason::OutsideBand => "outside_band",
+            Reason::AssociationNotInForce => "association_not_in_force",
+            Reason::AssociationTypeNotEligible => "association_type_not_eligible",
+            Reason::WorkloadOutsideArea => "workload_outside_area",
+            Reason::AssociationScopeNotAzure => "association_scope_not_azure",
+            Reason::NotAttributed => "not_attributed",
+            Reason::OfferExcluded => "offer_excluded",
+            Reason::ServiceExcluded => "service_excluded",
+            Reason::BelowThreshold => "below_threshold",
+            Reason::DeployedBeforeClaim => "deployed_before_claim",
+            Reason::CertificationExpired => "certification_expired",
+            Reason::CertificationNotYetEarned => "certification_not_yet_earned",
+            Reason::CertificationNotEligible => "certification_not_eligible",
+            Reason::CertificationUnknown => "certification_unknown",
+            Reason::PersonAlreadyCounted => "person_already_counted",
+            Reason::PrerequisiteStepUnmet => "prerequisite_step_unmet",
+            Reason::NothingAttributed => "nothing_attributed",
+        }
     }
 }

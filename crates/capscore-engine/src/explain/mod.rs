@@ -19,8 +19,8 @@ use crate::trace::Recorder;
 use crate::{EngineError, Run, ScoreRequest};
 
 pub use eligibility::{
-    CertStatus, CustomerEligibility, CustomerLine, PersonCert, PersonSkilling, SkillingEligibility,
-    TenantEligibility, customers, skilling,
+    CertStatus, CustomerEligibility, CustomerLine, EXPIRY_WARNING_PARAMETER, PersonCert,
+    PersonSkilling, SkillingEligibility, TenantEligibility, customers, skilling,
 };
 pub use tree::{
     AreaExplanation, AssocDetail, CertDetail, Entry, Explanation, MetricExplanation,
