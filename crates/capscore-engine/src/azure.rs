@@ -124,10 +124,17 @@ impl Azure<'_> {
     /// An entry about one Azure row (explain).
     pub fn row_item(&self, i: usize, rule: Rule, role: &'static str) -> Item {
         let u = &self.data.azure_usage;
+        let name = match role {
+            "m" => "acr_at_m",
+            "m-1" => "acr_at_m-1",
+            "m-12" => "acr_at_m-12",
+            "m-13" => "acr_at_m-13",
+            _ => "acr_usd",
+        };
         let mut item = Item::rule(rule)
             .tenant(u.tenant[i])
             .month(role, u.month[i])
-            .amount("acr_usd", u.acr_usd[i])
+            .amount(name, u.acr_usd[i])
             .src([Src::Azure(i)]);
         item.subscription = u.subscription[i];
         item.service = Some(u.service[i]);
@@ -254,17 +261,18 @@ impl Azure<'_> {
         for (t, a) in &self.view.tenants {
             let mark = tr.mark();
             let mut used = Vec::new();
-            let mut eligible = |x: Month, role: &'static str, tr: &mut T| {
-                let here = self.acr(*t, a, mask, x, x, tr, (role, &mut used));
-                if here >= min && !T::ON {
-                    return (true, here, Num::from_integer(0));
-                }
-                let prev = x.offset(-1);
-                let before = self.acr(*t, a, mask, prev, prev, tr, (role, &mut used));
-                (here >= min || before >= min, here, before)
-            };
-            let (now, acr_m, acr_m1) = eligible(m, "m", tr);
-            let (was, acr_y, acr_y1) = eligible(y, "m-12", tr);
+            let mut eligible =
+                |x: Month, (role, prev_role): (&'static str, &'static str), tr: &mut T| {
+                    let here = self.acr(*t, a, mask, x, x, tr, (role, &mut used));
+                    if here >= min && !T::ON {
+                        return (true, here, Num::from_integer(0));
+                    }
+                    let prev = x.offset(-1);
+                    let before = self.acr(*t, a, mask, prev, prev, tr, (prev_role, &mut used));
+                    (here >= min || before >= min, here, before)
+                };
+            let (now, acr_m, acr_m1) = eligible(m, ("m", "m-1"), tr);
+            let (was, acr_y, acr_y1) = eligible(y, ("m-12", "m-13"), tr);
             net += i128::from(now) - i128::from(was);
             if T::ON {
                 let item = Item::new(
