@@ -190,6 +190,9 @@ pub enum EligibilityView {
         /// Only this tenant id ("why doesn't this customer count?").
         #[arg(long, value_name = "TENANT")]
         tenant: Option<String>,
+        /// Table format: every detail, not the first three per line.
+        #[arg(long)]
+        all: bool,
     },
     /// Per person: certifications, whether each counts on the month's last day, and
     /// those expiring soon.

@@ -352,7 +352,7 @@ fn area_name<'a>(catalog: &'a Catalog, id: &'a str) -> &'a str {
 }
 
 /// Customer eligibility as text: per tenant, each area, track, metric and option.
-pub fn customers_table(rows: &[CustomerEligibility], catalog: &Catalog) -> String {
+pub fn customers_table(rows: &[CustomerEligibility], catalog: &Catalog, all: bool) -> String {
     let mut o = String::new();
     for p in rows {
         let _ = writeln!(
@@ -385,8 +385,12 @@ pub fn customers_table(rows: &[CustomerEligibility], catalog: &Catalog) -> Strin
                     area_name(catalog, &l.area),
                     label(&l.metric)
                 );
-                for r in &l.reasons {
-                    let _ = writeln!(o, "      - {}", r.describe());
+                let limit = if all { l.details.len() } else { EXAMPLES };
+                for d in l.details.iter().take(limit) {
+                    let _ = writeln!(o, "      - {d}");
+                }
+                if l.details.len() > limit {
+                    let _ = writeln!(o, "      ... {} more (--all)", l.details.len() - limit);
                 }
             }
         }

@@ -12,7 +12,7 @@ use crate::render_explain;
 
 pub fn run(catalog: &Catalog, view: &EligibilityView) -> Result<(), Failure> {
     match view {
-        EligibilityView::Customers { scope, tenant } => {
+        EligibilityView::Customers { scope, tenant, all } => {
             let (_, expl) = explanation(catalog, scope, &[], &[])?;
             let rows = customers(&expl, tenant.as_deref());
             if let Some(t) = tenant
@@ -24,7 +24,7 @@ pub fn run(catalog: &Catalog, view: &EligibilityView) -> Result<(), Failure> {
                 )));
             }
             match scope.format {
-                Format::Table => emit(&render_explain::customers_table(&rows, catalog)),
+                Format::Table => emit(&render_explain::customers_table(&rows, catalog, *all)),
                 Format::Json => stream(|out| render_explain::to_json(&rows, out)),
                 Format::Csv => stream(|out| render_explain::customers_csv(&rows, out)),
             }

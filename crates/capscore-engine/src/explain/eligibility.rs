@@ -114,7 +114,7 @@ pub fn customers(expl: &Explanation, tenant: Option<&str>) -> Vec<CustomerEligib
                                     (None, Some(v)) => {
                                         line.counts = true;
                                         line.amount_exact += v;
-                                        line.details.push(e.summary());
+                                        line.details.push(format!("{}{}", about(e), e.summary()));
                                     }
                                     (None, None) => {}
                                 }
@@ -273,6 +273,24 @@ pub fn skilling(expl: &Explanation, catalog: &Catalog) -> Vec<SkillingEligibilit
             }
         })
         .collect()
+}
+
+/// The workload, subscription, service or offer an entry is about, for details.
+fn about(e: &Entry) -> String {
+    let parts: Vec<String> = [
+        e.workload.clone(),
+        e.subscription.as_ref().map(|s| format!("subscription {s}")),
+        e.service.clone(),
+        e.offer.as_ref().map(|o| format!("offer {o}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", parts.join(", "))
+    }
 }
 
 fn person_cert(
