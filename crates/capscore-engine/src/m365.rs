@@ -19,6 +19,9 @@ pub(crate) struct Usage {
     pub active: u64,
 }
 
+/// A further test a counted row must pass (explain), and the percentage it reads.
+type Extra<'f> = (&'f dyn Fn(&Usage) -> bool, Num);
+
 /// What a (tenant, month) looks like to one track of one area.
 pub(crate) struct Context<'a> {
     data: &'a Dataset,
@@ -464,7 +467,7 @@ impl<'a> Context<'a> {
         mask: AssocMask,
         x: Month,
         role: &'static str,
-        extra: Option<(&dyn Fn(&Usage) -> bool, Num)>,
+        extra: Option<Extra<'_>>,
     ) {
         self.trace_outside_area(tr, t, x, role);
         let band = self.in_band(t, x);

@@ -204,7 +204,7 @@ fn already_deployed_at_the_claim_month() {
     let o = option(&e, Some("smb"), "deployments", Some("CPOR"));
     let x = with(o, Reason::DeployedBeforeClaim);
     assert_eq!(x[0].months["claim"], "2024-01");
-    assert_eq!(x[0].flags["deployed_at_claim"], true);
+    assert!(x[0].flags["deployed_at_claim"]);
     assert_eq!(o.value_exact, n(0));
 }
 
