@@ -8,6 +8,10 @@
 //!
 //! A location account's associations and certified people count for its global account
 //! (`parent_id`), which is the account that is scored.
+//!
+//! [`explain`] runs the same computation with tracing switched on and returns, for
+//! every metric and option, the contributions that add up to its value and the rows
+//! that did not count, with why ([`explain::Explanation`]).
 #![deny(missing_docs)]
 
 mod azure;
