@@ -275,74 +275,102 @@ impl AreaCtx<'_> {
             .map(|metric| {
                 use outcome::Outcome;
                 let opts = &metric.options;
-                let each = |f: &dyn Fn(&capscore_catalog::OptionRule, &mut T) -> Outcome| {
+                let mut tracers: Vec<T> = Vec::new();
+                let tr = &mut tracers;
+                let each = |f: &dyn Fn(&capscore_catalog::OptionRule, &mut T) -> Outcome,
+                            tr: &mut Vec<T>| {
                     opts.iter()
                         .map(|o| {
-                            let mut tr = T::default();
-                            (f(o, &mut tr), tr)
+                            let mut t = T::default();
+                            let out = f(o, &mut t);
+                            tr.push(t);
+                            out
                         })
                         .collect::<Vec<_>>()
                 };
-                let one = |f: &dyn Fn(&mut T) -> Outcome| {
-                    let mut tr = T::default();
-                    vec![(f(&mut tr), tr)]
+                let one = |f: &dyn Fn(&mut T) -> Outcome, tr: &mut Vec<T>| {
+                    let mut t = T::default();
+                    let out = f(&mut t);
+                    tr.push(t);
+                    vec![out]
                 };
-                let runs: Vec<(Outcome, T)> = match metric.kind {
-                    MetricKind::CertifiedPeople => one(&|tr| {
-                        Outcome::of(certs::certified_people(
-                            view,
-                            &metric.certifications,
-                            date,
-                            tr,
-                        ))
-                    }),
-                    MetricKind::CertificationSteps => one(&|tr| {
-                        certs::certification_steps(
-                            view,
-                            &metric.steps,
-                            date,
-                            self.rules.catalog,
-                            tr,
-                        )
-                    }),
+                let outcomes: Vec<Outcome> = match metric.kind {
+                    MetricKind::CertifiedPeople => one(
+                        &|tr| {
+                            Outcome::of(certs::certified_people(
+                                view,
+                                &metric.certifications,
+                                date,
+                                tr,
+                            ))
+                        },
+                        tr,
+                    ),
+                    MetricKind::CertificationSteps => one(
+                        &|tr| {
+                            certs::certification_steps(
+                                view,
+                                &metric.steps,
+                                date,
+                                self.rules.catalog,
+                                tr,
+                            )
+                        },
+                        tr,
+                    ),
                     MetricKind::M365NetCustomerAdds => {
-                        each(&|o, tr| Outcome::of(mw.net_customer_adds(o.assoc, tr)))
+                        each(&|o, tr| Outcome::of(mw.net_customer_adds(o.assoc, tr)), tr)
                     }
                     MetricKind::M365UsageGrowth => {
-                        each(&|o, tr| Outcome::of(mw.usage_growth(o.assoc, tr)))
+                        each(&|o, tr| Outcome::of(mw.usage_growth(o.assoc, tr)), tr)
                     }
-                    MetricKind::M365Deployments => each(&|o, tr| {
-                        Outcome::of(mw.deployments(o.assoc, metric.active_percent, tr))
-                    }),
-                    MetricKind::SecurityNetCustomerAdds => {
-                        one(&|tr| security::net_customer_adds(&az, &mw, metric, m, tr))
-                    }
+                    MetricKind::M365Deployments => each(
+                        &|o, tr| Outcome::of(mw.deployments(o.assoc, metric.active_percent, tr)),
+                        tr,
+                    ),
+                    MetricKind::SecurityNetCustomerAdds => one(
+                        &|tr| security::net_customer_adds(&az, &mw, metric, m, tr),
+                        tr,
+                    ),
                     MetricKind::SecurityUsageGrowth => {
-                        one(&|tr| security::usage_growth(&az, &mw, metric, m, tr))
+                        one(&|tr| security::usage_growth(&az, &mw, metric, m, tr), tr)
                     }
                     MetricKind::SecurityDeployments => {
-                        one(&|tr| security::deployments(&az, &mw, metric, m, tr))
+                        one(&|tr| security::deployments(&az, &mw, metric, m, tr), tr)
                     }
-                    MetricKind::AzureNetCustomerAdds => each(&|o, tr| {
-                        az.net_customer_adds(o.assoc, o.settings.get("min_monthly_acr_usd"), tr)
-                    }),
-                    MetricKind::AzureUsageGrowth => each(&|o, tr| {
-                        az.usage_growth(o.assoc, o.settings.get("min_baseline_acr_usd"), tr)
-                    }),
-                    MetricKind::AzureDeployments => {
-                        each(&|o, tr| az.deployments(o.assoc, &metric.excluded_services, tr))
-                    }
-                    MetricKind::BizappsNetCustomerAdds => each(&|o, tr| {
-                        biz.net_customer_adds(o.assoc, o.settings.get("min_revenue_usd"), tr)
-                    }),
-                    MetricKind::BizappsUsageGrowth => each(&|o, tr| {
-                        biz.usage_growth(&metric.scopes, o.settings.get("min_baseline_mcv"), tr)
-                    }),
-                    MetricKind::BizappsDeployments => each(&|o, tr| {
-                        biz.deployments(&metric.scopes, o.settings.get("min_mcv"), tr)
-                    }),
+                    MetricKind::AzureNetCustomerAdds => each(
+                        &|o, tr| {
+                            az.net_customer_adds(o.assoc, o.settings.get("min_monthly_acr_usd"), tr)
+                        },
+                        tr,
+                    ),
+                    MetricKind::AzureUsageGrowth => each(
+                        &|o, tr| {
+                            az.usage_growth(o.assoc, o.settings.get("min_baseline_acr_usd"), tr)
+                        },
+                        tr,
+                    ),
+                    MetricKind::AzureDeployments => each(
+                        &|o, tr| az.deployments(o.assoc, &metric.excluded_services, tr),
+                        tr,
+                    ),
+                    MetricKind::BizappsNetCustomerAdds => each(
+                        &|o, tr| {
+                            biz.net_customer_adds(o.assoc, o.settings.get("min_revenue_usd"), tr)
+                        },
+                        tr,
+                    ),
+                    MetricKind::BizappsUsageGrowth => each(
+                        &|o, tr| {
+                            biz.usage_growth(&metric.scopes, o.settings.get("min_baseline_mcv"), tr)
+                        },
+                        tr,
+                    ),
+                    MetricKind::BizappsDeployments => each(
+                        &|o, tr| biz.deployments(&metric.scopes, o.settings.get("min_mcv"), tr),
+                        tr,
+                    ),
                 };
-                let (outcomes, tracers): (Vec<Outcome>, Vec<T>) = runs.into_iter().unzip();
                 if T::ON {
                     traced.push(tracers);
                 }
