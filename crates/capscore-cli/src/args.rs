@@ -52,6 +52,14 @@ pub enum Command {
     /// Where partners stand in the program on a date: designation statuses and
     /// windows, scoring history, legacy competencies, specializations, benefits.
     Status(StatusArgs),
+    /// Why each metric is what it is: every contribution, adding up exactly to the
+    /// value, and every row that did not count, with the reason.
+    Explain(ExplainArgs),
+    /// Which customers and which certified people count, and why the others do not.
+    Eligibility {
+        #[command(subcommand)]
+        view: EligibilityView,
+    },
     /// Import data from another source into a capscore dataset.
     Import {
         #[command(subcommand)]
@@ -177,4 +185,68 @@ pub struct StatusArgs {
     /// Output format (table or json).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// What `capscore explain` and `capscore eligibility` look at.
+#[derive(Debug, clap::Args)]
+pub struct ExplainScope {
+    /// Dataset folder (CSV or Parquet tables).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Partner ids (repeat or separate with commas).
+    #[arg(
+        long = "partner",
+        value_name = "ID",
+        value_delimiter = ',',
+        required = true
+    )]
+    pub partners: Vec<String>,
+    /// Areas (repeat or separate with commas); default: all in force.
+    #[arg(long = "area", value_name = "AREA", value_delimiter = ',')]
+    pub areas: Vec<String>,
+    /// Evaluation month (YYYY-MM); default: the latest month covered by every usage
+    /// table with rows. A month whose metrics read months the data does not cover is
+    /// refused (exit 3) with the months missing.
+    #[arg(long, value_name = "YYYY-MM", value_parser = month_arg)]
+    pub month: Option<Month>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub scope: ExplainScope,
+    /// Metrics (repeat or separate with commas); default: all.
+    #[arg(long = "metric", value_name = "METRIC", value_delimiter = ',')]
+    pub metrics: Vec<String>,
+    /// Tracks (repeat or separate with commas); default: all.
+    #[arg(long = "track", value_name = "TRACK", value_delimiter = ',')]
+    pub tracks: Vec<String>,
+    /// Table format: every contribution and exclusion, not the 20 largest.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// The eligibility views.
+#[derive(Debug, Subcommand)]
+pub enum EligibilityView {
+    /// Per customer tenant: in each area, track and metric, counts or why not.
+    Customers {
+        #[command(flatten)]
+        scope: ExplainScope,
+        /// Only this tenant id ("why doesn't this customer count?").
+        #[arg(long, value_name = "TENANT")]
+        tenant: Option<String>,
+        /// Table format: every detail, not the first three per line.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Per person: certifications, whether each counts on the month's last day, and
+    /// those expiring soon.
+    Skilling {
+        #[command(flatten)]
+        scope: ExplainScope,
+    },
 }

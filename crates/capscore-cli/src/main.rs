@@ -11,6 +11,7 @@ mod args;
 mod commands;
 mod exit;
 mod render;
+mod render_explain;
 mod sample;
 
 fn main() -> ExitCode {

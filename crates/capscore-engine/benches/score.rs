@@ -16,7 +16,7 @@ use std::time::Duration;
 use capscore_catalog::Catalog;
 use capscore_core::Month;
 use capscore_data::{Dataset, load_files};
-use capscore_engine::{ScoreRequest, score};
+use capscore_engine::{ExplainRequest, ScoreRequest, explain, score};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 /// First and last month of usage, as month indexes (year * 12 + month - 1).
@@ -249,5 +249,40 @@ fn bench_score(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_load, bench_score);
+/// `explain` (tracing on) for one month, every partner, every area in force: the
+/// price of recording every contribution and exclusion.
+fn bench_explain(c: &mut Criterion) {
+    let catalog = catalog();
+    let month: Month = match "2024-06".parse() {
+        Ok(m) => m,
+        Err(e) => panic!("month: {e}"),
+    };
+    let mut group = c.benchmark_group("explain");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(12));
+    for (partners, tenants) in [(1_000, 10), (100, 100)] {
+        let data = load(&catalog, &synthetic(partners, tenants));
+        let request = ExplainRequest {
+            month,
+            partners: None,
+            areas: None,
+            tracks: None,
+            metrics: None,
+        };
+        group.throughput(Throughput::Elements(u64::from(partners)));
+        group.bench_with_input(
+            BenchmarkId::new("month", format!("{partners}x{tenants}")),
+            &data,
+            |b, data| {
+                b.iter(|| match explain(data, &catalog, &request) {
+                    Ok(e) => black_box(e),
+                    Err(e) => panic!("explain: {e}"),
+                });
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_load, bench_score, bench_explain);
 criterion_main!(benches);

@@ -331,6 +331,31 @@ pub fn answerable_months(
         .collect()
 }
 
+/// Refuses a month for which the data does not cover every month the metrics of
+/// `areas` (all in force when `None`) read, with [`EngineError::NotCovered`].
+///
+/// # Errors
+/// [`EngineError::NotCovered`], an unknown area, or no rules in force for the month.
+pub fn ensure_covered(
+    data: &Dataset,
+    catalog: &Catalog,
+    month: Month,
+    areas: Option<&[String]>,
+) -> Result<(), EngineError> {
+    let rules = catalog.at_month(month)?;
+    let chosen = crate::requested_areas(&rules, areas)?;
+    let found = gaps(data, &chosen, month);
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(EngineError::NotCovered(Box::new(CoverageGaps {
+        month,
+        gaps: found,
+        covered: data.coverage.describe(),
+        answerable: answerable_months(data, catalog, areas),
+    })))
+}
+
 /// Scores `req` when the data covers every month its metrics read. Otherwise refuses
 /// with [`EngineError::NotCovered`], or with `allow_partial` returns the scores with
 /// every affected metric marked incomplete.
@@ -344,17 +369,7 @@ pub fn score_checked(
     allow_partial: bool,
 ) -> Result<Scores, EngineError> {
     if !allow_partial {
-        let rules = catalog.at_month(req.month)?;
-        let areas = crate::requested_areas(&rules, req.areas.as_deref())?;
-        let found = gaps(data, &areas, req.month);
-        if !found.is_empty() {
-            return Err(EngineError::NotCovered(Box::new(CoverageGaps {
-                month: req.month,
-                gaps: found,
-                covered: data.coverage.describe(),
-                answerable: answerable_months(data, catalog, req.areas.as_deref()),
-            })));
-        }
+        ensure_covered(data, catalog, req.month, req.areas.as_deref())?;
     }
     crate::score(data, catalog, req)
 }

@@ -34,4 +34,14 @@ pub enum EngineError {
     /// The data does not cover every month the metrics asked for read.
     #[error("{0}")]
     NotCovered(Box<crate::coverage::CoverageGaps>),
+    /// A track or metric id that no area asked has.
+    #[error("unknown {what} \"{name}\"; {what}s of the areas asked: {}", known.join(", "))]
+    UnknownName {
+        /// `track` or `metric`.
+        what: &'static str,
+        /// What was asked.
+        name: String,
+        /// The ids that exist.
+        known: Vec<String>,
+    },
 }

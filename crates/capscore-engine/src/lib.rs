@@ -8,6 +8,10 @@
 //!
 //! A location account's associations and certified people count for its global account
 //! (`parent_id`), which is the account that is scored.
+//!
+//! [`explain`] runs the same computation with tracing switched on and returns, for
+//! every metric and option, the contributions that add up to its value and the rows
+//! that did not count, with why ([`explain::Explanation`]).
 #![deny(missing_docs)]
 
 mod azure;
@@ -15,11 +19,13 @@ mod bizapps;
 mod certs;
 pub mod coverage;
 mod error;
+pub mod explain;
 mod m365;
 mod outcome;
 mod points;
 mod result;
 mod security;
+mod trace;
 pub mod view;
 
 use capscore_catalog::{AreaRules, Catalog, MetricKind, Snapshot, TrackRules, TrackSelection};
@@ -27,10 +33,12 @@ use capscore_core::{Month, PartnerIdx};
 use capscore_data::Dataset;
 use rayon::prelude::*;
 
-pub use coverage::{CoverageGaps, Incomplete, score_checked};
+pub use coverage::{CoverageGaps, Incomplete, ensure_covered, score_checked};
 pub use error::EngineError;
+pub use explain::{ExplainRequest, explain};
 pub use points::metric_points;
 pub use result::{AreaScore, MetricScore, OptionScore, PartnerScore, Scores, TrackScore, Unmet};
+use trace::{Off, Tracer};
 pub use view::{Assoc, Held, PartnerGroups, PartnerView, covers, partner_groups};
 
 /// What to score.
@@ -50,23 +58,18 @@ pub struct ScoreRequest {
 /// An unknown area id, a partner that is a location account, a cycle of `parent_id`
 /// links, or a catalog with no rules in force for the month.
 pub fn score(data: &Dataset, catalog: &Catalog, req: &ScoreRequest) -> Result<Scores, EngineError> {
-    let rules = catalog.at_month(req.month)?;
-    let areas = requested_areas(&rules, req.areas.as_deref())?;
-    let groups = partner_groups(data)?;
-    let roots = groups.global_accounts(data, req.partners.as_deref())?;
-    let names: Vec<azure::AzureNames> = areas
-        .iter()
-        .map(|a| azure::AzureNames::new(data, a))
-        .collect();
-    let scored: Vec<(&AreaRules, &azure::AzureNames)> = areas.iter().copied().zip(&names).collect();
-    let mut partners: Vec<PartnerScore> = roots
+    let run = Run::new(data, catalog, req)?;
+    let areas = run.areas();
+    let mut partners: Vec<PartnerScore> = run
+        .roots
         .par_iter()
-        .map(|&p| score_partner(data, &rules, &groups, p, req.month, &scored))
+        .map(|&p| run.partner::<Off>(&areas, p, &mut Vec::new()))
         .collect();
-    coverage::mark(&mut partners, &coverage::gaps(data, &areas, req.month));
+    let chosen: Vec<&AreaRules> = areas.iter().map(|(a, _)| *a).collect();
+    coverage::mark(&mut partners, &coverage::gaps(data, &chosen, req.month));
     Ok(Scores {
         month: req.month,
-        catalog_version: rules.version_label(),
+        catalog_version: run.rules.version_label(),
         partners,
     })
 }
@@ -90,13 +93,90 @@ fn requested_areas<'r>(
     }
 }
 
-fn score_partner(
+/// What a scoring request resolves to: the rules in force, the areas asked, the
+/// partners to score. Shared by [`score`] and [`explain`].
+pub(crate) struct Run<'a> {
+    pub data: &'a Dataset,
+    pub rules: Snapshot<'a>,
+    pub area_ids: Vec<String>,
+    pub groups: PartnerGroups,
+    pub roots: Vec<PartnerIdx>,
+    pub month: Month,
+    names: Vec<azure::AzureNames>,
+}
+
+impl<'a> Run<'a> {
+    pub fn new(
+        data: &'a Dataset,
+        catalog: &'a Catalog,
+        req: &ScoreRequest,
+    ) -> Result<Self, EngineError> {
+        let rules = catalog.at_month(req.month)?;
+        let area_ids: Vec<String> = requested_areas(&rules, req.areas.as_deref())?
+            .iter()
+            .map(|a| a.id.clone())
+            .collect();
+        let groups = partner_groups(data)?;
+        let roots = groups.global_accounts(data, req.partners.as_deref())?;
+        let names = area_ids
+            .iter()
+            .filter_map(|id| rules.area(id))
+            .map(|a| azure::AzureNames::new(data, a))
+            .collect();
+        Ok(Run {
+            data,
+            rules,
+            area_ids,
+            groups,
+            roots,
+            month: req.month,
+            names,
+        })
+    }
+
+    /// The areas asked, with their resolved service and offer names.
+    pub fn areas(&self) -> Vec<(&AreaRules, &azure::AzureNames)> {
+        self.area_ids
+            .iter()
+            .filter_map(|id| self.rules.area(id))
+            .zip(&self.names)
+            .collect()
+    }
+
+    /// Scores one partner; with a recording tracer, `traces` gets one entry per area.
+    pub fn partner<T: Tracer>(
+        &self,
+        areas: &[(&AreaRules, &azure::AzureNames)],
+        p: PartnerIdx,
+        traces: &mut Vec<AreaTrace<T>>,
+    ) -> PartnerScore {
+        score_partner(
+            self.data,
+            &self.rules,
+            &self.groups,
+            p,
+            self.month,
+            areas,
+            traces,
+        )
+    }
+}
+
+/// What a recording tracer saw for one area of one partner: the classification
+/// evidence (classified areas) and, per track evaluated, per metric, per option.
+pub(crate) struct AreaTrace<T> {
+    pub classify: Option<T>,
+    pub tracks: Vec<Vec<Vec<T>>>,
+}
+
+fn score_partner<T: Tracer>(
     data: &Dataset,
     rules: &Snapshot<'_>,
     groups: &PartnerGroups,
     p: PartnerIdx,
     m: Month,
     areas: &[(&AreaRules, &azure::AzureNames)],
+    traces: &mut Vec<AreaTrace<T>>,
 ) -> PartnerScore {
     let view = view::PartnerView::build(data, groups.members(p));
     let areas: Vec<AreaScore> = areas
@@ -110,7 +190,11 @@ fn score_partner(
                 names,
                 m,
             };
-            match (&area.track_selection, &area.classification) {
+            let mut trace = AreaTrace {
+                classify: None,
+                tracks: Vec::new(),
+            };
+            let score = match (&area.track_selection, &area.classification) {
                 (TrackSelection::Classified, Some(c)) => {
                     let biz = bizapps::BizApps {
                         data,
@@ -118,12 +202,16 @@ fn score_partner(
                         area,
                         m,
                     };
-                    let (track_id, why) = biz.classify(c);
+                    let mut tr = T::default();
+                    let (track_id, why) = biz.classify(c, &mut tr);
+                    if T::ON {
+                        trace.classify = Some(tr);
+                    }
                     let tracks = area
                         .tracks
                         .iter()
                         .filter(|t| t.id.as_deref() == Some(track_id.as_str()))
-                        .map(|t| ctx.track(t))
+                        .map(|t| ctx.track(t, &mut trace.tracks))
                         .collect();
                     let mut score = AreaScore::from_tracks(&area.id, tracks);
                     score.track_reason = Some(why);
@@ -131,9 +219,16 @@ fn score_partner(
                 }
                 _ => AreaScore::from_tracks(
                     &area.id,
-                    area.tracks.iter().map(|t| ctx.track(t)).collect(),
+                    area.tracks
+                        .iter()
+                        .map(|t| ctx.track(t, &mut trace.tracks))
+                        .collect(),
                 ),
+            };
+            if T::ON {
+                traces.push(trace);
             }
+            score
         })
         .collect();
     let badges = rules
@@ -166,7 +261,9 @@ struct AreaCtx<'a> {
 }
 
 impl AreaCtx<'_> {
-    fn track(&self, track: &TrackRules) -> TrackScore {
+    /// Scores one track. With a recording tracer, `out` gets, per metric, one
+    /// tracer per option.
+    fn track<T: Tracer>(&self, track: &TrackRules, out: &mut Vec<Vec<Vec<T>>>) -> TrackScore {
         let (data, view, area, m) = (self.data, self.view, self.area, self.m);
         let params = &self.rules.params;
         let mw = m365::Context::new(data, view, area, track, m, params);
@@ -183,69 +280,118 @@ impl AreaCtx<'_> {
             m,
         };
         let date = self.rules.date;
+        let mut traced = Vec::new();
         let metrics = track
             .metrics
             .iter()
             .map(|metric| {
                 use outcome::Outcome;
                 let opts = &metric.options;
-                let each = |f: &dyn Fn(&capscore_catalog::OptionRule) -> Outcome| {
-                    opts.iter().map(f).collect::<Vec<_>>()
+                let mut tracers: Vec<T> = Vec::new();
+                let tr = &mut tracers;
+                let each = |f: &dyn Fn(&capscore_catalog::OptionRule, &mut T) -> Outcome,
+                            tr: &mut Vec<T>| {
+                    opts.iter()
+                        .map(|o| {
+                            let mut t = T::default();
+                            let out = f(o, &mut t);
+                            tr.push(t);
+                            out
+                        })
+                        .collect::<Vec<_>>()
+                };
+                let one = |f: &dyn Fn(&mut T) -> Outcome, tr: &mut Vec<T>| {
+                    let mut t = T::default();
+                    let out = f(&mut t);
+                    tr.push(t);
+                    vec![out]
                 };
                 let outcomes: Vec<Outcome> = match metric.kind {
-                    MetricKind::CertifiedPeople => {
-                        vec![Outcome::of(certs::certified_people(
-                            view,
-                            &metric.certifications,
-                            date,
-                        ))]
-                    }
-                    MetricKind::CertificationSteps => {
-                        vec![certs::certification_steps(
-                            view,
-                            &metric.steps,
-                            date,
-                            self.rules.catalog,
-                        )]
-                    }
+                    MetricKind::CertifiedPeople => one(
+                        &|tr| {
+                            Outcome::of(certs::certified_people(
+                                view,
+                                &metric.certifications,
+                                date,
+                                tr,
+                            ))
+                        },
+                        tr,
+                    ),
+                    MetricKind::CertificationSteps => one(
+                        &|tr| {
+                            certs::certification_steps(
+                                view,
+                                &metric.steps,
+                                date,
+                                self.rules.catalog,
+                                tr,
+                            )
+                        },
+                        tr,
+                    ),
                     MetricKind::M365NetCustomerAdds => {
-                        each(&|o| Outcome::of(mw.net_customer_adds(o.assoc)))
+                        each(&|o, tr| Outcome::of(mw.net_customer_adds(o.assoc, tr)), tr)
                     }
-                    MetricKind::M365UsageGrowth => each(&|o| Outcome::of(mw.usage_growth(o.assoc))),
-                    MetricKind::M365Deployments => {
-                        each(&|o| Outcome::of(mw.deployments(o.assoc, metric.active_percent)))
+                    MetricKind::M365UsageGrowth => {
+                        each(&|o, tr| Outcome::of(mw.usage_growth(o.assoc, tr)), tr)
                     }
-                    MetricKind::SecurityNetCustomerAdds => {
-                        vec![security::net_customer_adds(&az, &mw, metric, m)]
-                    }
+                    MetricKind::M365Deployments => each(
+                        &|o, tr| Outcome::of(mw.deployments(o.assoc, metric.active_percent, tr)),
+                        tr,
+                    ),
+                    MetricKind::SecurityNetCustomerAdds => one(
+                        &|tr| security::net_customer_adds(&az, &mw, metric, m, tr),
+                        tr,
+                    ),
                     MetricKind::SecurityUsageGrowth => {
-                        vec![security::usage_growth(&az, &mw, metric, m)]
+                        one(&|tr| security::usage_growth(&az, &mw, metric, m, tr), tr)
                     }
                     MetricKind::SecurityDeployments => {
-                        vec![security::deployments(&az, &mw, metric, m)]
+                        one(&|tr| security::deployments(&az, &mw, metric, m, tr), tr)
                     }
-                    MetricKind::AzureNetCustomerAdds => each(&|o| {
-                        az.net_customer_adds(o.assoc, o.settings.get("min_monthly_acr_usd"))
-                    }),
-                    MetricKind::AzureUsageGrowth => {
-                        each(&|o| az.usage_growth(o.assoc, o.settings.get("min_baseline_acr_usd")))
-                    }
-                    MetricKind::AzureDeployments => {
-                        each(&|o| az.deployments(o.assoc, &metric.excluded_services))
-                    }
-                    MetricKind::BizappsNetCustomerAdds => {
-                        each(&|o| biz.net_customer_adds(o.assoc, o.settings.get("min_revenue_usd")))
-                    }
-                    MetricKind::BizappsUsageGrowth => each(&|o| {
-                        biz.usage_growth(&metric.scopes, o.settings.get("min_baseline_mcv"))
-                    }),
-                    MetricKind::BizappsDeployments => {
-                        each(&|o| biz.deployments(&metric.scopes, o.settings.get("min_mcv")))
-                    }
+                    MetricKind::AzureNetCustomerAdds => each(
+                        &|o, tr| {
+                            az.net_customer_adds(o.assoc, o.settings.get("min_monthly_acr_usd"), tr)
+                        },
+                        tr,
+                    ),
+                    MetricKind::AzureUsageGrowth => each(
+                        &|o, tr| {
+                            az.usage_growth(o.assoc, o.settings.get("min_baseline_acr_usd"), tr)
+                        },
+                        tr,
+                    ),
+                    MetricKind::AzureDeployments => each(
+                        &|o, tr| az.deployments(o.assoc, &metric.excluded_services, tr),
+                        tr,
+                    ),
+                    MetricKind::BizappsNetCustomerAdds => each(
+                        &|o, tr| {
+                            biz.net_customer_adds(o.assoc, o.settings.get("min_revenue_usd"), tr)
+                        },
+                        tr,
+                    ),
+                    MetricKind::BizappsUsageGrowth => each(
+                        &|o, tr| {
+                            biz.usage_growth(&metric.scopes, o.settings.get("min_baseline_mcv"), tr)
+                        },
+                        tr,
+                    ),
+                    MetricKind::BizappsDeployments => each(
+                        &|o, tr| biz.deployments(&metric.scopes, o.settings.get("min_mcv"), tr),
+                        tr,
+                    ),
                 };
+                if T::ON {
+                    traced.push(tracers);
+                }
                 points::best_of(metric, &outcomes, params.points_rounding)
             })
             .collect();
+        if T::ON {
+            out.push(traced);
+        }
         TrackScore::qualify(track.id.clone(), metrics, params)
     }
 }

@@ -6,7 +6,7 @@ use capscore_catalog::{Category, Params};
 use capscore_core::{Month, Num, format_num, num_to_f64_2dp};
 use serde::{Serialize, Serializer};
 
-fn exact<S: Serializer>(v: &Num, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn exact<S: Serializer>(v: &Num, s: S) -> Result<S::Ok, S::Error> {
     if v.is_integer() {
         let i = v.to_integer();
         if let Ok(small) = i64::try_from(i) {
@@ -16,11 +16,11 @@ fn exact<S: Serializer>(v: &Num, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(num_to_f64_2dp(v))
 }
 
-fn ser_points<S: Serializer>(v: &Num, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_points<S: Serializer>(v: &Num, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(num_to_f64_2dp(v))
 }
 
-fn fraction<S: Serializer>(v: &Num, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn fraction<S: Serializer>(v: &Num, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(v)
 }
 

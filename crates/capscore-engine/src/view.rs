@@ -9,6 +9,7 @@ use capscore_core::{
 use capscore_data::{Dataset, rows_of};
 
 use crate::EngineError;
+use crate::trace::{Item, Reason, Rule, Src, Tracer};
 
 /// Global accounts and the location accounts that roll up into each.
 #[derive(Debug, Clone)]
@@ -109,6 +110,8 @@ pub struct Assoc {
     pub start: NaiveDate,
     /// Last day (`None`: open).
     pub end: Option<NaiveDate>,
+    /// Row index in the dataset's `associations` table.
+    pub row: usize,
 }
 
 impl Assoc {
@@ -146,6 +149,8 @@ pub struct Held {
     pub earned: NaiveDate,
     /// Expires on (`None`: no expiry).
     pub expires: Option<NaiveDate>,
+    /// Row index in the dataset's `certifications` table.
+    pub row: usize,
 }
 
 /// A partner's data, rolled up over its location accounts.
@@ -173,6 +178,7 @@ impl PartnerView {
                     subscription: a.subscription[i],
                     start: a.start[i],
                     end: a.end[i],
+                    row: i,
                 });
             }
             for i in rows_of(&c.by_partner, p.index()) {
@@ -182,6 +188,7 @@ impl PartnerView {
                         cert,
                         earned: c.earned[i],
                         expires: c.expires[i],
+                        row: i,
                     });
                 }
             }
@@ -196,7 +203,54 @@ impl PartnerView {
 /// Whether some association of a type in `mask`, in force in `x`, covers workload `w`
 /// (or the whole tenant).
 pub fn covers(assocs: &[Assoc], mask: AssocMask, w: WorkloadId, x: Month) -> bool {
+    covering(assocs, mask, w, x).is_some()
+}
+
+/// The first association that [`covers`] a workload in a month.
+pub(crate) fn covering(
+    assocs: &[Assoc],
+    mask: AssocMask,
+    w: WorkloadId,
+    x: Month,
+) -> Option<&Assoc> {
     assocs
         .iter()
-        .any(|a| mask.contains(a.kind) && a.covers_workload(w) && a.in_force(x))
+        .find(|a| mask.contains(a.kind) && a.covers_workload(w) && a.in_force(x))
+}
+
+/// Sorts a tenant's associations for an option (explain only): those of another type,
+/// of a scope the metric does not count (`scope` says why), or in force in none of
+/// `months` are excluded with their reason; the others are returned, to be attached
+/// to the tenant's entries.
+pub(crate) fn trace_assocs<T: Tracer>(
+    tr: &mut T,
+    t: TenantIdx,
+    assocs: &[Assoc],
+    mask: AssocMask,
+    months: &[Month],
+    scope: impl Fn(&Assoc) -> Option<Reason>,
+) -> Vec<Src> {
+    let mut kept = Vec::new();
+    for a in assocs {
+        let why = if !mask.contains(a.kind) {
+            Some((Reason::AssociationTypeNotEligible, Rule::Associations))
+        } else if let Some(r) = scope(a) {
+            Some((r, Rule::EligibleWorkloads))
+        } else if !months.iter().any(|x| a.in_force(*x)) {
+            Some((Reason::AssociationNotInForce, Rule::Metric))
+        } else {
+            None
+        };
+        match why {
+            Some((reason, rule)) => {
+                let mut item = Item::rule(rule).tenant(t).src([Src::Assoc(a.row)]);
+                item.workload = a.workload;
+                item.subscription = a.subscription;
+                let item = months.iter().fold(item, |i, x| i.month("checked", *x));
+                tr.exclude(reason, item);
+            }
+            None => kept.push(Src::Assoc(a.row)),
+        }
+    }
+    kept
 }

@@ -13,6 +13,8 @@ use crate::args::{Cli, Command};
 use crate::exit::Failure;
 
 mod catalog;
+mod eligibility;
+mod explain;
 mod import;
 mod score;
 mod status;
@@ -41,6 +43,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Validate { data } => validate::run(&catalog, &data),
         Command::Catalog { month } => catalog::run(&catalog, month),
         Command::Import { source } => import::run(&catalog, &source),
+        Command::Explain(args) => explain::run(&catalog, &args),
+        Command::Eligibility { view } => eligibility::run(&catalog, &view),
         Command::Status(args) => {
             let loaded = load_data(&args.data, &catalog)?;
             status::run(&catalog, &loaded, &args)

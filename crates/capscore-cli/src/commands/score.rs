@@ -2,6 +2,7 @@
 
 use anyhow::anyhow;
 use capscore_catalog::Catalog;
+use capscore_core::Month;
 use capscore_data::Loaded;
 use capscore_engine::{EngineError, ScoreRequest, score_checked};
 
@@ -17,15 +18,7 @@ pub fn run(
     source: &str,
 ) -> Result<(), Failure> {
     let data = &loaded.dataset;
-    let month = match opts.month {
-        Some(m) => m,
-        None => data.coverage.default_month().ok_or_else(|| {
-            Failure::Input(anyhow!(
-                "{source} has no month covered by every usage table ({}): give --month YYYY-MM",
-                data.coverage.describe()
-            ))
-        })?,
-    };
+    let month = month_or_default(opts.month, loaded, source)?;
     let partners = if opts.partners.is_empty() {
         None
     } else {
@@ -53,11 +46,11 @@ pub fn run(
     let scores = with_spinner(format!("scoring {month}"), || {
         score_checked(data, catalog, &request, opts.allow_partial)
     })
-    .map_err(|e| match e {
-        EngineError::NotCovered(_) => Failure::Input(anyhow!(
-            "{e}\ngive --month in those months, fewer areas (--area), or --allow-partial to print the scores with those metrics marked incomplete"
-        )),
-        e => Failure::Input(anyhow!(e)),
+    .map_err(|e| {
+        refusal(
+            e,
+            "or --allow-partial to print the scores with those metrics marked incomplete",
+        )
     })?;
     if opts.format != Format::Table {
         for w in &loaded.warnings {
@@ -75,5 +68,34 @@ pub fn run(
         )),
         Format::Json => stream(|out| render::json(&scores, out)),
         Format::Csv => stream(|out| render::csv(&scores, out)),
+    }
+}
+
+/// The month asked, or the latest month covered by every usage table with rows.
+pub fn month_or_default(
+    asked: Option<Month>,
+    loaded: &Loaded,
+    source: &str,
+) -> Result<Month, Failure> {
+    let cov = &loaded.dataset.coverage;
+    match asked {
+        Some(m) => Ok(m),
+        None => cov.default_month().ok_or_else(|| {
+            Failure::Input(anyhow!(
+                "{source} has no month covered by every usage table ({}): give --month YYYY-MM",
+                cov.describe()
+            ))
+        }),
+    }
+}
+
+/// An engine refusal as a data failure; a month the data does not cover says what to
+/// do instead (`more`: a last option of the command's own).
+pub fn refusal(e: EngineError, more: &str) -> Failure {
+    match e {
+        EngineError::NotCovered(_) => Failure::Input(anyhow!(
+            "{e}\ngive --month in those months, fewer areas (--area), {more}"
+        )),
+        e => Failure::Input(anyhow!(e)),
     }
 }

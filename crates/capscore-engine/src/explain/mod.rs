@@ -1,0 +1,115 @@
+//! Explanations: why every metric is what it is.
+//!
+//! [`explain`] scores the partners through the very functions [`crate::score`] uses,
+//! with a recording tracer: each metric function writes down every contribution to
+//! the value and every row that did not count, with why, as it decides. The result
+//! is an [`Explanation`] tree (the CLI, a dashboard and an API share it); the
+//! customer and skilling eligibility views are built from it.
+
+mod build;
+mod eligibility;
+mod tree;
+
+use capscore_catalog::Catalog;
+use capscore_core::{Month, PartnerIdx};
+use capscore_data::Dataset;
+use rayon::prelude::*;
+
+use crate::trace::Recorder;
+use crate::{EngineError, Run, ScoreRequest};
+
+pub use eligibility::{
+    CertStatus, CustomerEligibility, CustomerLine, EXPIRY_WARNING_PARAMETER, PersonCert,
+    PersonSkilling, SkillingEligibility, TenantEligibility, customers, skilling,
+};
+pub use tree::{
+    AreaExplanation, AssocDetail, CertDetail, Entry, Explanation, MetricExplanation,
+    OptionExplanation, PartnerExplanation, Reason, RuleRef, SourceRow, TrackExplanation,
+};
+
+/// What to explain.
+#[derive(Debug, Clone)]
+pub struct ExplainRequest {
+    /// The evaluation month.
+    pub month: Month,
+    /// Partners (global accounts); `None` = every global account.
+    pub partners: Option<Vec<PartnerIdx>>,
+    /// Area ids; `None` = every area in force.
+    pub areas: Option<Vec<String>>,
+    /// Track ids; `None` = every track.
+    pub tracks: Option<Vec<String>>,
+    /// Metric ids; `None` = every metric.
+    pub metrics: Option<Vec<String>>,
+}
+
+/// Explains the scores of partners for one month: for every metric of every area and
+/// track asked, every option's contributions (adding up exactly to its value) and
+/// exclusions.
+///
+/// # Errors
+/// As [`crate::score`], an unknown track or metric id, and a month the data does not
+/// cover ([`crate::ensure_covered`]).
+pub fn explain(
+    data: &Dataset,
+    catalog: &Catalog,
+    req: &ExplainRequest,
+) -> Result<Explanation, EngineError> {
+    crate::coverage::ensure_covered(data, catalog, req.month, req.areas.as_deref())?;
+    let run = Run::new(
+        data,
+        catalog,
+        &ScoreRequest {
+            month: req.month,
+            partners: req.partners.clone(),
+            areas: req.areas.clone(),
+        },
+    )?;
+    let areas = run.areas();
+    check_names(&run, req)?;
+    let partners = run
+        .roots
+        .par_iter()
+        .map(|&p| {
+            let mut traces = Vec::new();
+            let score = run.partner::<Recorder>(&areas, p, &mut traces);
+            build::partner(&run, &areas, p, score, traces, req)
+        })
+        .collect();
+    Ok(Explanation {
+        month: req.month,
+        catalog_version: run.rules.version_label(),
+        partners,
+    })
+}
+
+/// Refuses a track or metric id that no area asked has.
+fn check_names(run: &Run<'_>, req: &ExplainRequest) -> Result<(), EngineError> {
+    let areas = run.areas();
+    let mut tracks: Vec<String> = Vec::new();
+    let mut metrics: Vec<String> = Vec::new();
+    for (a, _) in &areas {
+        for t in &a.tracks {
+            tracks.extend(t.id.clone());
+            metrics.extend(t.metrics.iter().map(|m| m.id.clone()));
+        }
+    }
+    tracks.sort();
+    tracks.dedup();
+    metrics.sort();
+    metrics.dedup();
+    for (asked, known, what) in [
+        (&req.tracks, &tracks, "track"),
+        (&req.metrics, &metrics, "metric"),
+    ] {
+        for id in asked.iter().flatten() {
+            if !known.contains(id) {
+                return Err(EngineError::UnknownName {
+                    what,
+                    name: id.clone(),
+                    known: known.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
