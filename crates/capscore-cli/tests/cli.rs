@@ -213,7 +213,7 @@ fn demo_shows_every_area() {
         area_of(&v, "P007", "business_applications")["track_reason"]
             .as_str()
             .unwrap()
-            .contains("pairs with revenue over $5000")
+            .contains("pairs with revenue over $5,000")
     );
     // Only P007 qualifies in all six.
     for p in v["partners"].as_array().unwrap() {

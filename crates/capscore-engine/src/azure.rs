@@ -173,10 +173,10 @@ impl Azure<'_> {
             return Outcome::noted(
                 Num::from_integer(0),
                 format!(
-                    "baseline ACR at {} is ${}, under ${}: no points",
+                    "baseline ACR at {} is {}, under {}: no points",
                     self.m.year_ago(),
-                    capscore_core::format_num(&before, true),
-                    capscore_core::format_num(&min_baseline, true)
+                    capscore_core::format_amount(&before, "USD", "USD"),
+                    capscore_core::format_amount(&min_baseline, "USD", "USD")
                 ),
             );
         }

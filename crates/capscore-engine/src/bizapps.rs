@@ -91,8 +91,9 @@ impl BizApps<'_> {
             .collect()
     }
 
-    /// The track the partner is classified into, and why.
-    pub fn classify(&self, c: &Classification) -> (String, String) {
+    /// The track the partner is classified into, and why (`track_name`: the display
+    /// name of the classification's track).
+    pub fn classify(&self, c: &Classification, track_name: &str) -> (String, String) {
         let over = |x: Month| self.count_pairs(c.assoc, x, |p| p.revenue > c.revenue_above);
         let (now, before) = (over(self.m), over(self.m.year_ago()));
         let min = c.min_pairs as usize;
@@ -102,11 +103,11 @@ impl BizApps<'_> {
             &c.otherwise
         };
         let why = format!(
-            "{now} (tenant, workload) pairs with revenue over ${} at {} and {before} at {}; {} needs {min} in both",
-            capscore_core::format_num(&c.revenue_above, true),
+            "{now} (tenant, workload) pairs with revenue over {} at {} and {before} at {}; the {} track needs {min} in both",
+            capscore_core::format_amount(&c.revenue_above, "USD", "USD"),
             self.m,
             self.m.year_ago(),
-            c.track
+            track_name
         );
         (track.clone(), why)
     }

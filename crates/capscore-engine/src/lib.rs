@@ -107,7 +107,11 @@ fn score_partner(
                         area,
                         m,
                     };
-                    let (track_id, why) = biz.classify(c);
+                    let track_name = rules
+                        .catalog
+                        .area_def(&area.id)
+                        .map_or(c.track.as_str(), |d| d.track_name(&c.track));
+                    let (track_id, why) = biz.classify(c, track_name);
                     let tracks = area
                         .tracks
                         .iter()

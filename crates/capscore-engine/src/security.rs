@@ -63,11 +63,11 @@ pub(crate) fn usage_growth(az: &Azure, mw: &Context, metric: &MetricRules, m: Mo
     Outcome::noted(
         azure + m365,
         format!(
-            "ACR growth ${} / {} + protected users {} / {}",
-            capscore_core::format_num(&acr, true),
-            capscore_core::format_num(&usd, true),
-            capscore_core::format_num(&protected, true),
-            capscore_core::format_num(&users, true)
+            "ACR growth {} / {} + protected users {} / {}",
+            capscore_core::format_amount(&acr, "USD", "USD"),
+            capscore_core::format_amount(&usd, "USD", "USD"),
+            capscore_core::format_grouped(&protected),
+            capscore_core::format_grouped(&users)
         ),
     )
 }
