@@ -66,7 +66,10 @@ pub(crate) fn entitled(
                 out.push(entitlement(
                     p,
                     1,
-                    format!("enrolled in the {area} designation"),
+                    format!(
+                        "enrolled in the {} designation",
+                        ctx.catalog.area_name(area)
+                    ),
                 ));
             }
             PackageFor::Legacy if chose_legacy || legacy_era || legacy_kept => {

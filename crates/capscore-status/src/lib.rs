@@ -149,7 +149,12 @@ fn standing(ctx: &PartnerCtx<'_>) -> PartnerStanding {
     let competencies = legacy::held(ctx, ctx.date);
     let competency_requirements = legacy::evaluate(ctx);
     let legacy_benefits = legacy::kept_benefits(ctx, &designations);
-    let specializations = specialization::evaluate(ctx, &designations, &competencies);
+    let specializations = specialization::evaluate(
+        ctx,
+        &designations,
+        &competencies,
+        &competency_requirements,
+    );
     let benefits = benefits::entitled(
         ctx,
         &designations,

@@ -70,6 +70,17 @@ impl DesignationStatus {
             DesignationStatus::EnrolledRenewalDue => "enrolled_renewal_due",
         }
     }
+
+    /// The status in words (`enrolled, renewal due`).
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            DesignationStatus::InProgress => "in progress",
+            DesignationStatus::Qualified => "qualified",
+            DesignationStatus::Enrolled => "enrolled",
+            DesignationStatus::EnrolledRenewalDue => "enrolled, renewal due",
+        }
+    }
 }
 
 /// How an enrolled designation was enrolled.

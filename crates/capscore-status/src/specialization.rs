@@ -14,7 +14,7 @@ use chrono_months::sub_years;
 
 use crate::PartnerCtx;
 use crate::result::{
-    CompetencyHeld, DesignationStanding, DesignationStatus, Requirement, SpecializationCycle,
+    CompetencyEval, CompetencyHeld, DesignationStanding, DesignationStatus, Requirement, SpecializationCycle,
     SpecializationStanding,
 };
 
@@ -48,13 +48,14 @@ pub(crate) fn evaluate(
     ctx: &PartnerCtx<'_>,
     designations: &[DesignationStanding],
     competencies: &[CompetencyHeld],
+    supported: &[CompetencyEval],
 ) -> Vec<SpecializationStanding> {
     ctx.catalog
         .membership
         .specializations
         .iter()
         .map(|s| {
-            let prerequisite = prerequisite(ctx, s, designations, competencies);
+            let prerequisite = prerequisite(ctx, s, designations, competencies, supported);
             let prerequisite_met = prerequisite.met;
             let mut requirements = vec![prerequisite];
             if let Some(t) = &s.teamwork {
@@ -90,6 +91,7 @@ fn prerequisite(
     s: &Specialization,
     designations: &[DesignationStanding],
     competencies: &[CompetencyHeld],
+    supported: &[CompetencyEval],
 ) -> Requirement {
     let Some(p) = s.prerequisites.iter().find(|p| p.in_force(ctx.date)) else {
         return req(
@@ -111,9 +113,38 @@ fn prerequisite(
             let held = competencies.iter().find(|c| &c.competency == id);
             let met =
                 held.is_some_and(|h| rank(&h.level) >= rank(level) && rank(&h.level).is_some());
+            let name = ctx
+                .catalog
+                .membership
+                .competencies
+                .iter()
+                .find(|c| &c.id == id)
+                .map_or(id.as_str(), |c| c.name.as_str());
             let detail = match held {
-                Some(h) => format!("needs a {level} {id} competency; holds {}", h.level),
-                None => format!("needs a {level} {id} competency; holds none"),
+                Some(h) => format!("needs a {level} {name} competency; holds {}", h.level),
+                None => {
+                    // What the data supports, beside the enrollment that is missing.
+                    let data = supported
+                        .iter()
+                        .find(|c| &c.competency == id)
+                        .map_or_else(String::new, |c| match &c.level_met {
+                            Some(l) => format!(
+                                "; the data of {} supports {l}, but no {name} enrollment is recorded",
+                                c.month
+                            ),
+                            None => format!(
+                                "; the data of {} supports no level, and no {name} enrollment is recorded",
+                                c.month
+                            ),
+                        });
+                    if data.is_empty() {
+                        format!(
+                            "needs a {level} {name} competency; no {name} enrollment is recorded"
+                        )
+                    } else {
+                        format!("needs a {level} {name} competency{data}")
+                    }
+                }
             };
             req("prerequisite", met, detail)
         }
@@ -125,11 +156,14 @@ fn prerequisite(
                     DesignationStatus::Enrolled | DesignationStatus::EnrolledRenewalDue
                 )
             });
-            let now = d.map_or("none", |d| d.status.as_str());
+            let now = d.map_or("none", |d| d.status.label());
             req(
                 "prerequisite",
                 met,
-                format!("needs the {area} designation (enrolled); status: {now}"),
+                format!(
+                    "needs the {} designation (enrolled); status: {now}",
+                    ctx.catalog.area_name(area)
+                ),
             )
         }
     }
