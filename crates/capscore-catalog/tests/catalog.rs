@@ -348,7 +348,10 @@ fn metrics_and_tracks_carry_display_names_and_units() {
     assert_eq!(mw.short_name(), "Modern Work");
     assert_eq!(mw.track_name("smb"), "SMB");
     assert_eq!(mw.metric("usage_growth").unwrap().unit.many, "users");
-    assert_eq!(mw.metric("advanced_certifications").unwrap().unit.one, "person");
+    assert_eq!(
+        mw.metric("advanced_certifications").unwrap().unit.one,
+        "person"
+    );
     let msg = refused(
         "areas/modern_work.toml",
         "name = \"Usage growth\"\nunit = \"users\"\n",

@@ -12,6 +12,7 @@ mod commands;
 mod exit;
 mod render;
 mod sample;
+mod status_render;
 
 fn main() -> ExitCode {
     let args = args::Cli::parse();

@@ -180,7 +180,9 @@ fn area(o: &mut String, catalog: &Catalog, a: &AreaScore) {
     } else {
         "not qualified".to_string()
     };
-    let full = catalog.area_def(&a.area).map_or(a.area.as_str(), |d| d.name.as_str());
+    let full = catalog
+        .area_def(&a.area)
+        .map_or(a.area.as_str(), |d| d.name.as_str());
     let track = a
         .track
         .as_deref()
@@ -290,7 +292,7 @@ pub fn json(scores: &Scores, out: &mut dyn std::io::Write) -> std::io::Result<()
 }
 
 /// The I/O error inside a CSV error (a closed pipe stays a closed pipe).
-fn io_error(e: csv::Error) -> std::io::Error {
+pub fn io_error(e: csv::Error) -> std::io::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
         other => std::io::Error::other(format!("{other:?}")),

@@ -81,7 +81,9 @@ pub fn format_grouped(v: &Num) -> String {
     let (sign, rest) = plain
         .strip_prefix('-')
         .map_or(("", plain.as_str()), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
     let mut grouped = String::with_capacity(int.len() + int.len() / 3);
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -164,11 +166,23 @@ mod tests {
         assert_eq!(format_grouped(&Num::from_integer(-1_234_567)), "-1,234,567");
         assert_eq!(format_grouped(&Num::new(250_001, 2)), "125,000.50");
         assert_eq!(format_grouped(&Num::new(-1, 3)), "-0.33");
-        assert_eq!(format_amount(&Num::from_integer(4730), "USD", "USD"), "$4,730");
+        assert_eq!(
+            format_amount(&Num::from_integer(4730), "USD", "USD"),
+            "$4,730"
+        );
         assert_eq!(format_amount(&Num::from_integer(-50), "USD", "USD"), "-$50");
         assert_eq!(format_amount(&Num::new(1, 8), "%", "%"), "0.13%");
-        assert_eq!(format_amount(&Num::from_integer(1), "people", "person"), "1 person");
-        assert_eq!(format_amount(&Num::from_integer(0), "people", "person"), "0 people");
-        assert_eq!(format_amount(&Num::from_integer(1585), "users", "user"), "1,585 users");
+        assert_eq!(
+            format_amount(&Num::from_integer(1), "people", "person"),
+            "1 person"
+        );
+        assert_eq!(
+            format_amount(&Num::from_integer(0), "people", "person"),
+            "0 people"
+        );
+        assert_eq!(
+            format_amount(&Num::from_integer(1585), "users", "user"),
+            "1,585 users"
+        );
     }
 }

@@ -149,12 +149,8 @@ fn standing(ctx: &PartnerCtx<'_>) -> PartnerStanding {
     let competencies = legacy::held(ctx, ctx.date);
     let competency_requirements = legacy::evaluate(ctx);
     let legacy_benefits = legacy::kept_benefits(ctx, &designations);
-    let specializations = specialization::evaluate(
-        ctx,
-        &designations,
-        &competencies,
-        &competency_requirements,
-    );
+    let specializations =
+        specialization::evaluate(ctx, &designations, &competencies, &competency_requirements);
     let benefits = benefits::entitled(
         ctx,
         &designations,

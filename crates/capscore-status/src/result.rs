@@ -266,3 +266,18 @@ pub struct BenefitItem {
     /// What is granted.
     pub grant: String,
 }
+
+impl Standing {
+    /// Keeps only the given areas (by id) in each partner's designations, scoring
+    /// history and specializations; everything else is left as it is.
+    pub fn retain_areas(&mut self, areas: &[String]) {
+        let keep = |a: &String| areas.contains(a);
+        for p in &mut self.partners {
+            p.designations.retain(|d| keep(&d.area));
+            for h in &mut p.history {
+                h.areas.retain(|a| keep(&a.area));
+            }
+            p.specializations.retain(|s| keep(&s.area));
+        }
+    }
+}

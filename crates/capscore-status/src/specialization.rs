@@ -7,15 +7,17 @@ use std::collections::BTreeSet;
 use capscore_catalog::membership::{
     Prerequisite, Specialization, TeamworkRules, add_days, sub_days,
 };
-use capscore_core::{AssocMask, CertId, Month, Num, PersonIdx, WorkloadId, format_num};
+use capscore_core::{
+    AssocMask, CertId, Month, Num, PersonIdx, WorkloadId, format_grouped, format_num,
+};
 use capscore_data::{ReferenceStatus, rows_of};
 use capscore_engine::covers;
 use chrono_months::sub_years;
 
 use crate::PartnerCtx;
 use crate::result::{
-    CompetencyEval, CompetencyHeld, DesignationStanding, DesignationStatus, Requirement, SpecializationCycle,
-    SpecializationStanding,
+    CompetencyEval, CompetencyHeld, DesignationStanding, DesignationStatus, Requirement,
+    SpecializationCycle, SpecializationStanding,
 };
 
 /// Fixed-point scale of averaged percentages.
@@ -212,7 +214,10 @@ fn teamwork(ctx: &PartnerCtx<'_>, t: &TeamworkRules) -> Vec<Requirement> {
         .iter()
         .filter(|(_, g)| Num::from_integer(*g) >= t.mau_growth_at_least)
         .count();
-    let detail_g: Vec<String> = growth.iter().map(|(n, g)| format!("{n} {g}")).collect();
+    let detail_g: Vec<String> = growth
+        .iter()
+        .map(|(n, g)| format!("{n} {}", format_grouped(&Num::from_integer(*g))))
+        .collect();
     // b. Average active usage over the TTM (mean of monthly Σ MAU / Σ PAU; months
     //    without paid seats are left out).
     let usage: Vec<(String, Option<Num>)> = t
@@ -268,14 +273,22 @@ fn teamwork(ctx: &PartnerCtx<'_>, t: &TeamworkRules) -> Vec<Requirement> {
         })
         .collect();
     let best_new = new.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    let detail_n: Vec<String> = new.iter().map(|(n, c)| format!("{n} {c}")).collect();
+    let detail_n: Vec<String> = new
+        .iter()
+        .map(|(n, c)| {
+            format!(
+                "{n} {}",
+                format_grouped(&Num::from_integer(i128::try_from(*c).unwrap_or(i128::MAX)))
+            )
+        })
+        .collect();
     vec![
         req(
             "mau_growth",
             grown >= needed,
             format!(
-                "MAU growth >= {} on {grown} of {} services (needs {needed}): {}",
-                format_num(&t.mau_growth_at_least, true),
+                "MAU growth >= {} users on {grown} of {} services (needs {needed}): {}",
+                format_grouped(&t.mau_growth_at_least),
                 t.services.len(),
                 detail_g.join(", ")
             ),
