@@ -390,3 +390,31 @@ fn control_characters_in_catalog_names_are_escaped_in_the_catalog_listing() {
         "{t}"
     );
 }
+
+#[test]
+fn validate_counts_rows_in_words_and_one_number_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("partners.csv"),
+        "partner_id,name\nP1,Alpha\n",
+    )
+    .unwrap();
+    let t = ok(&capscore(&[
+        "validate",
+        "--data",
+        dir.path().to_str().unwrap(),
+    ]));
+    assert!(t.contains("partners                      1 row\n"), "{t}");
+    assert!(!t.contains("1 rows"), "{t}");
+    let sample = ok(&capscore(&[
+        "validate",
+        "--data",
+        sample_dir().to_str().unwrap(),
+    ]));
+    assert!(
+        sample
+            .lines()
+            .any(|l| l.starts_with("  m365_usage") && l.contains(',') && l.ends_with(" rows")),
+        "{sample}"
+    );
+}
