@@ -1,4 +1,4 @@
-//! The bundled catalog loads, resolves names as rules.md writes them, and an invalid
+//! The bundled catalog loads, resolves names as docs/rules.md writes them, and an invalid
 //! catalog is refused with a message naming the file and the item.
 
 use capscore_catalog::{Catalog, CatalogError, EMBEDDED_FILES};

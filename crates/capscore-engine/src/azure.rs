@@ -1,4 +1,4 @@
-//! Azure consumed revenue (ACR) attributed to a partner (rules.md §2–§3).
+//! Azure consumed revenue (ACR) attributed to a partner (docs/rules.md §2–§3).
 //!
 //! A usage row counts for a partner through association types `mask` when the
 //! partner has an association of such a type, in force in the row's month, for the

@@ -1,4 +1,4 @@
-//! Business Applications (rules.md §4): (tenant, workload) pairs of Dynamics 365 and
+//! Business Applications (docs/rules.md §4): (tenant, workload) pairs of Dynamics 365 and
 //! Power Platform usage, revenue for performance, monthly consumption value (MCV =
 //! units × rate) for customer success, and the classification into one track.
 

@@ -1,4 +1,4 @@
-//! Security (rules.md §2): two sources, Azure (ACR of security services through PAL)
+//! Security (docs/rules.md §2): two sources, Azure (ACR of security services through PAL)
 //! and Microsoft 365 (security workloads through CPOR), computed separately and added
 //! before the metric's cap.
 

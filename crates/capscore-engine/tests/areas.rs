@@ -1,4 +1,4 @@
-//! rules.md §2–§4: Security, the three Azure areas and Business Applications. Each
+//! docs/rules.md §2–§4: Security, the three Azure areas and Business Applications. Each
 //! worked example is a test, and each effective date is tested on both sides.
 //! Evaluation month 2024-06 unless said otherwise (m-12 = 2023-06).
 

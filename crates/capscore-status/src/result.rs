@@ -1,5 +1,5 @@
 //! Standings as `capscore status` prints them; serialises to the JSON contract of
-//! data-model.md ("Standing as JSON"), with more fields added.
+//! docs/output.md (`capscore status --format json`), with more fields added.
 
 use capscore_core::{Month, NaiveDate};
 use serde::Serialize;
@@ -45,7 +45,7 @@ pub struct PartnerStanding {
     pub benefits: Vec<BenefitEntitlement>,
 }
 
-/// Status of a designation on a date (rules.md §5).
+/// Status of a designation on a date (docs/rules.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DesignationStatus {
@@ -181,7 +181,7 @@ pub struct LevelEval {
     pub people_needed: u32,
 }
 
-/// Legacy benefits kept after legacy competencies ended (rules.md §5).
+/// Legacy benefits kept after legacy competencies ended (docs/rules.md §5).
 #[derive(Debug, Clone, Serialize)]
 pub struct LegacyBenefits {
     /// The competency held on the last day of legacy competencies.

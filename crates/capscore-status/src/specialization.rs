@@ -1,4 +1,4 @@
-//! Specializations (rules.md §7; seed 000): Teamwork Deployment's prerequisite,
+//! Specializations (docs/rules.md §7; seed 000): Teamwork Deployment's prerequisite,
 //! performance, knowledge and customer references; the other Modern Work
 //! specializations' checkable requirements; the renewal cycle of those held.
 

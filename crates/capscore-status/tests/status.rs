@@ -1,4 +1,4 @@
-//! rules.md §5–§8 on dates: statuses around windows and anniversaries, the legacy
+//! docs/rules.md §5–§8 on dates: statuses around windows and anniversaries, the legacy
 //! transition, Teamwork Deployment, benefits. Datasets go through the real loader and
 //! catalog.
 
