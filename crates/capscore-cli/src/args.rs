@@ -107,7 +107,7 @@ pub struct ScoreOptions {
 pub enum Format {
     /// Aligned text for people.
     Table,
-    /// JSON (the contract in docs/data.md).
+    /// JSON (the contract in docs/output.md).
     Json,
     /// CSV: for `score` one row per partner, area, track and metric; for `status` one
     /// row per partner and designation, and per specialization requirement.
@@ -136,7 +136,7 @@ pub struct StatusArgs {
     /// specializations held.
     #[arg(long)]
     pub summary: bool,
-    /// Output format: table; json (the standing as JSON, see docs/data.md); csv (one
+    /// Output format: table; json (the standing as JSON, see docs/output.md); csv (one
     /// row per partner and designation, and per specialization requirement).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
