@@ -132,7 +132,7 @@ pub struct StatusArgs {
     /// scoring history and specializations are shown for these areas only.
     #[arg(long = "area", value_name = "AREA", value_delimiter = ',')]
     pub areas: Vec<String>,
-    /// One line per partner: the status of each area shown, badges and the
+    /// Table format, one line per partner: the status of each area shown, badges and the
     /// specializations held.
     #[arg(long)]
     pub summary: bool,

@@ -287,6 +287,18 @@ pub fn summary(st: &Standing, catalog: &Catalog) -> String {
                 competency_name(catalog, &c.competency)
             ));
         }
+        for c in &p.competency_requirements {
+            let held = p
+                .competencies
+                .iter()
+                .any(|h| h.competency == c.competency && Some(&h.level) == c.level_met.as_ref());
+            if let (Some(l), false) = (&c.level_met, held) {
+                parts.push(format!(
+                    "the data supports {l} {}",
+                    competency_name(catalog, &c.competency)
+                ));
+            }
+        }
         if !p.badges.is_empty() {
             let names: Vec<&str> = p.badges.iter().map(|b| badge_name(catalog, b)).collect();
             parts.push(format!("badges: {}", names.join(", ")));
@@ -302,6 +314,9 @@ pub fn summary(st: &Standing, catalog: &Catalog) -> String {
             .collect();
         if !held.is_empty() {
             parts.push(format!("specializations held: {}", held.join(", ")));
+        }
+        if parts.is_empty() {
+            parts.push("no designation, competency or specialization held".to_string());
         }
         let _ = writeln!(
             o,

@@ -212,6 +212,15 @@ fn status_summary_is_one_line_per_partner() {
         p1.contains("Modern Work enrolled, renewal due") && p1.contains("4 more areas in progress"),
         "{p1}"
     );
+    // Before designations: legacy competencies, and what the data supports.
+    let legacy = status(&["--date", "2022-09-15", "--summary"]);
+    assert_eq!(legacy.lines().count(), 1 + 7, "{legacy}");
+    assert!(
+        legacy
+            .contains("P002  Fabrikam Enterprise Consulting Inc.: legacy gold Cloud Productivity"),
+        "{legacy}"
+    );
+    assert!(legacy.lines().all(|l| !l.ends_with(": ")), "{legacy}");
     let sec = status(&["--date", "2024-07-25", "--summary", "--area", "security"]);
     let p3 = sec.lines().find(|l| l.starts_with("P003")).unwrap();
     assert!(p3.ends_with(": Security qualified"), "{p3}");
