@@ -25,7 +25,7 @@ FASTTRACK associations and Skype for Business usage (2022-09 at the latest) and
 certifications that no score counts. ``check_membership()`` asserts the documented facts,
 and main() asserts that every 2024-06 scorecard of every area is the same without them.
 
-``expected_scorecards()`` (Modern Work, spec ``rules.md`` sections 0, 1 and 9) and
+``expected_scorecards()`` (Modern Work, ``docs/rules.md`` sections 0, 1 and 9) and
 ``CloudModel`` (Security, the Azure areas and Business Applications, sections 2-4) are
 deliberately small, independent restatements of the rules, written only to design this
 data and to hand-check the engine; the real engine is the Rust code.
@@ -56,7 +56,7 @@ OUT_DIR = Path(__file__).resolve().parent / "sample"
 SEAT_JITTER = 0.008  # relative month-to-month noise on paid seats
 RATIO_JITTER = 0.025  # absolute noise on MAU / PAU
 
-# Band limits (rules.md section 0) and the safety margins the generator keeps from them.
+# Band limits (docs/rules.md section 0) and the safety margins the generator keeps from them.
 SMB_MIN_EXCLUSIVE = 10
 SMB_MAX = 300
 SMB_SEATS_RANGE = (18, 270)  # steady SMB tenants stay inside this
@@ -926,7 +926,7 @@ def read_tables(in_dir: Path) -> dict[str, list[dict]]:
 
 
 # --------------------------------------------------------------------------------------
-# Independent check: Modern Work rules of rules.md sections 0-1, written plainly
+# Independent check: Modern Work rules of docs/rules.md sections 0-1, written plainly
 # --------------------------------------------------------------------------------------
 
 MW_WORKLOADS = {
@@ -976,7 +976,7 @@ BIZAPPS_WORKLOADS = {
     "talent_attract": ("talent attract", "dynamics 365 talent attract"),
     "talent_onboard": ("talent onboard", "dynamics 365 talent onboard"),
 }
-# Legacy-era workload: counts only for the Cloud Productivity competency (rules.md §6),
+# Legacy-era workload: counts only for the Cloud Productivity competency (docs/rules.md §6),
 # in no Solutions Partner area. Its rows stop in 2022-09 (see MEMBERSHIP_SCENARIOS).
 LEGACY_WORKLOADS = {
     "skype_for_business": ("skype for business", "skype for business online", "sfb"),
@@ -1005,7 +1005,7 @@ RENAMED = {  # old title -> (new title, renamed on)
 TITLE_PREFIXES = ("microsoft 365 certified: ", "microsoft certified: ")
 
 # Per track: association types of net customer adds, targets, and the best-of options
-# (option -> target) of usage growth and deployments (rules.md section 1 table).
+# (option -> target) of usage growth and deployments (docs/rules.md section 1 table).
 TRACKS = {
     "enterprise": {
         "nca_types": {"CPOR", "DPOR"}, "nca_target": 5,
@@ -1419,7 +1419,7 @@ def explain(cards: dict, raw: dict) -> str:
 
 # ======================================================================================
 # Other solution areas: Security, Data & AI, Infrastructure, Digital & App Innovation and
-# Business Applications (spec rules.md sections 2, 3 and 4)
+# Business Applications (docs/rules.md sections 2, 3 and 4)
 # ======================================================================================
 #
 # These scenarios run after calibrate(). They only add things that Modern Work never
@@ -2060,7 +2060,7 @@ CLOUD_SCENARIOS = (cloud_p001, cloud_p002, cloud_p003, cloud_p004, cloud_p005, c
 
 
 # --------------------------------------------------------------------------------------
-# Membership over time (rules.md §0, §5-§8; `capscore status`): enrollments, legacy
+# Membership over time (docs/rules.md §0, §5-§8; `capscore status`): enrollments, legacy
 # exams, customer references, and the few legacy-era rows the Cloud Productivity
 # competency and Teamwork Deployment of 2022 read. Built last. Apart from three tables of
 # their own, these rows are DAP / FASTTRACK associations that end on 2022-09-30, Skype for
@@ -2069,7 +2069,7 @@ CLOUD_SCENARIOS = (cloud_p001, cloud_p002, cloud_p003, cloud_p004, cloud_p005, c
 # days; so no score of any area in any month changes (main() asserts it for 2024-06).
 # --------------------------------------------------------------------------------------
 
-LEGACY_END = "2022-09-30"  # the legacy competencies' last day (rules.md §5)
+LEGACY_END = "2022-09-30"  # the legacy competencies' last day (docs/rules.md §5)
 LEGACY_MONTHS = months_between(FIRST_MONTH, "2022-09")
 DESIGNATION = "designation:"
 CLOUD_PRODUCTIVITY = "competency:cloud_productivity"
@@ -2259,7 +2259,7 @@ MEMBERSHIP_SCENARIOS = (membership_p001, membership_p002, membership_p004, membe
 
 
 # --------------------------------------------------------------------------------------
-# Independent check: Security, the Azure areas and Business Applications (rules.md
+# Independent check: Security, the Azure areas and Business Applications (docs/rules.md
 # sections 2-4), written plainly
 # --------------------------------------------------------------------------------------
 

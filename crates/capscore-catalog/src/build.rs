@@ -11,7 +11,7 @@ use crate::EMBEDDED_FILES;
 use crate::error::CatalogError;
 use crate::model::{
     AreaDef, AssocType, Badge, Catalog, Certification, Dated, FormerName, MetricDef, Parameter,
-    ParameterValue, TrackDef, Workload, WorkloadFamily, WorkloadSet,
+    ParameterValue, TrackDef, Unit, Workload, WorkloadFamily, WorkloadSet,
 };
 use crate::names::{NameIndex, normalize};
 use crate::raw::{self, MetricKind, Needs, TrackSelection};
@@ -736,6 +736,7 @@ impl Builder {
             };
             tracks.push(TrackDef {
                 id: t.id.clone(),
+                name: t.name.clone(),
                 band,
             });
         }
@@ -930,8 +931,16 @@ impl Builder {
                 .flatten()
                 .map(|s| normalize(s))
                 .collect();
+            if m.name.trim().is_empty() || m.unit.trim().is_empty() {
+                return Err(invalid(file, &item, "`name` and `unit` must not be empty"));
+            }
             let def = MetricDef {
                 id: m.id.clone(),
+                name: m.name.clone(),
+                unit: Unit {
+                    many: m.unit.clone(),
+                    one: m.unit_one.clone().unwrap_or_else(|| m.unit.clone()),
+                },
                 kind: m.kind,
                 category: m.category,
                 max_points,

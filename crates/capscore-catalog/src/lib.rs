@@ -29,7 +29,7 @@ mod snapshot;
 pub use error::CatalogError;
 pub use model::{
     AreaDef, AssocType, Badge, Catalog, CertListing, Certification, Dated, FormerName, MetricDef,
-    Parameter, ParameterValue, TrackDef, Workload, WorkloadFamily, WorkloadSet,
+    Parameter, ParameterValue, TrackDef, Unit, Workload, WorkloadFamily, WorkloadSet,
 };
 pub use names::normalize;
 pub use raw::Needs;

@@ -35,7 +35,7 @@ pub struct Lifecycle {
 }
 
 impl Lifecycle {
-    /// The newest data month whose scores are published on `date` (rules.md §0): the
+    /// The newest data month whose scores are published on `date` (docs/rules.md §0): the
     /// month before on/after the publish day, else two months before.
     #[must_use]
     pub fn data_month(&self, date: NaiveDate) -> Month {
@@ -152,7 +152,7 @@ pub enum Prerequisite {
     },
 }
 
-/// Teamwork Deployment's checkable requirements (rules.md §7).
+/// Teamwork Deployment's checkable requirements (docs/rules.md §7).
 #[derive(Debug, Clone)]
 pub struct TeamworkRules {
     /// The four services.

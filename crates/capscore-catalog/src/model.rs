@@ -184,6 +184,8 @@ pub struct Parameter {
 pub struct TrackDef {
     /// Track id.
     pub id: String,
+    /// Display name (`Enterprise`).
+    pub name: String,
     /// Paid-seat band of a tenant in this track (Microsoft 365 areas).
     pub band: Option<crate::Band>,
 }
@@ -196,6 +198,10 @@ pub type CertListing = Dated<CertId>;
 pub struct MetricDef {
     /// Metric id (`usage_growth`).
     pub id: String,
+    /// Display name (`Usage growth`).
+    pub name: String,
+    /// Unit of the metric's value.
+    pub unit: Unit,
     /// The computation.
     pub kind: MetricKind,
     /// Category.
@@ -222,6 +228,16 @@ pub struct MetricDef {
     pub scopes: Vec<crate::Scope>,
     /// Azure services not counted, normalised (deployment metrics).
     pub excluded_services: Vec<String>,
+}
+
+/// The unit a metric's value is counted in: `%`, `USD`, or a word (`tenants`,
+/// `people`) with its singular (`tenant`, `person`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// The unit of any amount but one (`people`, `%`, `USD`).
+    pub many: String,
+    /// The unit of exactly one (`person`); the same as `many` when the catalog gives none.
+    pub one: String,
 }
 
 /// A solution area.
@@ -301,4 +317,43 @@ pub struct Catalog {
     pub(crate) assoc_names: NameIndex<capscore_core::AssocTypeId>,
     pub(crate) cert_names: NameIndex<CertId>,
     pub(crate) listed: Vec<bool>,
+}
+
+impl AreaDef {
+    /// The display name without the program prefix (`Modern Work` for
+    /// `Solutions Partner for Modern Work`).
+    #[must_use]
+    pub fn short_name(&self) -> &str {
+        self.name.trim_start_matches("Solutions Partner for ")
+    }
+
+    /// The display name of one of the area's tracks (its id when the area has no such
+    /// track).
+    #[must_use]
+    pub fn track_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.tracks
+            .iter()
+            .find(|t| t.id == id)
+            .map_or(id, |t| t.name.as_str())
+    }
+
+    /// The newest version of a metric of the area.
+    #[must_use]
+    pub fn metric(&self, id: &str) -> Option<&MetricDef> {
+        self.metrics.iter().rev().find(|m| m.id == id)
+    }
+}
+
+impl Catalog {
+    /// An area by id.
+    #[must_use]
+    pub fn area_def(&self, id: &str) -> Option<&AreaDef> {
+        self.areas.iter().find(|a| a.id == id)
+    }
+
+    /// The short display name of an area (`Modern Work`), or the id when unknown.
+    #[must_use]
+    pub fn area_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.area_def(id).map_or(id, AreaDef::short_name)
+    }
 }

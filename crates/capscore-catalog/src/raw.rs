@@ -157,6 +157,7 @@ pub(crate) struct RawArea {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTrack {
     pub id: String,
+    pub name: String,
     pub band: Option<RawBand>,
 }
 
@@ -171,6 +172,9 @@ pub(crate) struct RawBand {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMetric {
     pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub unit_one: Option<String>,
     pub kind: MetricKind,
     pub category: Category,
     pub max_points: toml::Value,

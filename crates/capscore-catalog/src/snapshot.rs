@@ -97,7 +97,7 @@ pub struct Classification {
     pub assoc: AssocMask,
 }
 
-/// How points are rounded (rules.md §9.2).
+/// How points are rounded (docs/rules.md §9.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rounding {
     /// Exact fractions.
@@ -106,7 +106,7 @@ pub enum Rounding {
     FloorWhole,
 }
 
-/// What Modern Work deployments count (rules.md §9.3).
+/// What Modern Work deployments count (docs/rules.md §9.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeploymentUnit {
     /// (tenant, workload) services.

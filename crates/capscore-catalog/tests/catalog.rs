@@ -1,4 +1,4 @@
-//! The bundled catalog loads, resolves names as rules.md writes them, and an invalid
+//! The bundled catalog loads, resolves names as docs/rules.md writes them, and an invalid
 //! catalog is refused with a message naming the file and the item.
 
 use capscore_catalog::{Catalog, CatalogError, EMBEDDED_FILES};
@@ -204,7 +204,7 @@ fn a_track_without_settings_is_refused() {
 
 #[test]
 fn overlapping_metric_versions_are_refused_and_dated_versions_are_picked_by_date() {
-    let second = "\n[[metric]]\nid = \"advanced_certifications\"\nkind = \"certified_people\"\ncategory = \"skilling\"\nmax_points = 15\ntrack.enterprise = { target = 3 }\ntrack.smb = { target = 1 }\ncertifications = [{ cert = \"administrator_expert\" }]\n";
+    let second = "\n[[metric]]\nid = \"advanced_certifications\"\nname = \"Advanced certifications\"\nunit = \"people\"\nkind = \"certified_people\"\ncategory = \"skilling\"\nmax_points = 15\ntrack.enterprise = { target = 3 }\ntrack.smb = { target = 1 }\ncertifications = [{ cert = \"administrator_expert\" }]\n";
     let base = EMBEDDED_FILES
         .iter()
         .find(|f| f.0 == "areas/modern_work.toml")
@@ -330,4 +330,38 @@ fn a_field_of_another_metric_kind_or_a_missing_one_is_refused() {
         msg.contains("only certified_people metrics take `certifications`"),
         "{msg}"
     );
+}
+
+#[test]
+fn metrics_and_tracks_carry_display_names_and_units() {
+    let c = Catalog::embedded().unwrap();
+    for a in &c.areas {
+        for t in &a.tracks {
+            assert!(!t.name.is_empty() && t.name != t.id, "{} {}", a.id, t.id);
+        }
+        for m in &a.metrics {
+            assert!(!m.name.is_empty() && m.name != m.id, "{} {}", a.id, m.id);
+            assert!(!m.unit.many.is_empty(), "{} {}", a.id, m.id);
+        }
+    }
+    let mw = c.area_def("modern_work").unwrap();
+    assert_eq!(mw.short_name(), "Modern Work");
+    assert_eq!(mw.track_name("smb"), "SMB");
+    assert_eq!(mw.metric("usage_growth").unwrap().unit.many, "users");
+    assert_eq!(
+        mw.metric("advanced_certifications").unwrap().unit.one,
+        "person"
+    );
+    let msg = refused(
+        "areas/modern_work.toml",
+        "name = \"Usage growth\"\nunit = \"users\"\n",
+        "name = \"Usage growth\"\n",
+    );
+    assert!(msg.contains("unit"), "{msg}");
+    let msg = refused(
+        "areas/modern_work.toml",
+        "name = \"Usage growth\"\nunit = \"users\"\n",
+        "name = \"Usage growth\"\nunit = \" \"\n",
+    );
+    assert!(msg.contains("must not be empty"), "{msg}");
 }

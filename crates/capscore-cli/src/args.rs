@@ -160,9 +160,10 @@ pub struct ScoreOptions {
 pub enum Format {
     /// Aligned text for people.
     Table,
-    /// The JSON contract of data-model.md.
+    /// JSON (the contract in docs/output.md).
     Json,
-    /// One row per partner, area, track and metric.
+    /// CSV: for `score` one row per partner, area, track and metric; for `status` one
+    /// row per partner and designation, and per specialization requirement.
     Csv,
 }
 
@@ -182,7 +183,16 @@ pub struct StatusArgs {
     /// Partner ids (repeat or separate with commas); default: all.
     #[arg(long = "partner", value_name = "ID", value_delimiter = ',')]
     pub partners: Vec<String>,
-    /// Output format (table or json).
+    /// Areas to show (repeat or separate with commas); default: all. Designations,
+    /// scoring history and specializations are shown for these areas only.
+    #[arg(long = "area", value_name = "AREA", value_delimiter = ',')]
+    pub areas: Vec<String>,
+    /// Table format, one line per partner: the status of each area shown, badges and the
+    /// specializations held.
+    #[arg(long)]
+    pub summary: bool,
+    /// Output format: table; json (the standing as JSON, see docs/output.md); csv (one
+    /// row per partner and designation, and per specialization requirement).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

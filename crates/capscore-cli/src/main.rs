@@ -13,6 +13,7 @@ mod exit;
 mod render;
 mod render_explain;
 mod sample;
+mod status_render;
 
 fn main() -> ExitCode {
     capscore_data::quiet_parquet_panics();

@@ -3,21 +3,64 @@
 use std::fmt::Write;
 
 use capscore_catalog::Catalog;
-use capscore_core::{Num, format_num};
+use capscore_core::{Num, format_amount, format_grouped, format_num};
 use capscore_data::Diagnostic;
 use capscore_data::coverage::months_in_words;
 use capscore_engine::{AreaScore, MetricScore, Scores, TrackScore, Unmet};
 
-fn label(id: &str) -> String {
-    id.replace('_', " ")
+/// Text from the data, safe to print on a terminal: control characters (newlines,
+/// escape sequences) are written as escapes (`\n`, `\u{1b}`), so a partner name can
+/// neither break the layout nor drive the terminal.
+pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(s.chars().flat_map(char::escape_debug).collect())
 }
 
-fn area_name<'a>(catalog: &'a Catalog, id: &'a str) -> &'a str {
+/// The partner's heading line: id and name, both cleaned.
+pub fn partner_heading(id: &str, name: Option<&str>) -> String {
+    format!("{}  {}", clean(id), clean(name.unwrap_or("")))
+}
+
+/// A metric's display name in an area (its id when the catalog has none).
+pub fn metric_name<'a>(catalog: &'a Catalog, area: &str, metric: &'a str) -> &'a str {
     catalog
-        .areas
-        .iter()
-        .find(|a| a.id == id)
-        .map_or(id, |a| a.name.as_str())
+        .area_def(area)
+        .and_then(|a| a.metric(metric))
+        .map_or(metric, |m| m.name.as_str())
+}
+
+/// An amount in a metric's unit, from the catalog (`1,585 users`, `12.50%`, `1 person`).
+pub fn metric_amount(catalog: &Catalog, area: &str, metric: &str, v: &Num) -> String {
+    match catalog.area_def(area).and_then(|a| a.metric(metric)) {
+        Some(m) => format_amount(v, &m.unit.many, &m.unit.one),
+        None => format_grouped(v),
+    }
+}
+
+/// Points, for people (`13.33 points`).
+pub fn points(v: &Num) -> String {
+    points_as(v, false)
+}
+
+/// Points; a whole number without decimals when `whole_plain` (`1 point`).
+fn points_as(v: &Num, whole_plain: bool) -> String {
+    format!(
+        "{} {}",
+        format_num(v, whole_plain),
+        if *v == Num::from_integer(1) {
+            "point"
+        } else {
+            "points"
+        }
+    )
+}
+
+fn track_name<'a>(catalog: &'a Catalog, area: &str, track: &'a str) -> &'a str {
+    catalog
+        .area_def(area)
+        .map_or(track, |a| a.track_name(track))
 }
 
 /// The scorecards as aligned text: a line per area, and every metric with `detail`.
@@ -30,7 +73,7 @@ pub fn table(scores: &Scores, catalog: &Catalog, warnings: &[Diagnostic], detail
     );
     for p in &scores.partners {
         let _ = writeln!(o);
-        let _ = writeln!(o, "{}  {}", p.partner_id, p.name.as_deref().unwrap_or(""));
+        let _ = writeln!(o, "{}", partner_heading(&p.partner_id, p.name.as_deref()));
         for b in &p.badges {
             let name = catalog
                 .badges
@@ -53,19 +96,22 @@ pub fn table(scores: &Scores, catalog: &Catalog, warnings: &[Diagnostic], detail
     if !warnings.is_empty() {
         let _ = writeln!(o, "\n{} warning(s) while loading:", warnings.len());
         for w in warnings {
-            let _ = writeln!(o, "  {w}");
+            let _ = writeln!(o, "  {}", clean(&w.to_string()));
         }
     }
     o
 }
 
 fn summary(o: &mut String, catalog: &Catalog, a: &AreaScore) {
-    let name = area_name(catalog, &a.area).trim_start_matches("Solutions Partner for ");
-    let track = a.track.as_deref().unwrap_or("");
+    let name = catalog.area_name(&a.area);
+    let track = a
+        .track
+        .as_deref()
+        .map_or("", |t| track_name(catalog, &a.area, t));
     let verdict = if a.qualified {
         "QUALIFIED".to_string()
     } else {
-        format!("not qualified: {}", why_not(a))
+        format!("not qualified: {}", why_not(catalog, &a.area, &a.unmet))
     };
     let _ = writeln!(
         o,
@@ -85,12 +131,12 @@ fn incomplete_mark(a: &AreaScore) -> String {
     }
 }
 
-/// The unmet rules in a few words: "total under 70; under 1 point: deployments".
-fn why_not(a: &AreaScore) -> String {
+/// The unmet rules in a few words: "total under 70; under 1 point: Deployments".
+fn why_not(catalog: &Catalog, area: &str, unmet: &[Unmet]) -> String {
     let mut parts = Vec::new();
     let mut low = Vec::new();
     let mut needed = None;
-    for u in &a.unmet {
+    for u in unmet {
         match u {
             Unmet::TotalUnderMinimum { needed, .. } => {
                 parts.push(format!("total under {}", format_num(needed, true)))
@@ -98,7 +144,7 @@ fn why_not(a: &AreaScore) -> String {
             Unmet::MetricUnderMinimum {
                 metric, needed: n, ..
             } => {
-                low.push(label(metric));
+                low.push(metric_name(catalog, area, metric));
                 needed = Some(*n);
             }
         }
@@ -118,41 +164,68 @@ fn why_not(a: &AreaScore) -> String {
     parts.join("; ")
 }
 
+/// One unmet rule in words, with names: "Deployments has 0.00 points, under the
+/// minimum of 1 point".
+fn unmet_line(catalog: &Catalog, area: &str, u: &Unmet) -> String {
+    match u {
+        Unmet::TotalUnderMinimum { total, needed } => format!(
+            "total {} is under {}",
+            format_num(total, false),
+            format_num(needed, true)
+        ),
+        Unmet::MetricUnderMinimum {
+            metric,
+            points: p,
+            needed,
+        } => format!(
+            "{} has {}, under the minimum of {}",
+            metric_name(catalog, area, metric),
+            points(p),
+            points_as(needed, true)
+        ),
+    }
+}
+
 fn area(o: &mut String, catalog: &Catalog, a: &AreaScore) {
     let verdict = if a.qualified {
         "QUALIFIED".to_string()
     } else {
         "not qualified".to_string()
     };
+    let full = catalog
+        .area_def(&a.area)
+        .map_or(a.area.as_str(), |d| d.name.as_str());
     let track = a
         .track
         .as_deref()
-        .map(|t| format!(", {} track", t))
+        .map(|t| format!(", {} track", track_name(catalog, &a.area, t)))
         .unwrap_or_default();
     let _ = writeln!(
         o,
-        "  {}{track}: {} points, {}{verdict}",
-        area_name(catalog, &a.area),
+        "  {full}{track}: {} points, {}{verdict}",
         format_num(&a.total, false),
         incomplete_mark(a)
     );
     for u in &a.unmet {
-        let _ = writeln!(o, "    - {u}");
+        let _ = writeln!(o, "    - {}", unmet_line(catalog, &a.area, u));
     }
     if let Some(why) = &a.track_reason {
         let _ = writeln!(o, "    track: {why}");
     }
     if a.tracks.is_empty() {
-        metrics(o, &a.metrics, a.total);
+        metrics(o, catalog, &a.area, &a.metrics, a.total);
     } else {
         for t in &a.tracks {
-            track_block(o, t, t.track == a.track);
+            track_block(o, catalog, &a.area, t, t.track == a.track);
         }
     }
 }
 
-fn track_block(o: &mut String, t: &TrackScore, counts: bool) {
-    let name = t.track.as_deref().unwrap_or("-");
+fn track_block(o: &mut String, catalog: &Catalog, area: &str, t: &TrackScore, counts: bool) {
+    let name = t
+        .track
+        .as_deref()
+        .map_or("-", |id| track_name(catalog, area, id));
     let status = if t.qualified {
         "qualifies"
     } else {
@@ -166,31 +239,32 @@ fn track_block(o: &mut String, t: &TrackScore, counts: bool) {
     );
     if !counts {
         for u in &t.unmet {
-            let _ = writeln!(o, "      - {u}");
+            let _ = writeln!(o, "      - {}", unmet_line(catalog, area, u));
         }
     }
-    metrics(o, &t.metrics, t.total);
+    metrics(o, catalog, area, &t.metrics, t.total);
 }
 
-fn metrics(o: &mut String, ms: &[MetricScore], total: Num) {
+fn metrics(o: &mut String, catalog: &Catalog, area: &str, ms: &[MetricScore], total: Num) {
     let _ = writeln!(
         o,
-        "      {:<30}{:>10}{:>9}{:>9}{:>6}  option (others)",
+        "      {:<30}{:>20}{:>20}{:>9}{:>6}  option (others)",
         "metric", "value", "target", "points", "max"
     );
     let mut max_total = Num::from_integer(0);
     for m in ms {
         max_total += m.max_points;
+        let amount = |v: &Num| metric_amount(catalog, area, &m.metric, v);
         let others: Vec<String> = m
             .options
             .iter()
             .filter(|x| x.option != m.option)
             .map(|x| {
                 format!(
-                    "{} {} -> {}",
+                    "{}: {}, {}",
                     x.option.as_deref().unwrap_or("-"),
-                    format_num(&x.value, true),
-                    format_num(&x.points, false)
+                    amount(&x.value),
+                    points(&x.points)
                 )
             })
             .collect();
@@ -201,10 +275,10 @@ fn metrics(o: &mut String, ms: &[MetricScore], total: Num) {
         };
         let _ = writeln!(
             o,
-            "      {:<30}{:>10}{:>9}{:>9}{:>6}  {}",
-            label(&m.metric),
-            format_num(&m.value, true),
-            format_num(&m.target, true),
+            "      {:<30}{:>20}{:>20}{:>9}{:>6}  {}",
+            metric_name(catalog, area, &m.metric),
+            amount(&m.value),
+            amount(&m.target),
             format_num(&m.points, false),
             format_num(&m.max_points, true),
             option
@@ -222,7 +296,7 @@ fn metrics(o: &mut String, ms: &[MetricScore], total: Num) {
     }
     let _ = writeln!(
         o,
-        "      {:<30}{:>10}{:>9}{:>9}{:>6}",
+        "      {:<30}{:>20}{:>20}{:>9}{:>6}",
         "total",
         "",
         "",
@@ -238,7 +312,7 @@ pub fn json(scores: &Scores, out: &mut dyn std::io::Write) -> std::io::Result<()
 }
 
 /// The I/O error inside a CSV error (a closed pipe stays a closed pipe).
-fn io_error(e: csv::Error) -> std::io::Error {
+pub fn io_error(e: csv::Error) -> std::io::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
         other => std::io::Error::other(format!("{other:?}")),

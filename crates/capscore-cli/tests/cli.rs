@@ -213,7 +213,7 @@ fn demo_shows_every_area() {
         area_of(&v, "P007", "business_applications")["track_reason"]
             .as_str()
             .unwrap()
-            .contains("pairs with revenue over $5000")
+            .contains("pairs with revenue over $5,000")
     );
     // Only P007 qualifies in all six.
     for p in v["partners"].as_array().unwrap() {
@@ -241,7 +241,7 @@ fn table_and_csv_outputs() {
         .find(|l| l.trim_start().starts_with("Modern Work"))
         .unwrap();
     assert!(
-        mw.contains("smb") && mw.contains("68.00") && mw.contains("not qualified: total under 70"),
+        mw.contains("SMB") && mw.contains("68.00") && mw.contains("not qualified: total under 70"),
         "{t}"
     );
     assert!(
@@ -263,7 +263,7 @@ fn table_and_csv_outputs() {
         t.contains("68.00 points, not qualified") && t.contains("total 68.00 is under 70"),
         "{t}"
     );
-    assert!(t.contains("CSP (CPOR 24 -> 1.44)"), "{t}");
+    assert!(t.contains("CSP (CPOR: 24 users, 1.44 points)"), "{t}");
     let o = capscore(&["demo", "--partner", "P007"]);
     assert!(stdout(&o).contains("badge: Solutions Partner for Microsoft Cloud"));
     let o = capscore(&[
@@ -474,7 +474,7 @@ fn catalog_command_shows_the_security_steps_in_force() {
         "{after}"
     );
     assert!(
-        after.contains("MCV per unit: Business Central 1000"),
+        after.contains("MCV per unit: Business Central 1,000"),
         "{after}"
     );
 }

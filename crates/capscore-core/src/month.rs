@@ -64,14 +64,14 @@ impl Month {
         Month(self.0 + n)
     }
 
-    /// The same month last year, `m-12` (rules.md §0).
+    /// The same month last year, `m-12` (docs/rules.md §0).
     #[must_use]
     pub fn year_ago(self) -> Month {
         self.offset(-12)
     }
 
     /// First month of the trailing twelve months ending with this one, `m-11`
-    /// (rules.md §0: the TTM is `m-11 ..= m`).
+    /// (docs/rules.md §0: the TTM is `m-11 ..= m`).
     #[must_use]
     pub fn ttm_start(self) -> Month {
         self.offset(-11)

@@ -73,6 +73,48 @@ pub fn format_num(v: &Num, whole_plain: bool) -> String {
     format!("{sign}{}.{:02}", a / 100, a % 100)
 }
 
+/// Formats for people: thousands grouped with commas (`4,730`, `-1,250.50`), an integer
+/// when whole, else exactly 2 decimals.
+#[must_use]
+pub fn format_grouped(v: &Num) -> String {
+    let plain = format_num(v, true);
+    let (sign, rest) = plain
+        .strip_prefix('-')
+        .map_or(("", plain.as_str()), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// An amount with its unit, for people: `USD` is written `$4,730`, `%` is written
+/// `12.50%`, any other unit follows the number as a word, in the singular (`one`) for
+/// exactly 1 (`1 person`, `1,585 users`).
+#[must_use]
+pub fn format_amount(v: &Num, many: &str, one: &str) -> String {
+    let n = format_grouped(v);
+    match many {
+        "USD" => match n.strip_prefix('-') {
+            Some(abs) => format!("-${abs}"),
+            None => format!("${n}"),
+        },
+        "%" => format!("{n}%"),
+        "" => n,
+        _ if *v == Num::from_integer(1) => format!("{n} {one}"),
+        _ => format!("{n} {many}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +157,32 @@ mod tests {
         assert_eq!(format_num(&Num::from_integer(15), true), "15");
         assert_eq!(format_num(&Num::new(-1, 3), false), "-0.33");
         assert!((num_to_f64_2dp(&Num::new(15, 7)) - 2.14).abs() < 1e-9);
+    }
+
+    #[test]
+    fn amounts_for_people_group_thousands_and_carry_their_unit() {
+        assert_eq!(format_grouped(&Num::from_integer(4730)), "4,730");
+        assert_eq!(format_grouped(&Num::from_integer(999)), "999");
+        assert_eq!(format_grouped(&Num::from_integer(-1_234_567)), "-1,234,567");
+        assert_eq!(format_grouped(&Num::new(250_001, 2)), "125,000.50");
+        assert_eq!(format_grouped(&Num::new(-1, 3)), "-0.33");
+        assert_eq!(
+            format_amount(&Num::from_integer(4730), "USD", "USD"),
+            "$4,730"
+        );
+        assert_eq!(format_amount(&Num::from_integer(-50), "USD", "USD"), "-$50");
+        assert_eq!(format_amount(&Num::new(1, 8), "%", "%"), "0.13%");
+        assert_eq!(
+            format_amount(&Num::from_integer(1), "people", "person"),
+            "1 person"
+        );
+        assert_eq!(
+            format_amount(&Num::from_integer(0), "people", "person"),
+            "0 people"
+        );
+        assert_eq!(
+            format_amount(&Num::from_integer(1585), "users", "user"),
+            "1,585 users"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Datasets for capscore: the partner data a score is computed from.
 //!
 //! A dataset is a directory (or a set of in-memory files) holding one file per table,
-//! `NAME.csv` or `NAME.parquet` (see `data-model.md`). [`load_dir`] and [`load_files`]
+//! `NAME.csv` or `NAME.parquet` (see docs/data.md). [`load_dir`] and [`load_files`]
 //! read every table, check every value against the data contract and the catalog's
 //! vocabulary, and either return a [`Dataset`] (with [`Diagnostic`] warnings) or reject
 //! the whole load with a [`LoadError`] that lists every problem found, each with its

@@ -1,4 +1,4 @@
-//! Azure consumed revenue (ACR) attributed to a partner (rules.md §2–§3).
+//! Azure consumed revenue (ACR) attributed to a partner (docs/rules.md §2–§3).
 //!
 //! A usage row counts for a partner through association types `mask` when the
 //! partner has an association of such a type, in force in the row's month, for the
@@ -350,10 +350,10 @@ impl Azure<'_> {
             return Outcome::noted(
                 zero,
                 format!(
-                    "baseline ACR at {} is ${}, under ${}: no points",
+                    "baseline ACR at {} is {}, under {}: no points",
                     self.m.year_ago(),
-                    capscore_core::format_num(&before, true),
-                    capscore_core::format_num(&min_baseline, true)
+                    capscore_core::format_amount(&before, "USD", "USD"),
+                    capscore_core::format_amount(&min_baseline, "USD", "USD")
                 ),
             );
         }

@@ -1,4 +1,4 @@
-//! Business Applications (rules.md §4): (tenant, workload) pairs of Dynamics 365 and
+//! Business Applications (docs/rules.md §4): (tenant, workload) pairs of Dynamics 365 and
 //! Power Platform usage, revenue for performance, monthly consumption value (MCV =
 //! units × rate) for customer success, and the classification into one track.
 
@@ -186,9 +186,15 @@ impl BizApps<'_> {
         }
     }
 
-    /// The track the partner is classified into, and why. Explain: the pairs over the
-    /// revenue at `m` and `m-12` (the evidence) are recorded.
-    pub fn classify<T: Tracer>(&self, c: &Classification, tr: &mut T) -> (String, String) {
+    /// The track the partner is classified into, and why (`track_name`: the display
+    /// name of the classification's track). Explain: the pairs over the revenue at `m`
+    /// and `m-12` (the evidence) are recorded.
+    pub fn classify<T: Tracer>(
+        &self,
+        c: &Classification,
+        track_name: &str,
+        tr: &mut T,
+    ) -> (String, String) {
         let rule = Rule::Setting("revenue_above");
         let mut over = |x: Month, role: &'static str| {
             self.count_pairs(
@@ -207,11 +213,11 @@ impl BizApps<'_> {
             &c.otherwise
         };
         let why = format!(
-            "{now} (tenant, workload) pairs with revenue over ${} at {} and {before} at {}; {} needs {min} in both",
-            capscore_core::format_num(&c.revenue_above, true),
+            "{now} (tenant, workload) pairs with revenue over {} at {} and {before} at {}; the {} track needs {min} in both",
+            capscore_core::format_amount(&c.revenue_above, "USD", "USD"),
             self.m,
             self.m.year_ago(),
-            c.track
+            track_name
         );
         (track.clone(), why)
     }

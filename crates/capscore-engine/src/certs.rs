@@ -1,5 +1,5 @@
 //! Certified people: distinct people holding an eligible certification on a date, and
-//! certification steps (rules.md §0).
+//! certification steps (docs/rules.md §0).
 
 use std::collections::BTreeSet;
 

@@ -202,8 +202,12 @@ fn score_partner<T: Tracer>(
                         area,
                         m,
                     };
+                    let track_name = rules
+                        .catalog
+                        .area_def(&area.id)
+                        .map_or(c.track.as_str(), |d| d.track_name(&c.track));
                     let mut tr = T::default();
-                    let (track_id, why) = biz.classify(c, &mut tr);
+                    let (track_id, why) = biz.classify(c, track_name, &mut tr);
                     if T::ON {
                         trace.classify = Some(tr);
                     }

@@ -1,4 +1,4 @@
-//! Microsoft 365 metric kinds (rules.md §0–§1): net customer adds, usage growth with
+//! Microsoft 365 metric kinds (docs/rules.md §0–§1): net customer adds, usage growth with
 //! the claim baseline, deployed services. Tenants count in a track only in months
 //! when they are in the track's band.
 

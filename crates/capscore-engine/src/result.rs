@@ -1,5 +1,5 @@
 //! Scores as the engine returns them; serialises to the JSON contract of
-//! data-model.md (exact numbers are written rounded to 2 decimals, and also as exact
+//! docs/output.md (exact numbers are written rounded to 2 decimals, and also as exact
 //! fractions where a reader may need them).
 
 use capscore_catalog::{Category, Params};

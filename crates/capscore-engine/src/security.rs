@@ -1,4 +1,4 @@
-//! Security (rules.md §2): two sources, Azure (ACR of security services through PAL)
+//! Security (docs/rules.md §2): two sources, Azure (ACR of security services through PAL)
 //! and Microsoft 365 (security workloads through CPOR), computed separately and added
 //! before the metric's cap.
 
@@ -136,11 +136,11 @@ pub(crate) fn usage_growth<T: Tracer>(
     Outcome::noted(
         azure + m365,
         format!(
-            "ACR growth ${} / {} + protected users {} / {}",
-            capscore_core::format_num(&acr, true),
-            capscore_core::format_num(&usd, true),
-            capscore_core::format_num(&protected, true),
-            capscore_core::format_num(&users, true)
+            "ACR growth {} / {} + protected users {} / {}",
+            capscore_core::format_amount(&acr, "USD", "USD"),
+            capscore_core::format_amount(&usd, "USD", "USD"),
+            capscore_core::format_grouped(&protected),
+            capscore_core::format_grouped(&users)
         ),
     )
 }

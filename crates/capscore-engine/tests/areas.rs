@@ -1,4 +1,4 @@
-//! rules.md §2–§4: Security, the three Azure areas and Business Applications. Each
+//! docs/rules.md §2–§4: Security, the three Azure areas and Business Applications. Each
 //! worked example is a test, and each effective date is tested on both sides.
 //! Evaluation month 2024-06 unless said otherwise (m-12 = 2023-06).
 
@@ -288,7 +288,7 @@ fn azure_usage_growth_is_a_percentage_with_a_baseline() {
     assert_eq!(g.points, Num::new(10, 3));
     let g = grow("999.99", "5000");
     assert_eq!(g.points, n(0), "baseline under $1,000");
-    assert!(g.notes[0].contains("under $1000"), "{:?}", g.notes);
+    assert!(g.notes[0].contains("under $1,000"), "{:?}", g.notes);
     let g = grow("2000", "1000");
     assert_eq!((g.value, g.points), (n(-50), n(0)));
 }
@@ -491,10 +491,11 @@ fn business_applications_classification() {
     assert_eq!(a.tracks.len(), 1, "no best-of: only the classified track");
     let a = revenue_pairs(6, 4).area("business_applications", "2024-06");
     assert_eq!(a.track.as_deref(), Some("smb"));
+    let why = a.track_reason.unwrap();
     assert!(
-        a.track_reason
-            .unwrap()
-            .starts_with("6 (tenant, workload) pairs with revenue over $5000")
+        why.starts_with("6 (tenant, workload) pairs with revenue over $5,000")
+            && why.ends_with("the Enterprise track needs 5 in both"),
+        "{why}"
     );
     // Exactly $5,000 is not over $5,000.
     assert_eq!(

@@ -1,4 +1,4 @@
-//! Every rule of rules.md §0–§1 (Modern Work) and the worked examples, each as a test
+//! Every rule of docs/rules.md §0–§1 (Modern Work) and the worked examples, each as a test
 //! that fails when the rule is broken. Evaluation month 2024-06 unless said otherwise:
 //! m-12 = 2023-06, the TTM = 2023-07 ..= 2024-06.
 
@@ -753,7 +753,7 @@ fn min_metric_points_is_a_catalog_parameter() {
 #[test]
 fn parameters_change_on_their_effective_date() {
     let c = catalog_with(&[(
-        "[parameters.qualifying_total_points]\ndescription = \"A designation needs at least this many points in total.\"\nreference = \"rules.md §0; seed 001 'Minimum total points required ... 70'\"\nunit = \"points\"\nvalues = [{ value = 70 }]",
+        "[parameters.qualifying_total_points]\ndescription = \"A designation needs at least this many points in total.\"\nreference = \"docs/rules.md §0; seed 001 'Minimum total points required ... 70'\"\nunit = \"points\"\nvalues = [{ value = 70 }]",
         "[parameters.qualifying_total_points]\ndescription = \"x\"\nreference = \"x\"\nunit = \"points\"\nvalues = [{ until = \"2024-05-31\", value = 70 }, { since = \"2024-06-01\", value = 90 }]",
     )]);
     let d = strong_smb().cert("c", "Administrator Expert", "2023-01-01", "");

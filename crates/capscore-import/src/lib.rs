@@ -1,5 +1,5 @@
 //! Imports what partners actually have, Partner Center downloads and API datasets,
-//! into a capscore dataset (the tables of `data-model.md`).
+//! into a capscore dataset (the tables of docs/data.md).
 //!
 //! [`import_partner_center`] reads every file of a folder, recognises each file's kind
 //! by its **columns** (never its name), maps the rows to capscore's `partners`,

@@ -1,4 +1,4 @@
-//! The canonical tables an import writes (data-model.md), as rows of text in their
+//! The canonical tables an import writes (docs/data.md), as rows of text in their
 //! final form, sorted, and their CSV files.
 
 use std::collections::BTreeMap;

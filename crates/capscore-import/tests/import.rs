@@ -582,7 +582,7 @@ fn the_written_dataset_loads_and_scores_the_modern_work_points_derived_by_hand()
             .collect()
     };
 
-    // SMB track (m = 2024-06, m-12 = 2023-06), rules.md §1:
+    // SMB track (m = 2024-06, m-12 = 2023-06), docs/rules.md §1:
     // - net customer adds (CPOR, CSP): at m T1, T2, T3; at m-12 T1, T4 → 1 → 20/10 = 2.
     // - intermediate: 10001 (Endpoint, former name), 10002 (Teams admin), Gail
     //   (Fundamentals) = 3 people ≥ 2 → 10.

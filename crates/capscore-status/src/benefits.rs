@@ -1,4 +1,4 @@
-//! Benefits a partner is entitled to on a date (rules.md §8; seed 004): the designation
+//! Benefits a partner is entitled to on a date (docs/rules.md §8; seed 004): the designation
 //! packages or the legacy package, and specialization packages within each area's cap.
 
 use capscore_catalog::membership::{BenefitPackage, PackageFor};
@@ -66,7 +66,10 @@ pub(crate) fn entitled(
                 out.push(entitlement(
                     p,
                     1,
-                    format!("enrolled in the {area} designation"),
+                    format!(
+                        "enrolled in the {} designation",
+                        ctx.catalog.area_name(area)
+                    ),
                 ));
             }
             PackageFor::Legacy if chose_legacy || legacy_era || legacy_kept => {

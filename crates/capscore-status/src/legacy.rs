@@ -1,4 +1,4 @@
-//! Legacy competencies (rules.md §5, §6): held on a date from `enrollments`, what the
+//! Legacy competencies (docs/rules.md §5, §6): held on a date from `enrollments`, what the
 //! data supports before they ended, and legacy benefits kept after.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -65,7 +65,7 @@ pub(crate) fn held(ctx: &PartnerCtx<'_>, date: NaiveDate) -> Vec<CompetencyHeld>
 
 /// Active entitlements: active users of the competency's workloads, summed over the
 /// (tenant, workload) pairs of customers associated through its association types in
-/// the data month (rules.md §9.8).
+/// the data month (docs/rules.md §9.8).
 fn active_entitlements(ctx: &PartnerCtx<'_>, c: &Competency) -> i64 {
     let u = &ctx.data.m365_usage;
     let m = ctx.month;
@@ -159,7 +159,7 @@ pub(crate) fn evaluate(ctx: &PartnerCtx<'_>) -> Vec<CompetencyEval> {
 
 /// Legacy benefits after legacy competencies ended: a partner holding one on their
 /// last day keeps legacy benefits until that competency's next anniversary, then may
-/// pay to retain them unless it holds an active designation (rules.md §5).
+/// pay to retain them unless it holds an active designation (docs/rules.md §5).
 pub(crate) fn kept_benefits(
     ctx: &PartnerCtx<'_>,
     designations: &[DesignationStanding],

@@ -1,6 +1,6 @@
 //! Membership over time: where a partner stands in the program on a date, and why.
 //!
-//! On a date, the newest data month published by then is in force (rules.md §0). From
+//! On a date, the newest data month published by then is in force (docs/rules.md §0). From
 //! the monthly scores of the engine over the qualification window, the partner's
 //! `enrollments`, its exams, certifications and customer references, this crate derives
 //! each designation's status (in progress, qualified, enrolled, renewal due), the
@@ -156,7 +156,8 @@ fn standing(ctx: &PartnerCtx<'_>) -> PartnerStanding {
     let competencies = legacy::held(ctx, ctx.date);
     let competency_requirements = legacy::evaluate(ctx);
     let legacy_benefits = legacy::kept_benefits(ctx, &designations);
-    let specializations = specialization::evaluate(ctx, &designations, &competencies);
+    let specializations =
+        specialization::evaluate(ctx, &designations, &competencies, &competency_requirements);
     let benefits = benefits::entitled(
         ctx,
         &designations,

@@ -1,4 +1,4 @@
-//! Designation statuses on a date (rules.md §5): the qualification window, enrollment
+//! Designation statuses on a date (docs/rules.md §5): the qualification window, enrollment
 //! with its shared anniversary and renewal window, automatic enrollment in further
 //! areas, badges, the fee and the scoring history.
 

@@ -1,5 +1,5 @@
 //! Standings as `capscore status` prints them; serialises to the JSON contract of
-//! data-model.md ("Standing as JSON"), with more fields added.
+//! docs/output.md (`capscore status --format json`), with more fields added.
 
 use capscore_core::{Month, NaiveDate};
 use serde::Serialize;
@@ -45,7 +45,7 @@ pub struct PartnerStanding {
     pub benefits: Vec<BenefitEntitlement>,
 }
 
-/// Status of a designation on a date (rules.md §5).
+/// Status of a designation on a date (docs/rules.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DesignationStatus {
@@ -68,6 +68,17 @@ impl DesignationStatus {
             DesignationStatus::Qualified => "qualified",
             DesignationStatus::Enrolled => "enrolled",
             DesignationStatus::EnrolledRenewalDue => "enrolled_renewal_due",
+        }
+    }
+
+    /// The status in words (`enrolled, renewal due`).
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            DesignationStatus::InProgress => "in progress",
+            DesignationStatus::Qualified => "qualified",
+            DesignationStatus::Enrolled => "enrolled",
+            DesignationStatus::EnrolledRenewalDue => "enrolled, renewal due",
         }
     }
 }
@@ -178,7 +189,7 @@ pub struct LevelEval {
     pub people_needed: u32,
 }
 
-/// Legacy benefits kept after legacy competencies ended (rules.md §5).
+/// Legacy benefits kept after legacy competencies ended (docs/rules.md §5).
 #[derive(Debug, Clone, Serialize)]
 pub struct LegacyBenefits {
     /// The competency held on the last day of legacy competencies.
@@ -262,4 +273,19 @@ pub struct BenefitItem {
     pub product: String,
     /// What is granted.
     pub grant: String,
+}
+
+impl Standing {
+    /// Keeps only the given areas (by id) in each partner's designations, scoring
+    /// history and specializations; everything else is left as it is.
+    pub fn retain_areas(&mut self, areas: &[String]) {
+        let keep = |a: &String| areas.contains(a);
+        for p in &mut self.partners {
+            p.designations.retain(|d| keep(&d.area));
+            for h in &mut p.history {
+                h.areas.retain(|a| keep(&a.area));
+            }
+            p.specializations.retain(|s| keep(&s.area));
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! Specializations (rules.md §7; seed 000): Teamwork Deployment's prerequisite,
+//! Specializations (docs/rules.md §7; seed 000): Teamwork Deployment's prerequisite,
 //! performance, knowledge and customer references; the other Modern Work
 //! specializations' checkable requirements; the renewal cycle of those held.
 
@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use capscore_catalog::membership::{
     Prerequisite, Specialization, TeamworkRules, add_days, sub_days,
 };
-use capscore_core::{AssocMask, CertId, Month, Num, PersonIdx, WorkloadId, format_num};
+use capscore_core::{
+    AssocMask, CertId, Month, Num, PersonIdx, WorkloadId, format_grouped, format_num,
+};
 use capscore_data::UsageTable;
 use capscore_data::coverage::months_in_words;
 use capscore_data::{ReferenceStatus, rows_of};
@@ -16,8 +18,8 @@ use chrono_months::sub_years;
 
 use crate::PartnerCtx;
 use crate::result::{
-    CompetencyHeld, DesignationStanding, DesignationStatus, Requirement, SpecializationCycle,
-    SpecializationStanding,
+    CompetencyEval, CompetencyHeld, DesignationStanding, DesignationStatus, Requirement,
+    SpecializationCycle, SpecializationStanding,
 };
 
 /// Fixed-point scale of averaged percentages.
@@ -50,13 +52,14 @@ pub(crate) fn evaluate(
     ctx: &PartnerCtx<'_>,
     designations: &[DesignationStanding],
     competencies: &[CompetencyHeld],
+    supported: &[CompetencyEval],
 ) -> Vec<SpecializationStanding> {
     ctx.catalog
         .membership
         .specializations
         .iter()
         .map(|s| {
-            let prerequisite = prerequisite(ctx, s, designations, competencies);
+            let prerequisite = prerequisite(ctx, s, designations, competencies, supported);
             let prerequisite_met = prerequisite.met;
             let mut requirements = vec![prerequisite];
             if let Some(t) = &s.teamwork {
@@ -92,6 +95,7 @@ fn prerequisite(
     s: &Specialization,
     designations: &[DesignationStanding],
     competencies: &[CompetencyHeld],
+    supported: &[CompetencyEval],
 ) -> Requirement {
     let Some(p) = s.prerequisites.iter().find(|p| p.in_force(ctx.date)) else {
         return req(
@@ -113,9 +117,38 @@ fn prerequisite(
             let held = competencies.iter().find(|c| &c.competency == id);
             let met =
                 held.is_some_and(|h| rank(&h.level) >= rank(level) && rank(&h.level).is_some());
+            let name = ctx
+                .catalog
+                .membership
+                .competencies
+                .iter()
+                .find(|c| &c.id == id)
+                .map_or(id.as_str(), |c| c.name.as_str());
             let detail = match held {
-                Some(h) => format!("needs a {level} {id} competency; holds {}", h.level),
-                None => format!("needs a {level} {id} competency; holds none"),
+                Some(h) => format!("needs a {level} {name} competency; holds {}", h.level),
+                None => {
+                    // What the data supports, beside the enrollment that is missing.
+                    let data = supported
+                        .iter()
+                        .find(|c| &c.competency == id)
+                        .map_or_else(String::new, |c| match &c.level_met {
+                            Some(l) => format!(
+                                "; the data of {} supports {l}, but no {name} enrollment is recorded",
+                                c.month
+                            ),
+                            None => format!(
+                                "; the data of {} supports no level, and no {name} enrollment is recorded",
+                                c.month
+                            ),
+                        });
+                    if data.is_empty() {
+                        format!(
+                            "needs a {level} {name} competency; no {name} enrollment is recorded"
+                        )
+                    } else {
+                        format!("needs a {level} {name} competency{data}")
+                    }
+                }
             };
             req("prerequisite", met, detail)
         }
@@ -127,11 +160,14 @@ fn prerequisite(
                     DesignationStatus::Enrolled | DesignationStatus::EnrolledRenewalDue
                 )
             });
-            let now = d.map_or("none", |d| d.status.as_str());
+            let now = d.map_or("none", |d| d.status.label());
             req(
                 "prerequisite",
                 met,
-                format!("needs the {area} designation (enrolled); status: {now}"),
+                format!(
+                    "needs the {} designation (enrolled); status: {now}",
+                    ctx.catalog.area_name(area)
+                ),
             )
         }
     }
@@ -180,7 +216,10 @@ fn teamwork(ctx: &PartnerCtx<'_>, t: &TeamworkRules) -> Vec<Requirement> {
         .iter()
         .filter(|(_, g)| Num::from_integer(*g) >= t.mau_growth_at_least)
         .count();
-    let detail_g: Vec<String> = growth.iter().map(|(n, g)| format!("{n} {g}")).collect();
+    let detail_g: Vec<String> = growth
+        .iter()
+        .map(|(n, g)| format!("{n} {}", format_grouped(&Num::from_integer(*g))))
+        .collect();
     // b. Average active usage over the TTM (mean of monthly Σ MAU / Σ PAU; months
     //    without paid seats are left out).
     let usage: Vec<(String, Option<Num>)> = t
@@ -236,14 +275,22 @@ fn teamwork(ctx: &PartnerCtx<'_>, t: &TeamworkRules) -> Vec<Requirement> {
         })
         .collect();
     let best_new = new.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    let detail_n: Vec<String> = new.iter().map(|(n, c)| format!("{n} {c}")).collect();
+    let detail_n: Vec<String> = new
+        .iter()
+        .map(|(n, c)| {
+            format!(
+                "{n} {}",
+                format_grouped(&Num::from_integer(i128::try_from(*c).unwrap_or(i128::MAX)))
+            )
+        })
+        .collect();
     vec![
         req(
             "mau_growth",
             grown >= needed,
             format!(
-                "MAU growth >= {} on {grown} of {} services (needs {needed}): {}",
-                format_num(&t.mau_growth_at_least, true),
+                "MAU growth >= {} users on {grown} of {} services (needs {needed}): {}",
+                format_grouped(&t.mau_growth_at_least),
                 t.services.len(),
                 detail_g.join(", ")
             ),

@@ -1,4 +1,4 @@
-//! rules.md §5–§8 on dates: statuses around windows and anniversaries, the legacy
+//! docs/rules.md §5–§8 on dates: statuses around windows and anniversaries, the legacy
 //! transition, Teamwork Deployment, benefits. Datasets go through the real loader and
 //! catalog.
 
@@ -798,11 +798,11 @@ fn enrolled_window_runs_to_the_anniversary() {
 }
 
 #[test]
-fn prerequisite_detail_uses_the_status_names() {
+fn prerequisite_detail_uses_the_status_in_words() {
     let mut d = teamwork();
     d.enrollments.retain(|e| !e.contains("designation:"));
     let (_, detail) = teamwork_req(&d.on("2024-07-25"), "prerequisite");
-    assert!(detail.ends_with("status: in_progress"), "{detail}");
+    assert!(detail.ends_with("status: in progress"), "{detail}");
 }
 
 #[test]
@@ -881,4 +881,37 @@ fn dates_outside_the_data_are_refused_and_months_it_cannot_compute_marked() {
         .map(ToString::to_string)
         .collect();
     assert!(!months.contains(&"2024-06".to_string()), "{months:?}");
+}
+
+#[test]
+fn a_prerequisite_without_enrollment_says_what_the_data_supports() {
+    // The data supports gold Cloud Productivity, but no enrollment is recorded.
+    let gold = legacy_partner(4000)
+        .exam("p1", "70-346", "2019-01-01")
+        .exam("p1", "70-347", "2019-02-01")
+        .cert("p2", "MCSA: Office 365", "2019-03-01");
+    let (met, detail) = teamwork_req(&gold.on("2022-09-15"), "prerequisite");
+    assert!(!met);
+    assert_eq!(
+        detail,
+        "needs a gold Cloud Productivity competency; the data of 2022-07 supports gold, \
+         but no Cloud Productivity enrollment is recorded"
+    );
+    let none = legacy_partner(10);
+    let (_, detail) = teamwork_req(&none.on("2022-09-15"), "prerequisite");
+    assert!(
+        detail.ends_with("supports no level, and no Cloud Productivity enrollment is recorded"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn a_designation_prerequisite_names_the_area_and_the_status_in_words() {
+    let d = Data::new().qualifying_mw("2023-06");
+    let (met, detail) = teamwork_req(&d.on("2024-02-25"), "prerequisite");
+    assert!(!met);
+    assert_eq!(
+        detail,
+        "needs the Modern Work designation (enrolled); status: qualified"
+    );
 }

@@ -4,10 +4,11 @@ use std::fmt::Write;
 
 use anyhow::anyhow;
 use capscore_catalog::Catalog;
-use capscore_core::{Month, format_num};
+use capscore_core::{Month, format_amount, format_grouped, format_num};
 
 use super::emit;
 use crate::exit::Failure;
+use crate::render::{clean, metric_amount, metric_name};
 
 pub fn run(catalog: &Catalog, month: Option<Month>) -> Result<(), Failure> {
     let month = match month {
@@ -40,14 +41,14 @@ pub fn run(catalog: &Catalog, month: Option<Month>) -> Result<(), Failure> {
     let _ = writeln!(o, "  points_rounding          {:?}", p.points_rounding);
     let _ = writeln!(o, "  deployment_unit          {:?}", p.deployment_unit);
     for area in &rules.areas {
-        let _ = writeln!(o, "\n{} ({})", area.name, area.id);
+        let _ = writeln!(o, "\n{} ({})", clean(&area.name), area.id);
         let names: Vec<&str> = area
             .eligible_workloads
             .iter()
             .map(|w| catalog.workloads[w.index()].name.as_str())
             .collect();
         if !names.is_empty() {
-            let _ = writeln!(o, "  eligible workloads: {}", names.join(", "));
+            let _ = writeln!(o, "  eligible workloads: {}", clean(&names.join(", ")));
         }
         if let Some(services) = &area.eligible_services {
             let _ = writeln!(o, "  eligible Azure services: {}", services.join(", "));
@@ -62,12 +63,12 @@ pub fn run(catalog: &Catalog, month: Option<Month>) -> Result<(), Failure> {
         if let Some(c) = &area.classification {
             let _ = writeln!(
                 o,
-                "  classified: {} with >= {} (tenant, workload) pairs over ${} revenue ({}) at m and m-12, else {}",
-                c.track,
+                "  classified: {} with >= {} (tenant, workload) pairs over {} revenue ({}) at m and m-12, else {}",
+                track_name(catalog, &area.id, &c.track),
                 c.min_pairs,
-                format_num(&c.revenue_above, true),
+                format_amount(&c.revenue_above, "USD", "USD"),
                 catalog.mask_names(c.assoc).join("+"),
-                c.otherwise
+                track_name(catalog, &area.id, &c.otherwise)
             );
         }
         let rates: Vec<String> = area
@@ -75,11 +76,11 @@ pub fn run(catalog: &Catalog, month: Option<Month>) -> Result<(), Failure> {
             .iter()
             .enumerate()
             .filter_map(|(i, r)| {
-                r.map(|r| format!("{} {}", catalog.workloads[i].name, format_num(&r, true)))
+                r.map(|r| format!("{} {}", catalog.workloads[i].name, format_grouped(&r)))
             })
             .collect();
         if !rates.is_empty() {
-            let _ = writeln!(o, "  MCV per unit: {}", rates.join(", "));
+            let _ = writeln!(o, "  MCV per unit: {}", clean(&rates.join(", ")));
         }
         for t in &area.tracks {
             let band = t.band.map(|b| match b.at_most {
@@ -95,7 +96,8 @@ pub fn run(catalog: &Catalog, month: Option<Month>) -> Result<(), Failure> {
             let _ = writeln!(
                 o,
                 "  track {}{}",
-                t.id.as_deref().unwrap_or("-"),
+                t.id.as_deref()
+                    .map_or("-", |id| track_name(catalog, &area.id, id)),
                 band.unwrap_or_default()
             );
             for m in &t.metrics {
@@ -109,13 +111,16 @@ pub fn run(catalog: &Catalog, month: Option<Month>) -> Result<(), Failure> {
                         } else {
                             format!("{assoc} ")
                         };
-                        format!("{head}target {}", format_num(&op.target, true))
+                        format!(
+                            "{head}target {}",
+                            metric_amount(catalog, &area.id, &m.id, &op.target)
+                        )
                     })
                     .collect();
                 let _ = writeln!(
                     o,
-                    "    {:<28} max {:>3}  {}",
-                    m.id,
+                    "    {:<28} max {:>3} points  {}",
+                    clean(metric_name(catalog, &area.id, &m.id)),
                     format_num(&m.max_points, true),
                     opts.join(" | ")
                 );
@@ -124,6 +129,10 @@ pub fn run(catalog: &Catalog, month: Option<Month>) -> Result<(), Failure> {
         }
     }
     emit(&o)
+}
+
+fn track_name<'a>(catalog: &'a Catalog, area: &str, id: &'a str) -> &'a str {
+    catalog.area_def(area).map_or(id, |a| a.track_name(id))
 }
 
 fn today() -> capscore_core::NaiveDate {
@@ -195,7 +204,7 @@ fn metric_detail(
     }
     if let Some(opt) = m.options.first() {
         for (k, v) in &opt.settings.0 {
-            let _ = writeln!(o, "      {k} = {}", format_num(v, true));
+            let _ = writeln!(o, "      {k} = {}", format_grouped(v));
         }
     }
 }

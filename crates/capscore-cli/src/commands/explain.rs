@@ -4,7 +4,7 @@ use anyhow::anyhow;
 use capscore_catalog::Catalog;
 use capscore_data::Loaded;
 use capscore_engine::explain::Explanation;
-use capscore_engine::{ExplainRequest, explain};
+use capscore_engine::{ExplainRequest, ensure_covered, explain};
 
 use super::score::{month_or_default, refusal};
 use super::{emit, load_data, stream, with_spinner};
@@ -41,6 +41,7 @@ pub fn explanation(
         metrics: some(metrics),
     };
     let expl = with_spinner(format!("explaining {month}"), || {
+        ensure_covered(data, catalog, month, request.areas.as_deref())?;
         explain(data, catalog, &request)
     })
     .map_err(|e| refusal(e, "or `capscore score --allow-partial` for the scores with those metrics marked incomplete"))?;

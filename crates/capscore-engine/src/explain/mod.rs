@@ -47,14 +47,14 @@ pub struct ExplainRequest {
 /// exclusions.
 ///
 /// # Errors
-/// As [`crate::score`], an unknown track or metric id, and a month the data does not
-/// cover ([`crate::ensure_covered`]).
+/// As [`crate::score`], and an unknown track or metric id. Like [`crate::score`], it
+/// does not refuse a month the data does not cover: callers that must check it first
+/// (the command line does) call [`crate::ensure_covered`].
 pub fn explain(
     data: &Dataset,
     catalog: &Catalog,
     req: &ExplainRequest,
 ) -> Result<Explanation, EngineError> {
-    crate::coverage::ensure_covered(data, catalog, req.month, req.areas.as_deref())?;
     let run = Run::new(
         data,
         catalog,
