@@ -91,6 +91,9 @@ fn a_month_whose_year_ago_is_missing_is_refused() {
         e.contains("2020-04..2021-12 missing from azure_usage"),
         "{e}"
     );
+    // Metrics by name, not id.
+    assert!(e.contains("(read by Net customer adds, "), "{e}");
+    assert!(!e.contains("net_customer_adds"), "{e}");
     // Only the areas asked for count.
     let o = score(&sample(), &["--month", "2023-06", "--area", "modern_work"]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));

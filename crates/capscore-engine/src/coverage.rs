@@ -147,13 +147,15 @@ pub struct MetricGap {
     pub track: Option<String>,
     /// Metric id.
     pub metric: String,
+    /// Metric name.
+    pub metric_name: String,
     /// The months missing.
     pub incomplete: Incomplete,
 }
 
 /// Every metric of `areas` that the data cannot answer for month `m`.
 #[must_use]
-pub fn gaps(data: &Dataset, areas: &[&AreaRules], m: Month) -> Vec<MetricGap> {
+pub fn gaps(data: &Dataset, catalog: &Catalog, areas: &[&AreaRules], m: Month) -> Vec<MetricGap> {
     let mut out = Vec::new();
     for area in areas {
         for track in &area.tracks {
@@ -164,6 +166,10 @@ pub fn gaps(data: &Dataset, areas: &[&AreaRules], m: Month) -> Vec<MetricGap> {
                         area_name: area.name.clone(),
                         track: track.id.clone(),
                         metric: metric.id.clone(),
+                        metric_name: catalog
+                            .area_def(&area.id)
+                            .and_then(|a| a.metric(&metric.id))
+                            .map_or_else(|| metric.id.clone(), |d| d.name.clone()),
                         incomplete,
                     });
                 }
@@ -251,8 +257,8 @@ impl fmt::Display for CoverageGaps {
             let mut by_table: BTreeMap<Option<UsageTable>, BTreeSet<Month>> = BTreeMap::new();
             let mut metrics: Vec<&str> = Vec::new();
             for x in &of_area {
-                if !metrics.contains(&x.metric.as_str()) {
-                    metrics.push(&x.metric);
+                if !metrics.contains(&x.metric_name.as_str()) {
+                    metrics.push(&x.metric_name);
                 }
                 let mut in_tables = BTreeSet::new();
                 for t in &x.incomplete.tables {
@@ -326,7 +332,7 @@ pub fn answerable_months(
             let Ok(chosen) = crate::requested_areas(&rules, areas) else {
                 return false;
             };
-            gaps(data, &chosen, x).is_empty()
+            gaps(data, catalog, &chosen, x).is_empty()
         })
         .collect()
 }
@@ -344,7 +350,7 @@ pub fn ensure_covered(
 ) -> Result<(), EngineError> {
     let rules = catalog.at_month(month)?;
     let chosen = crate::requested_areas(&rules, areas)?;
-    let found = gaps(data, &chosen, month);
+    let found = gaps(data, catalog, &chosen, month);
     if found.is_empty() {
         return Ok(());
     }

@@ -66,7 +66,10 @@ pub fn score(data: &Dataset, catalog: &Catalog, req: &ScoreRequest) -> Result<Sc
         .map(|&p| run.partner::<Off>(&areas, p, &mut Vec::new()))
         .collect();
     let chosen: Vec<&AreaRules> = areas.iter().map(|(a, _)| *a).collect();
-    coverage::mark(&mut partners, &coverage::gaps(data, &chosen, req.month));
+    coverage::mark(
+        &mut partners,
+        &coverage::gaps(data, catalog, &chosen, req.month),
+    );
     Ok(Scores {
         month: req.month,
         catalog_version: run.rules.version_label(),
