@@ -97,6 +97,12 @@ pub fn format_grouped(v: &Num) -> String {
     }
 }
 
+/// A count with its noun, grouped: `1 row`, `12,345 rows`.
+#[must_use]
+pub fn format_count(n: u64, one: &str, many: &str) -> String {
+    format_amount(&Num::from_integer(i128::from(n)), many, one)
+}
+
 /// An amount with its unit, for people: `USD` is written `$4,730`, `%` is written
 /// `12.50%`, any other unit follows the number as a word, in the singular (`one`) for
 /// exactly 1 (`1 person`, `1,585 users`).
@@ -117,6 +123,13 @@ pub fn format_amount(v: &Num, many: &str, one: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_take_their_noun() {
+        assert_eq!(super::format_count(1, "row", "rows"), "1 row");
+        assert_eq!(super::format_count(0, "row", "rows"), "0 rows");
+        assert_eq!(super::format_count(12_345, "row", "rows"), "12,345 rows");
+    }
+
     use super::*;
 
     #[test]

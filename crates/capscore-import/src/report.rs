@@ -221,8 +221,12 @@ impl fmt::Display for ImportReport {
             for u in &self.unrecognised {
                 let _ = writeln!(
                     s,
-                    "  {} {:?}: {} rows, first at {}; {}",
-                    u.what, u.value, u.rows, u.first_seen, u.effect
+                    "  {} {:?}: {}, first at {}; {}",
+                    u.what,
+                    u.value,
+                    rows(u.rows),
+                    u.first_seen,
+                    u.effect
                 );
             }
         }
@@ -231,8 +235,11 @@ impl fmt::Display for ImportReport {
             for t in &self.certification_titles {
                 let _ = writeln!(
                     s,
-                    "  {:?} → {} ({}, {} rows)",
-                    t.title, t.certification, t.how, t.rows
+                    "  {:?} → {} ({}, {})",
+                    t.title,
+                    t.certification,
+                    t.how,
+                    rows(t.rows)
                 );
             }
         }
@@ -242,7 +249,7 @@ impl fmt::Display for ImportReport {
                 .months
                 .as_ref()
                 .map_or_else(String::new, |m| format!(", months {m}"));
-            let _ = writeln!(s, "  {name}: {} rows{months}", t.rows);
+            let _ = writeln!(s, "  {name}: {}{months}", rows(t.rows));
         }
         if !self.recovered.is_empty() {
             let _ = writeln!(s, "\nrecovered from an interrupted import:");
@@ -260,9 +267,21 @@ impl fmt::Display for ImportReport {
     }
 }
 
+/// `1 row`, `12,345 rows`.
+fn rows(n: impl TryInto<u64>) -> String {
+    capscore_core::format_count(n.try_into().unwrap_or(u64::MAX), "row", "rows")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_counts_take_their_noun() {
+        assert_eq!(rows(1_usize), "1 row");
+        assert_eq!(rows(2_u64), "2 rows");
+        assert_eq!(rows(1_234_567_u64), "1,234,567 rows");
+    }
 
     #[test]
     fn month_spans_list_the_holes() {
