@@ -188,7 +188,7 @@ pub struct StatusArgs {
     #[arg(long = "area", value_name = "AREA", value_delimiter = ',')]
     pub areas: Vec<String>,
     /// Table format, one line per partner: the status of each area shown, badges and the
-    /// specializations held.
+    /// specializations held (not with --format json|csv: exit 2).
     #[arg(long)]
     pub summary: bool,
     /// Output format: table; json (the standing as JSON, see docs/output.md); csv (one

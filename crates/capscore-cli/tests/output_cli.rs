@@ -224,6 +224,22 @@ fn status_summary_is_one_line_per_partner() {
     let sec = status(&["--date", "2024-07-25", "--summary", "--area", "security"]);
     let p3 = sec.lines().find(|l| l.starts_with("P003")).unwrap();
     assert!(p3.ends_with(": Security qualified"), "{p3}");
+    // A table view: with --format json or csv it is a command-line error.
+    let sample = sample_dir().display().to_string();
+    for format in ["json", "csv"] {
+        let o = capscore(&[
+            "status",
+            "--data",
+            &sample,
+            "--date",
+            "2024-07-25",
+            "--summary",
+            "--format",
+            format,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{format}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("--summary is a table view"));
+    }
 }
 
 #[test]

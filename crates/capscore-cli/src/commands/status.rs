@@ -11,6 +11,15 @@ use crate::exit::Failure;
 use crate::status_render;
 
 pub fn run(catalog: &Catalog, loaded: &Loaded, args: &StatusArgs) -> Result<(), Failure> {
+    if args.summary && args.format != Format::Table {
+        use clap::CommandFactory;
+        crate::args::Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--summary is a table view: leave out --format, or use --format json|csv without --summary",
+            )
+            .exit();
+    }
     let data = &loaded.dataset;
     let (date, month) = (args.date, args.month);
     let areas = areas(catalog, &args.areas)?;
