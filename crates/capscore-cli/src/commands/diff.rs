@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use anyhow::anyhow;
 use capscore_catalog::Catalog;
 use capscore_core::{Num, format_num};
+use capscore_engine::EngineError;
 use capscore_whatif::diff::{ChangeKind, Diff, DiffError, DiffRequest, MetricDiff, Mover, diff};
 
-use super::score::refusal;
 use super::{emit, load_data, stream, with_spinner};
 use crate::args::{DiffArgs, Format};
 use crate::exit::Failure;
@@ -38,7 +38,10 @@ pub fn run(catalog: &Catalog, args: &DiffArgs) -> Result<(), Failure> {
         diff(data, catalog, &request)
     })
     .map_err(|e| match e {
-        DiffError::Engine(e) => refusal(e, "or other months (--from, --to)"),
+        DiffError::Engine(e @ EngineError::NotCovered(_)) => Failure::Input(anyhow!(
+            "{e}\ngive --from and --to in those months, or fewer areas (--area)"
+        )),
+        DiffError::Engine(e) => Failure::Input(anyhow!(e)),
         e @ DiffError::Order { .. } => Failure::Input(anyhow!(e)),
     })?;
     if args.format != Format::Table {
