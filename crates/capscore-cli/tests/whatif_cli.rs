@@ -167,8 +167,13 @@ fn forecast_of_p005_is_a_projection_with_a_range() {
         text.contains("a statistical projection, not a score"),
         "{text}"
     );
+    // Each area is fitted on its own history: Security reads the previous TTM.
     assert!(
-        text.contains("history: 7 months, 2023-12..2024-06"),
+        text.contains("history: 18 months the data can answer, 2023-01..2024-06"),
+        "{text}"
+    );
+    assert!(
+        text.contains("history: 7 months the data can answer, 2023-12..2024-06"),
         "{text}"
     );
     assert!(
@@ -265,6 +270,17 @@ fn forecast_refuses_a_short_history() {
     let s = sample();
     let o = capscore(&["forecast", "--data", &s, "--partner", "P999"]);
     assert_eq!(o.status.code(), Some(3));
+    let o = capscore(&[
+        "forecast",
+        "--data",
+        &s,
+        "--partner",
+        "P005",
+        "--area",
+        "modern_work,nope",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nope"));
     let o = capscore(&[
         "forecast",
         "--data",

@@ -71,8 +71,8 @@ fn n(v: i64) -> Num {
 fn a_linear_trend_is_recovered_exactly() {
     // One more certified person every month: 1, 2, ..., 12 from 2023-07 to 2024-06.
     let f = run(&with_people(|_| 1), 6).unwrap();
-    assert_eq!(f.history.len(), 12);
-    assert_eq!(f.history[0], m("2023-07"));
+    assert_eq!(f.areas[0].history.len(), 12);
+    assert_eq!(f.areas[0].history[0], m("2023-07"));
     assert_eq!(f.kind, "statistical projection");
     let mf = metric(&f, "enterprise", "intermediate_certifications");
     let values: Vec<Num> = mf.history.iter().map(|h| h.value_exact).collect();
@@ -179,4 +179,30 @@ fn a_history_too_short_is_refused_with_what_is_needed() {
     assert!(text.contains("2024-02, 2024-03"), "{text}");
     // One month more is enough.
     assert!(run(&Data::default().covering("2023-01", "2024-06"), 6).is_ok());
+}
+
+#[test]
+fn each_area_is_fitted_on_its_own_history() {
+    // Usage from 2022-07: Modern Work is answerable from 2023-07 (12 months), Security
+    // (which reads the previous TTM, from m-23) only in 2024-06.
+    let catalog = Catalog::embedded().unwrap();
+    let data = with_people(|_| 1).load(&catalog);
+    let f = forecast(
+        &data,
+        &catalog,
+        &ForecastRequest {
+            partner: data.partners.find("P1").unwrap(),
+            areas: Some(vec!["modern_work".into(), "security".into()]),
+            months: 3,
+            level: DEFAULT_LEVEL,
+        },
+    )
+    .unwrap();
+    assert_eq!(f.areas.len(), 1);
+    assert_eq!(f.areas[0].area, "modern_work");
+    assert_eq!(f.areas[0].history.len(), 12);
+    assert_eq!(f.not_forecast.len(), 1);
+    assert_eq!(f.not_forecast[0].area, "security");
+    assert_eq!(f.not_forecast[0].answerable, vec![m("2024-06")]);
+    assert_eq!(f.months, vec![m("2024-07"), m("2024-08"), m("2024-09")]);
 }

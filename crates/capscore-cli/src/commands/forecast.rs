@@ -8,7 +8,8 @@ use anyhow::anyhow;
 use capscore_catalog::Catalog;
 use capscore_core::{Month, format_num};
 use capscore_whatif::forecast::{
-    AreaForecast, DEFAULT_LEVEL, Forecast, ForecastError, ForecastRequest, NumRange, forecast,
+    AreaForecast, DEFAULT_LEVEL, Forecast, ForecastError, ForecastRequest, MIN_HISTORY, NumRange,
+    forecast,
 };
 
 use super::score::refusal;
@@ -97,7 +98,7 @@ fn expectation(a: &AreaForecast, last: Month, horizon: Month) -> String {
 /// projected month, per metric its trend and the points at the horizon.
 pub fn table(f: &Forecast, catalog: &Catalog) -> String {
     let mut o = String::new();
-    let (Some(&last), Some(&horizon)) = (f.history.last(), f.months.last()) else {
+    let Some(&horizon) = f.months.last() else {
         return o;
     };
     let _ = writeln!(
@@ -106,15 +107,21 @@ pub fn table(f: &Forecast, catalog: &Catalog) -> String {
     );
     let _ = writeln!(
         o,
-        "method: {}; range: {:.0}% prediction interval of each metric; history: {} months, {}..{last}",
+        "method: {}; range: {:.0}% prediction interval of each metric",
         f.method,
         f.level * 100.0,
-        f.history.len(),
-        f.history[0]
     );
     let _ = writeln!(o, "\n{}", partner_heading(&f.partner_id, f.name.as_deref()));
     for a in &f.areas {
+        let (Some(&first), Some(&last)) = (a.history.first(), a.history.last()) else {
+            continue;
+        };
         let _ = writeln!(o, "  {}: {}", a.name, expectation(a, last, horizon));
+        let _ = writeln!(
+            o,
+            "    history: {} months the data can answer, {first}..{last}",
+            a.history.len()
+        );
         for t in &a.tracks {
             let track = t.track.as_deref().map_or_else(String::new, |id| {
                 let name = catalog.area_def(&a.area).map_or(id, |x| x.track_name(id));
@@ -164,6 +171,16 @@ pub fn table(f: &Forecast, catalog: &Catalog) -> String {
                 );
             }
         }
+    }
+    for s in &f.not_forecast {
+        let name = catalog
+            .area_def(&s.area)
+            .map_or(s.area.as_str(), |d| d.name.as_str());
+        let _ = writeln!(
+            o,
+            "  {name}: not forecast, the data answers {} month(s), at least {MIN_HISTORY} are needed",
+            s.answerable.len()
+        );
     }
     let _ = writeln!(
         o,

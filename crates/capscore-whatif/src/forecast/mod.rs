@@ -3,8 +3,8 @@
 //! Unlike `score` and `explain`, which are exact, a forecast is a statistical
 //! projection. The method (docs/forecast.md):
 //!
-//! 1. The history is every month the data can answer ([`answerable_months`]): each is
-//!    scored by the engine, and each metric's value series is read per association
+//! 1. The history of an area is every month the data can answer for it
+//!    ([`answerable_months`]): each is scored by the engine, and each metric's value series is read per association
 //!    option (a best-of metric keeps one series per option).
 //! 2. Each series gets a straight line fitted by ordinary least squares on the month
 //!    index; the range of a projected month is the line's two-sided prediction interval
@@ -73,9 +73,9 @@ pub enum ForecastError {
     /// No rules in force for a projected month.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
-    /// Too few months of history.
+    /// Too few months of history for every area asked.
     #[error(
-        "a forecast needs at least {need} months the data can answer (every metric of the areas asked scored from complete data); the data answers {}{}",
+        "a forecast needs at least {need} months the data can answer (every metric of an area scored from complete data); the data answers {}{}",
         answerable.len(),
         if answerable.is_empty() { String::new() } else { format!(": {}", months_list(answerable)) }
     )]
@@ -110,12 +110,22 @@ pub struct Forecast {
     pub method: &'static str,
     /// Confidence level of each metric's range.
     pub level: f64,
-    /// The months the projection is fitted on.
-    pub history: Vec<Month>,
-    /// The months projected.
+    /// The months projected (after the last month of history of any area).
     pub months: Vec<Month>,
-    /// One entry per area.
+    /// One entry per area forecast.
     pub areas: Vec<AreaForecast>,
+    /// Areas asked whose history is too short to forecast.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_forecast: Vec<ShortHistory>,
+}
+
+/// An area not forecast: the data answers fewer than [`MIN_HISTORY`] months of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShortHistory {
+    /// Area id.
+    pub area: String,
+    /// The months the data answers for it.
+    pub answerable: Vec<Month>,
 }
 
 /// The first month an area is expected to qualify, per scenario.
@@ -136,6 +146,9 @@ pub struct AreaForecast {
     pub area: String,
     /// Display name.
     pub name: String,
+    /// The months its projection is fitted on: every month the data can answer for
+    /// the area.
+    pub history: Vec<Month>,
     /// Whether the area qualifies in the last month of history (exact score).
     pub qualified_last: bool,
     /// The first month it is expected to qualify.
@@ -252,8 +265,9 @@ pub struct MetricMonth {
 /// month the data can answer.
 ///
 /// # Errors
-/// [`ForecastError::HistoryTooShort`] with fewer than [`MIN_HISTORY`] answerable
-/// months; whatever the engine or the catalog refuses.
+/// [`ForecastError::HistoryTooShort`] when no area asked has [`MIN_HISTORY`]
+/// answerable months (an area with fewer is listed in [`Forecast::not_forecast`]);
+/// whatever the engine or the catalog refuses.
 pub fn forecast(
     data: &Dataset,
     catalog: &Catalog,
@@ -270,30 +284,57 @@ pub fn forecast(
             "give at least one month to project".into(),
         ));
     }
-    let history = answerable_months(data, catalog, req.areas.as_deref());
-    if history.len() < MIN_HISTORY {
+    let ids: Vec<String> = match &req.areas {
+        Some(ids) => ids.clone(),
+        None => catalog.areas.iter().map(|a| a.id.clone()).collect(),
+    };
+    if let Some(id) = ids.iter().find(|id| catalog.area_def(id).is_none()) {
+        return Err(EngineError::UnknownArea {
+            area: id.clone(),
+            known: catalog.areas.iter().map(|a| a.id.clone()).collect(),
+        }
+        .into());
+    }
+    // Each area is fitted on every month the data can answer for it.
+    let mut fitted: Vec<(Vec<Month>, Vec<PartnerScore>)> = Vec::new();
+    let mut not_forecast = Vec::new();
+    for id in &ids {
+        let history = answerable_months(data, catalog, Some(std::slice::from_ref(id)));
+        if history.len() < MIN_HISTORY {
+            not_forecast.push(ShortHistory {
+                area: id.clone(),
+                answerable: history,
+            });
+            continue;
+        }
+        let scored = history
+            .iter()
+            .map(|&month| {
+                let mut s = score(
+                    data,
+                    catalog,
+                    &ScoreRequest {
+                        month,
+                        partners: Some(vec![req.partner]),
+                        areas: Some(vec![id.clone()]),
+                    },
+                )?;
+                Ok(s.partners.remove(0))
+            })
+            .collect::<Result<_, EngineError>>()?;
+        fitted.push((history, scored));
+    }
+    let Some(last) = fitted.iter().filter_map(|(h, _)| h.last().copied()).max() else {
+        let longest = not_forecast
+            .into_iter()
+            .map(|s| s.answerable)
+            .max_by_key(Vec::len)
+            .unwrap_or_default();
         return Err(ForecastError::HistoryTooShort {
             need: MIN_HISTORY,
-            answerable: history,
+            answerable: longest,
         });
-    }
-    let scored: Vec<PartnerScore> = history
-        .iter()
-        .map(|&month| {
-            let mut s = score(
-                data,
-                catalog,
-                &ScoreRequest {
-                    month,
-                    partners: Some(vec![req.partner]),
-                    areas: req.areas.clone(),
-                },
-            )?;
-            Ok(s.partners.remove(0))
-        })
-        .collect::<Result<_, EngineError>>()?;
-    let first = history[0];
-    let last = history[history.len() - 1];
+    };
     let months: Vec<Month> = (1..=req.months)
         .map(|h| last.offset(i32::try_from(h).unwrap_or(i32::MAX)))
         .collect();
@@ -301,72 +342,90 @@ pub fn forecast(
     for &f in &months {
         snapshots.push(catalog.at_month(f)?);
     }
-    let latest = &scored[scored.len() - 1];
-    let areas = latest
-        .areas
-        .iter()
-        .map(|a| {
-            let tracks: Vec<TrackForecast> = tracks_of(a)
-                .into_iter()
-                .map(|(track, total, metrics)| {
-                    let ctx = Ctx {
-                        history: &history,
-                        scored: &scored,
-                        first,
-                        area: &a.area,
-                        track: track.as_deref(),
-                        level: req.level,
-                    };
-                    let metrics: Vec<MetricForecast> = metrics
-                        .iter()
-                        .map(|ms| ctx.metric(ms, &months, &snapshots))
-                        .collect();
-                    let months = months
-                        .iter()
-                        .zip(&snapshots)
-                        .map(|(&month, rules)| track_month(month, &metrics, &rules.params))
-                        .collect();
-                    TrackForecast {
-                        track,
-                        total_last: total,
-                        months,
-                        metrics,
-                    }
-                })
-                .collect();
-            let first_where = |pick: fn(&Range<bool>) -> bool| {
-                months.iter().enumerate().find_map(|(i, &m)| {
-                    tracks
-                        .iter()
-                        .any(|t| t.months.get(i).is_some_and(|tm| pick(&tm.qualified)))
-                        .then_some(m)
-                })
-            };
-            AreaForecast {
-                area: a.area.clone(),
-                name: catalog
-                    .area_def(&a.area)
-                    .map_or_else(|| a.area.clone(), |d| d.name.clone()),
-                qualified_last: a.qualified,
-                expected: Expected {
-                    central: first_where(|q| q.central),
-                    earliest: first_where(|q| q.high),
-                    latest: first_where(|q| q.low),
-                },
-                tracks,
-            }
-        })
-        .collect();
+    let mut areas = Vec::new();
+    let mut who = None;
+    for (history, scored) in &fitted {
+        let latest = &scored[scored.len() - 1];
+        who = Some((latest.partner_id.clone(), latest.name.clone()));
+        for a in &latest.areas {
+            areas.push(area_forecast(
+                catalog, a, history, scored, &months, &snapshots, req.level,
+            ));
+        }
+    }
+    let (partner_id, name) = who.unwrap_or_default();
     Ok(Forecast {
-        partner_id: latest.partner_id.clone(),
-        name: latest.name.clone(),
+        partner_id,
+        name,
         kind: "statistical projection",
         method: METHOD,
         level: req.level,
-        history,
         months,
         areas,
+        not_forecast,
     })
+}
+
+/// One area's forecast from its history.
+fn area_forecast(
+    catalog: &Catalog,
+    a: &AreaScore,
+    history: &[Month],
+    scored: &[PartnerScore],
+    months: &[Month],
+    snapshots: &[capscore_catalog::Snapshot<'_>],
+    level: f64,
+) -> AreaForecast {
+    let tracks: Vec<TrackForecast> = tracks_of(a)
+        .into_iter()
+        .map(|(track, total, metrics)| {
+            let ctx = Ctx {
+                history,
+                scored,
+                first: history[0],
+                area: &a.area,
+                track: track.as_deref(),
+                level,
+            };
+            let metrics: Vec<MetricForecast> = metrics
+                .iter()
+                .map(|ms| ctx.metric(ms, months, snapshots))
+                .collect();
+            let months = months
+                .iter()
+                .zip(snapshots)
+                .map(|(&month, rules)| track_month(month, &metrics, &rules.params))
+                .collect();
+            TrackForecast {
+                track,
+                total_last: total,
+                months,
+                metrics,
+            }
+        })
+        .collect();
+    let first_where = |pick: fn(&Range<bool>) -> bool| {
+        months.iter().enumerate().find_map(|(i, &m)| {
+            tracks
+                .iter()
+                .any(|t| t.months.get(i).is_some_and(|tm| pick(&tm.qualified)))
+                .then_some(m)
+        })
+    };
+    AreaForecast {
+        area: a.area.clone(),
+        name: catalog
+            .area_def(&a.area)
+            .map_or_else(|| a.area.clone(), |d| d.name.clone()),
+        history: history.to_vec(),
+        qualified_last: a.qualified,
+        expected: Expected {
+            central: first_where(|q| q.central),
+            earliest: first_where(|q| q.high),
+            latest: first_where(|q| q.low),
+        },
+        tracks,
+    }
 }
 
 /// The tracks of an area score: `(id, total, metrics)`.
