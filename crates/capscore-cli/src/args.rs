@@ -60,6 +60,12 @@ pub enum Command {
         #[command(subcommand)]
         view: EligibilityView,
     },
+    /// How each metric changed between two months, split exactly into the tenants,
+    /// people, workloads and subscriptions whose contributions moved.
+    Diff(DiffArgs),
+    /// Statistical projection of each metric six months ahead, with a range, and the
+    /// first month the partner is expected to qualify (not an exact score).
+    Forecast(ForecastArgs),
     /// Import data from another source into a capscore dataset.
     Import {
         #[command(subcommand)]
@@ -259,4 +265,51 @@ pub enum EligibilityView {
         #[command(flatten)]
         scope: ExplainScope,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// Dataset folder (CSV or Parquet tables).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Partner id.
+    #[arg(long, value_name = "ID")]
+    pub partner: String,
+    /// The earlier month (YYYY-MM). Both months must be answerable by the data
+    /// (refused with exit 3 otherwise, with the months that can be scored).
+    #[arg(long, value_name = "YYYY-MM", value_parser = month_arg)]
+    pub from: Month,
+    /// The later month (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM", value_parser = month_arg)]
+    pub to: Month,
+    /// Areas (repeat or separate with commas); default: all in force.
+    #[arg(long = "area", value_name = "AREA", value_delimiter = ',')]
+    pub areas: Vec<String>,
+    /// Output format: table (the 20 largest changes of each metric); json and csv
+    /// (every change).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Table format: every change, not the 20 largest.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ForecastArgs {
+    /// Dataset folder (CSV or Parquet tables).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Partner id.
+    #[arg(long, value_name = "ID")]
+    pub partner: String,
+    /// Areas (repeat or separate with commas); default: all in force.
+    #[arg(long = "area", value_name = "AREA", value_delimiter = ',')]
+    pub areas: Vec<String>,
+    /// Months to project after the last month the data can answer (1..=60).
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub months: u32,
+    /// Output format: table; json (every metric, month and end of the range); csv (one
+    /// row per area, track, metric and projected month).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }

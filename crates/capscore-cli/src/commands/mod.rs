@@ -13,8 +13,10 @@ use crate::args::{Cli, Command};
 use crate::exit::Failure;
 
 mod catalog;
+mod diff;
 mod eligibility;
 mod explain;
+mod forecast;
 mod import;
 mod score;
 mod status;
@@ -44,6 +46,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Catalog { month } => catalog::run(&catalog, month),
         Command::Import { source } => import::run(&catalog, &source),
         Command::Explain(args) => explain::run(&catalog, &args),
+        Command::Diff(args) => diff::run(&catalog, &args),
+        Command::Forecast(args) => forecast::run(&catalog, &args),
         Command::Eligibility { view } => eligibility::run(&catalog, &view),
         Command::Status(args) => {
             let loaded = load_data(&args.data, &catalog)?;
