@@ -13,6 +13,7 @@ use crate::args::{Cli, Command};
 use crate::exit::Failure;
 
 mod catalog;
+pub mod generate;
 mod import;
 mod score;
 mod status;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Validate { data } => validate::run(&catalog, &data),
         Command::Catalog { month } => catalog::run(&catalog, month),
         Command::Import { source } => import::run(&catalog, &source),
+        Command::Generate(args) => generate::run(&catalog, &args),
         Command::Status(args) => {
             let loaded = load_data(&args.data, &catalog)?;
             status::run(&catalog, &loaded, &args)
