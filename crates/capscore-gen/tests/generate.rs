@@ -11,7 +11,7 @@ use capscore_core::Month;
 use capscore_data::Loaded;
 use capscore_engine::ScoreRequest;
 use capscore_engine::coverage::score_checked;
-use capscore_gen::{Format, GenOptions, Profile, Summary, generate};
+use capscore_gen::{Format, GenOptions, Profile, Summary, Table, generate};
 
 fn catalog() -> &'static Catalog {
     static C: OnceLock<Catalog> = OnceLock::new();
@@ -261,5 +261,38 @@ fn shape_partners_per_tenant_life_of_associations_names_and_qualification() {
             yes.len(),
             no.len()
         );
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+        /// Whatever the counts, months and seed, the loader accepts the dataset whole
+        /// (every name resolves, no duplicate key, every partner referenced exists)
+        /// and holds the rows the summary reports.
+        #[test]
+        fn any_generated_dataset_loads(
+            partners in 1usize..8,
+            tenants in 0u64..120,
+            months in 2usize..30,
+            seed in any::<u64>(),
+            csv in any::<bool>(),
+        ) {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path().join("d");
+            let format = if csv { Format::Csv } else { Format::Parquet };
+            let s = gen_into(&dir, &opts(partners, tenants, months, seed, format));
+            let loaded = capscore_data::load_dir(&dir, catalog());
+            prop_assert!(loaded.is_ok(), "{}", loaded.err().map(|e| e.to_string()).unwrap_or_default());
+            let d = loaded.unwrap().dataset;
+            let count = |t: Table| s.rows.iter().find(|(x, _)| *x == t).map_or(0, |r| r.1);
+            prop_assert_eq!(d.partners.len() as u64, count(Table::Partners));
+            prop_assert_eq!(d.m365_usage.tenant.len() as u64, count(Table::M365Usage));
+            prop_assert_eq!(d.azure_usage.tenant.len() as u64, count(Table::AzureUsage));
+            prop_assert_eq!(d.associations.partner.len() as u64, count(Table::Associations));
+        }
     }
 }
