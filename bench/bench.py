@@ -187,7 +187,7 @@ def main():
              f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB; "
              f"month {args.month}; seed {args.seed}; alternating repetitions per size "
              f"({', '.join(f'{s}: {n}' for s, n in reps.items())}), median; "
-             f"peers with {args.threads} threads; mean 1-minute load average after the runs "
+             f"peers with {args.threads} threads; mean 1-minute load average after the runs that recorded it "
              f"{load} (other work shared the machine).", "",
              "| size | usage rows | area | tool | wall (s) | peak RSS (MiB) | wall / capscore | RSS / capscore |",
              "|---|---:|---|---|---:|---:|---:|---:|"]
