@@ -71,6 +71,9 @@ pub enum Command {
         #[command(subcommand)]
         source: ImportSource,
     },
+    /// Write a synthetic dataset of realistic shape (all tables, all six areas),
+    /// deterministic per seed.
+    Generate(crate::commands::generate::GenerateArgs),
 }
 
 /// Where `capscore import` reads from.

@@ -17,6 +17,7 @@ mod diff;
 mod eligibility;
 mod explain;
 mod forecast;
+pub mod generate;
 mod import;
 mod score;
 mod status;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Diff(args) => diff::run(&catalog, &args),
         Command::Forecast(args) => forecast::run(&catalog, &args),
         Command::Eligibility { view } => eligibility::run(&catalog, &view),
+        Command::Generate(args) => generate::run(&catalog, &args),
         Command::Status(args) => {
             let loaded = load_data(&args.data, &catalog)?;
             status::run(&catalog, &loaded, &args)
