@@ -16,7 +16,9 @@ mod catalog;
 mod eligibility;
 mod explain;
 mod import;
+mod outlook;
 mod score;
+mod simulate;
 mod status;
 mod validate;
 
@@ -45,6 +47,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Import { source } => import::run(&catalog, &source),
         Command::Explain(args) => explain::run(&catalog, &args),
         Command::Eligibility { view } => eligibility::run(&catalog, &view),
+        Command::Simulate(args) => simulate::run(&catalog, &args),
+        Command::Outlook(args) => outlook::run(&catalog, &args),
         Command::Status(args) => {
             let loaded = load_data(&args.data, &catalog)?;
             status::run(&catalog, &loaded, &args)

@@ -1,0 +1,130 @@
+//! `capscore simulate` and `capscore outlook` end to end on the sample dataset.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn capscore(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_capscore"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn sample() -> String {
+    let p: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/sample");
+    p.display().to_string()
+}
+
+fn ok(o: &Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn simulate_prints_before_and_after_and_writes_a_dataset_that_scores_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        "[[change_usage]]\ntenant = \"T0173\"\nworkload = \"Exchange\"\nfrom = \"2024-06\"\nadd_active_users = 10\n",
+    )
+    .unwrap();
+    let out = dir.path().join("changed");
+    let (data, sc, o) = (
+        sample(),
+        scenario.display().to_string(),
+        out.display().to_string(),
+    );
+    let base = [
+        "simulate",
+        "--data",
+        &data,
+        "--partner",
+        "P003",
+        "--area",
+        "modern_work",
+        "--scenario",
+        &sc,
+    ];
+    let text = ok(&capscore(&base));
+    assert!(text.contains("Modern Work: 68.00 → 68.15 points"), "{text}");
+    assert!(
+        text.contains("* Usage growth: 1,400 users → 1,410 users; 21.00 → 21.15 points"),
+        "{text}"
+    );
+    let mut with_write = base.to_vec();
+    with_write.extend(["--format", "json", "--write", &o]);
+    let sim: Value = serde_json::from_str(&ok(&capscore(&with_write))).unwrap();
+    assert_eq!(sim["areas"][0]["total_after"], 68.15);
+    // The written dataset scores as the simulation said.
+    let scored: Value = serde_json::from_str(&ok(&capscore(&[
+        "score",
+        "--data",
+        &o,
+        "--partner",
+        "P003",
+        "--area",
+        "modern_work",
+        "--month",
+        "2024-06",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(scored["partners"][0]["areas"][0]["total"], 68.15);
+}
+
+#[test]
+fn a_scenario_naming_an_unknown_workload_is_refused_with_line_and_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("bad.toml");
+    std::fs::write(
+        &scenario,
+        "[[change_usage]]\ntenant = \"T0173\"\nworkload = \"Exchang\"\nfrom = \"2024-06\"\nadd_active_users = 10\n",
+    )
+    .unwrap();
+    let sc = scenario.display().to_string();
+    let o = capscore(&[
+        "simulate",
+        "--data",
+        &sample(),
+        "--partner",
+        "P003",
+        "--scenario",
+        &sc,
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bad.toml line 3, column 12: unknown workload \"Exchang\""),
+        "{err}"
+    );
+    assert!(err.contains("Exchange"), "{err}");
+}
+
+#[test]
+fn outlook_names_the_expiring_certification() {
+    let text = ok(&capscore(&[
+        "outlook",
+        "--data",
+        &sample(),
+        "--partner",
+        "P004",
+        "--area",
+        "modern_work",
+        "--month",
+        "2024-02",
+        "--months",
+        "1",
+    ]));
+    assert!(
+        text.contains("assumption: every usage series stays"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Advanced certifications: 1 person → 0 people, 7.50 → 0.00 points; because Administrator Expert of person p-405 expired"),
+        "{text}"
+    );
+}
