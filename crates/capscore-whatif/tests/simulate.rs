@@ -63,13 +63,24 @@ fn an_empty_scenario_changes_nothing() {
 }
 
 #[test]
-fn removing_every_certification_of_a_person_is_scored_by_the_engine() {
-    // P004 loses points on its certified people metric when its people lose their
-    // certifications; the engine on the edited data says how many.
-    let text = "[[remove_certification]]\nperson = \"p-401\"\n";
-    let sim = simulate("P004", text).unwrap();
+fn removing_the_only_advanced_certification_takes_its_points_and_qualification_reason() {
+    // P003's one advanced certification (person p-303) gives its SMB track 15 points;
+    // without it the metric has 0 points, under the minimum of 1.
+    let text = "[[remove_certification]]\nperson = \"p-303\"\ncertification = \"Teams Meetings and Meeting Rooms Technical Assessment\"\n";
+    let sim = simulate("P003", text).unwrap();
     let mw = sim.area("modern_work").unwrap();
-    assert!(mw.total_after <= mw.total_before);
+    let smb = mw
+        .tracks
+        .iter()
+        .find(|t| t.track.as_deref() == Some("smb"))
+        .unwrap();
+    assert_eq!(smb.total_before - smb.total_after, Num::from_integer(15));
+    let adv = smb
+        .metrics
+        .iter()
+        .find(|m| m.metric == "advanced_certifications")
+        .unwrap();
+    assert_eq!(adv.points_after, Num::from_integer(0));
 }
 
 #[test]
