@@ -66,6 +66,11 @@ pub enum Command {
     /// Statistical projection of each metric six months ahead, with a range, and the
     /// first month the partner is expected to qualify (not an exact score).
     Forecast(ForecastArgs),
+    /// A partner's scores before and after a scenario (TOML, docs/scenarios.md):
+    /// the engine re-run on the changed data, exact.
+    Simulate(SimulateArgs),
+    /// The next months if nothing changes: each point that falls away, with its cause.
+    Outlook(OutlookArgs),
     /// Import data from another source into a capscore dataset.
     Import {
         #[command(subcommand)]
@@ -315,4 +320,50 @@ pub struct ForecastArgs {
     /// row per area, track, metric and projected month).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// The partner and month a what-if command looks at.
+#[derive(Debug, clap::Args)]
+pub struct WhatIfScope {
+    /// Dataset folder (CSV or Parquet tables).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// The partner (a global account id).
+    #[arg(long, value_name = "ID")]
+    pub partner: String,
+    /// Areas (repeat or separate with commas); default: all in force.
+    #[arg(long = "area", value_name = "AREA", value_delimiter = ',')]
+    pub areas: Vec<String>,
+    /// Evaluation month (YYYY-MM); default: the latest month covered by every usage
+    /// table with rows.
+    #[arg(long, value_name = "YYYY-MM", value_parser = month_arg)]
+    pub month: Option<Month>,
+    /// Output format: table or json.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub scope: WhatIfScope,
+    /// The scenario file (TOML, see docs/scenarios.md).
+    #[arg(long, value_name = "FILE")]
+    pub scenario: PathBuf,
+    /// Also write the changed dataset as capscore CSV tables to this folder (atomically;
+    /// a folder holding files is replaced only with --force).
+    #[arg(long, value_name = "DIR")]
+    pub write: Option<PathBuf>,
+    /// Replace the --write folder if it holds files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OutlookArgs {
+    #[command(flatten)]
+    pub scope: WhatIfScope,
+    /// Months after the evaluation month to show.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=24))]
+    pub months: u32,
 }

@@ -1,6 +1,13 @@
 //! What if and what next, on top of the scoring engine: every answer comes from the
-//! engine's own computation (`score`, `explain`) on the real rules of the catalog.
+//! engine's own computation (`score`, `explain`) on the real rules of the catalog. No
+//! rule is computed here.
 //!
+//! - [`simulate`]: a dataset changed by a scenario ([`scenario`]) and scored again. A
+//!   scenario edits the canonical tables (the rows the loader reads,
+//!   [`tables::Tables`]); the edited tables are loaded again through the dataset loader,
+//!   so they are validated exactly as user data.
+//! - [`outlook`]: the next months if nothing changes, each change in points with its
+//!   cause.
 //! - [`diff`]: how each metric changed between two months, split exactly into the
 //!   contributions (tenants, people, workloads…) that moved.
 //! - [`forecast`]: where each metric is heading, a statistical projection of its
@@ -8,4 +15,12 @@
 #![deny(missing_docs)]
 
 pub mod diff;
+pub mod error;
 pub mod forecast;
+pub mod outlook;
+pub mod render;
+pub mod scenario;
+pub mod simulate;
+pub mod tables;
+
+pub use error::WhatIfError;

@@ -19,7 +19,9 @@ mod explain;
 mod forecast;
 pub mod generate;
 mod import;
+mod outlook;
 mod score;
+mod simulate;
 mod status;
 mod validate;
 
@@ -51,6 +53,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Forecast(args) => forecast::run(&catalog, &args),
         Command::Eligibility { view } => eligibility::run(&catalog, &view),
         Command::Generate(args) => generate::run(&catalog, &args),
+        Command::Simulate(args) => simulate::run(&catalog, &args),
+        Command::Outlook(args) => outlook::run(&catalog, &args),
         Command::Status(args) => {
             let loaded = load_data(&args.data, &catalog)?;
             status::run(&catalog, &loaded, &args)

@@ -1,0 +1,311 @@
+//! `outlook`: the next months if nothing changes. Every usage series present in the
+//! data's last usage month stays at that month's values for the months projected;
+//! associations and certifications stay as dated in the data. The projected months
+//! are scored by the engine on the projected dataset, and each change of points is
+//! traced to its causes by comparing the engine's explanations month to month.
+
+use std::collections::BTreeSet;
+
+use capscore_catalog::Catalog;
+use capscore_core::{Month, Num};
+use capscore_data::Dataset;
+use capscore_engine::explain::{Entry, Explanation, MetricExplanation, Reason};
+use capscore_engine::{ExplainRequest, ensure_covered, explain};
+use serde::Serialize;
+
+use crate::error::WhatIfError;
+use crate::simulate::{Base, score_partner};
+use crate::tables::Tables;
+
+/// Usage tables and the columns that identify a series (beside the month).
+const SERIES: &[(&str, &[&str])] = &[
+    ("m365_usage", &["tenant_id", "workload"]),
+    (
+        "azure_usage",
+        &["tenant_id", "subscription_id", "service", "offer"],
+    ),
+    ("bizapps_usage", &["tenant_id", "workload"]),
+];
+
+/// The tables with every usage series of the last usage month repeated for the
+/// `months` months after it.
+#[must_use]
+pub fn project(tables: &Tables, months: u32) -> (Tables, Option<Month>) {
+    let mut t = tables.clone();
+    let Some(last) = tables.latest_usage_month() else {
+        return (t, None);
+    };
+    let last_s = last.to_string();
+    for (name, _) in SERIES {
+        let Some(tab) = t.tables.get_mut(name) else {
+            continue;
+        };
+        let Some(cm) = tab.col("month") else { continue };
+        let at_last: Vec<Vec<String>> = tab
+            .rows
+            .iter()
+            .filter(|r| r[cm] == last_s)
+            .cloned()
+            .collect();
+        for k in 1..=months {
+            let m = last
+                .offset(i32::try_from(k).unwrap_or(i32::MAX))
+                .to_string();
+            for r in &at_last {
+                let mut row = r.clone();
+                row[cm].clone_from(&m);
+                tab.rows.push(row);
+            }
+        }
+    }
+    (t, Some(last))
+}
+
+/// Why a metric's points changed from one month to the next.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "cause", rename_all = "snake_case")]
+pub enum Cause {
+    /// A certification that counted expired.
+    CertificationExpired {
+        /// Person id.
+        person: String,
+        /// Certification name.
+        certification: String,
+    },
+    /// An association that attributed a customer ended.
+    AssociationEnded {
+        /// Tenant id.
+        tenant: String,
+        /// Tenant name.
+        tenant_name: Option<String>,
+    },
+    /// The months compared moved (`m-12`, the TTM, the claim baseline): usage itself
+    /// is unchanged by the assumption (a projected month).
+    BaselineMoved,
+    /// A month of the data: its usage differs from the month before, and the months
+    /// compared moved.
+    UsageChanged,
+}
+
+/// A metric whose points change.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricMove {
+    /// Area id.
+    pub area: String,
+    /// Track id.
+    pub track: Option<String>,
+    /// Metric id.
+    pub metric: String,
+    /// Value before.
+    #[serde(serialize_with = "crate::simulate::ser_num")]
+    pub value_before: Num,
+    /// Value after.
+    #[serde(serialize_with = "crate::simulate::ser_num")]
+    pub value_after: Num,
+    /// Points before.
+    #[serde(serialize_with = "crate::simulate::ser_num")]
+    pub points_before: Num,
+    /// Points after.
+    #[serde(serialize_with = "crate::simulate::ser_num")]
+    pub points_after: Num,
+    /// Causes found.
+    pub causes: Vec<Cause>,
+}
+
+/// One month of the outlook.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlookMonth {
+    /// The month.
+    pub month: Month,
+    /// Whether the month is projected (after the data's last usage month).
+    pub projected: bool,
+    /// Total and qualification per area (of the track that counts).
+    pub areas: Vec<AreaPoint>,
+    /// Metrics whose points differ from the month before.
+    pub changes: Vec<MetricMove>,
+}
+
+/// An area in one month.
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaPoint {
+    /// Area id.
+    pub area: String,
+    /// Track that counts.
+    pub track: Option<String>,
+    /// Total.
+    #[serde(serialize_with = "crate::simulate::ser_num")]
+    pub total: Num,
+    /// Qualified.
+    pub qualified: bool,
+}
+
+/// The outlook of a partner.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outlook {
+    /// Partner id.
+    pub partner_id: String,
+    /// The month the outlook starts from.
+    pub from: Month,
+    /// The data's last usage month (months after it are projected).
+    pub last_data_month: Option<Month>,
+    /// The assumption, in words.
+    pub assumption: String,
+    /// The starting month, then each month after it.
+    pub months: Vec<OutlookMonth>,
+}
+
+/// The assumption the outlook states.
+pub const ASSUMPTION: &str = "every usage series stays at its value of the last month of data; associations and certifications as dated in the data";
+
+fn explain_one(
+    data: &Dataset,
+    catalog: &Catalog,
+    base: &Base<'_>,
+    month: Month,
+) -> Result<Explanation, WhatIfError> {
+    let idx = data.partners.find(&base.partner).ok_or_else(|| {
+        WhatIfError::Scenario(format!(
+            "partner \"{}\" is not in the partners table",
+            base.partner
+        ))
+    })?;
+    ensure_covered(data, catalog, month, base.areas.as_deref())?;
+    Ok(explain(
+        data,
+        catalog,
+        &ExplainRequest {
+            month,
+            partners: Some(vec![idx]),
+            areas: base.areas.clone(),
+            tracks: None,
+            metrics: None,
+        },
+    )?)
+}
+
+/// The counted contributions of a metric's winning option, as keys.
+fn counted(m: &MetricExplanation) -> Vec<&Entry> {
+    m.options
+        .iter()
+        .filter(|o| o.chosen)
+        .flat_map(|o| o.contributions.iter())
+        .collect()
+}
+
+fn causes(before: &MetricExplanation, after: &MetricExplanation, projected: bool) -> Vec<Cause> {
+    let mut out = BTreeSet::new();
+    let was: Vec<&Entry> = counted(before);
+    // Only a fall is traced to an expiry or an ending: both only ever take away.
+    if after.points < before.points {
+        for o in after.options.iter().filter(|o| o.chosen) {
+            for e in &o.excluded {
+                let counted_before = |same: &dyn Fn(&Entry) -> bool| {
+                    was.iter().any(|w| {
+                        same(w) && w.amount_exact.is_some_and(|a| a != Num::from_integer(0))
+                    })
+                };
+                match e.reason {
+                    Some(Reason::CertificationExpired)
+                        if e.person.is_some() && counted_before(&|w| w.person == e.person) =>
+                    {
+                        out.insert(Cause::CertificationExpired {
+                            person: e.person.clone().unwrap_or_default(),
+                            certification: e
+                                .certification
+                                .as_ref()
+                                .map(|c| c.name.clone())
+                                .unwrap_or_default(),
+                        });
+                    }
+                    Some(Reason::AssociationNotInForce)
+                        if e.tenant.is_some()
+                            && counted_before(&|w| {
+                                w.tenant == e.tenant && w.workload == e.workload
+                            }) =>
+                    {
+                        out.insert(Cause::AssociationEnded {
+                            tenant: e.tenant.clone().unwrap_or_default(),
+                            tenant_name: e.tenant_name.clone(),
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        out.insert(if projected {
+            Cause::BaselineMoved
+        } else {
+            Cause::UsageChanged
+        });
+    }
+    out.into_iter().collect()
+}
+
+/// The outlook of `base.partner` from `base.month` for `months` months after it.
+///
+/// # Errors
+/// A month the projected data does not cover; engine refusals.
+pub fn outlook(base: &Base<'_>, months: u32) -> Result<Outlook, WhatIfError> {
+    let (projected, last) = project(&base.tables, months);
+    let loaded = projected.load(base.catalog)?;
+    let data = &loaded.dataset;
+    let mut out = Vec::new();
+    let mut prev: Option<Explanation> = None;
+    for k in 0..=months {
+        let m = base.month.offset(i32::try_from(k).unwrap_or(i32::MAX));
+        let score = score_partner(data, base.catalog, &base.partner, m, base.areas.as_deref())?;
+        let expl = explain_one(data, base.catalog, base, m)?;
+        let mut changes = Vec::new();
+        if let (Some(p), Some(now)) = (prev.as_ref(), expl.partners.first()) {
+            let before = p.partners.first();
+            for a in &now.areas {
+                for t in &a.tracks {
+                    for me in &t.metrics {
+                        let old = before
+                            .and_then(|b| b.areas.iter().find(|x| x.area == a.area))
+                            .and_then(|x| x.tracks.iter().find(|y| y.track == t.track))
+                            .and_then(|y| y.metrics.iter().find(|z| z.metric == me.metric));
+                        let Some(old) = old else { continue };
+                        if old.points != me.points {
+                            changes.push(MetricMove {
+                                area: a.area.clone(),
+                                track: t.track.clone(),
+                                metric: me.metric.clone(),
+                                value_before: old.value_exact,
+                                value_after: me.value_exact,
+                                points_before: old.points,
+                                points_after: me.points,
+                                causes: causes(old, me, last.is_some_and(|l| m > l)),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        out.push(OutlookMonth {
+            month: m,
+            projected: last.is_some_and(|l| m > l),
+            areas: score
+                .areas
+                .iter()
+                .map(|a| AreaPoint {
+                    area: a.area.clone(),
+                    track: a.track.clone(),
+                    total: a.total,
+                    qualified: a.qualified,
+                })
+                .collect(),
+            changes,
+        });
+        prev = Some(expl);
+    }
+    Ok(Outlook {
+        partner_id: base.partner.clone(),
+        from: base.month,
+        last_data_month: last,
+        assumption: ASSUMPTION.to_string(),
+        months: out,
+    })
+}

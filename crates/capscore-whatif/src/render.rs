@@ -1,0 +1,175 @@
+//! Text for people: the catalog's names and units, never ids alone.
+
+use std::fmt::Write as _;
+
+use capscore_catalog::Catalog;
+use capscore_core::{Num, format_amount, format_num};
+
+use crate::outlook::{Cause, Outlook};
+use crate::simulate::Simulation;
+
+fn qualified(q: bool) -> &'static str {
+    if q { "qualified" } else { "not qualified" }
+}
+
+/// A metric's value with its unit.
+#[must_use]
+pub fn value(catalog: &Catalog, area: &str, metric: &str, v: &Num) -> String {
+    match catalog.area_def(area).and_then(|a| a.metric(metric)) {
+        Some(m) => format_amount(v, &m.unit.many, &m.unit.one),
+        None => format_num(v, true),
+    }
+}
+
+/// A metric's display name.
+#[must_use]
+pub fn metric_name<'a>(catalog: &'a Catalog, area: &str, metric: &'a str) -> &'a str {
+    catalog
+        .area_def(area)
+        .and_then(|a| a.metric(metric))
+        .map_or(metric, |m| m.name.as_str())
+}
+
+fn track_name<'a>(catalog: &'a Catalog, area: &str, track: Option<&'a str>) -> String {
+    match (track, catalog.area_def(area)) {
+        (Some(t), Some(a)) => format!(", {} track", a.track_name(t)),
+        (Some(t), None) => format!(", {t} track"),
+        _ => String::new(),
+    }
+}
+
+/// `simulate` as a table.
+#[must_use]
+pub fn simulation(sim: &Simulation, catalog: &Catalog) -> String {
+    let mut s = String::new();
+    let name = sim.name.as_deref().unwrap_or(&sim.partner_id);
+    let _ = writeln!(
+        s,
+        "{name} ({}): {} before, {} after the scenario",
+        sim.partner_id, sim.month_before, sim.month_after
+    );
+    for a in &sim.areas {
+        let _ = writeln!(
+            s,
+            "\n{}: {} → {} points; {} → {}",
+            catalog.area_name(&a.area),
+            format_num(&a.total_before, false),
+            format_num(&a.total_after, false),
+            qualified(a.qualified_before),
+            qualified(a.qualified_after)
+        );
+        for u in &a.unmet_after {
+            let _ = writeln!(s, "  still unmet: {u}");
+        }
+        for t in &a.tracks {
+            let counts = if t.track == a.track_after {
+                " (counts)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                s,
+                "  {}{}{counts}: {} → {} points",
+                catalog.area_name(&a.area),
+                track_name(catalog, &a.area, t.track.as_deref()),
+                format_num(&t.total_before, false),
+                format_num(&t.total_after, false)
+            );
+            for m in &t.metrics {
+                let mark = if m.points_before == m.points_after {
+                    " "
+                } else {
+                    "*"
+                };
+                let _ = writeln!(
+                    s,
+                    "   {mark} {}: {} → {}; {} → {} points",
+                    metric_name(catalog, &a.area, &m.metric),
+                    value(catalog, &a.area, &m.metric, &m.value_before),
+                    value(catalog, &a.area, &m.metric, &m.value_after),
+                    format_num(&m.points_before, false),
+                    format_num(&m.points_after, false)
+                );
+            }
+        }
+    }
+    if sim.badges_before != sim.badges_after {
+        let _ = writeln!(
+            s,
+            "\nbadges: [{}] → [{}]",
+            sim.badges_before.join(", "),
+            sim.badges_after.join(", ")
+        );
+    }
+    s
+}
+
+/// `outlook` as a table.
+#[must_use]
+pub fn outlook(o: &Outlook, catalog: &Catalog) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Outlook of {} from {}{}",
+        o.partner_id,
+        o.from,
+        o.last_data_month
+            .map(|l| format!(" (data until {l}; later months projected)"))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(s, "assumption: {}", o.assumption);
+    for m in &o.months {
+        let tag = if m.projected { " (projected)" } else { "" };
+        let _ = writeln!(s, "\n{}{tag}", m.month);
+        for a in &m.areas {
+            let _ = writeln!(
+                s,
+                "  {}{}: {} points, {}",
+                catalog.area_name(&a.area),
+                track_name(catalog, &a.area, a.track.as_deref()),
+                format_num(&a.total, false),
+                qualified(a.qualified)
+            );
+        }
+        for c in &m.changes {
+            let causes: Vec<String> = c
+                .causes
+                .iter()
+                .map(|c| match c {
+                    Cause::CertificationExpired {
+                        person,
+                        certification,
+                    } => format!("{certification} of person {person} expired"),
+                    Cause::AssociationEnded {
+                        tenant,
+                        tenant_name,
+                    } => format!(
+                        "association of {} ended",
+                        tenant_name
+                            .as_ref()
+                            .map_or(tenant.clone(), |n| format!("{n} ({tenant})"))
+                    ),
+                    Cause::UsageChanged => {
+                        "the data's usage changed and the months compared moved".to_string()
+                    }
+                    Cause::BaselineMoved => {
+                        "the months compared moved (m-12, TTM, claim baseline)".to_string()
+                    }
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "    {}{} · {}: {} → {}, {} → {} points; because {}",
+                catalog.area_name(&c.area),
+                track_name(catalog, &c.area, c.track.as_deref()),
+                metric_name(catalog, &c.area, &c.metric),
+                value(catalog, &c.area, &c.metric, &c.value_before),
+                value(catalog, &c.area, &c.metric, &c.value_after),
+                format_num(&c.points_before, false),
+                format_num(&c.points_after, false),
+                causes.join("; ")
+            );
+        }
+    }
+    s
+}
