@@ -119,6 +119,8 @@ pub struct MetricExpect {
     pub option: Option<String>,
     /// True when the data does not cover every month the metric reads.
     pub incomplete: Option<bool>,
+    /// Text one of the metric's notes contains.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

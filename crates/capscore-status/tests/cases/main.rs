@@ -52,7 +52,7 @@ fn run_all() -> (Vec<String>, BTreeMap<String, usize>, Vec<coverage::Seen>) {
             .unwrap_or_default();
         *per_area.entry(area).or_default() += 1;
         for msg in &o.failures {
-            failures.push(format!("{}: {msg}", rel(&f)));
+            failures.push(format!("{} ({}): {msg}", rel(&f), o.name));
         }
         if let Some(day) = o.day {
             seen.push(coverage::Seen {

@@ -23,6 +23,8 @@ pub struct Outcome {
     pub touches: BTreeSet<String>,
     /// The day the case is evaluated on (a month's last day).
     pub day: Option<NaiveDate>,
+    /// The case's name.
+    pub name: String,
 }
 
 pub fn repo_root() -> PathBuf {
@@ -53,6 +55,11 @@ pub fn run(path: &Path, text: &str) -> Outcome {
             return out;
         }
     };
+    out.name.clone_from(&case.name);
+    if case.name.trim().is_empty() || case.source.trim().is_empty() {
+        out.failures
+            .push("a case says what it shows (`name`) and what it checks (`source`)".into());
+    }
     let catalog = match catalog_for(&case) {
         Ok(c) => c,
         Err(e) => {
@@ -474,6 +481,16 @@ fn score_case(case: &Case, catalog: &Catalog, data: &Dataset, month: Month, cx: 
                     &actual,
                 );
             }
+        }
+        if let Some(n) = &e.note
+            && !m.notes.iter().any(|x| x.contains(n.as_str()))
+        {
+            cx.fail(
+                span.clone(),
+                &format!("{label}: a note containing"),
+                n,
+                &format!("{:?}", m.notes),
+            );
         }
         if let Some(i) = e.incomplete
             && i != m.incomplete.is_some()
