@@ -158,9 +158,10 @@ fn catalog_for(case: &Case) -> Result<Catalog, String> {
 }
 
 /// The value a filler row gives a column.
-fn filler_value(column: &str, month: Month) -> String {
+fn filler_value(table: &str, column: &str, month: Month) -> String {
     match column {
         "tenant_id" => "UNASSOCIATED".into(),
+        "workload" if table == "bizapps_usage" => "Dynamics 365 Sales".into(),
         "workload" => "Exchange Online".into(),
         "month" => month.to_string(),
         "subscription_id" => "UNASSOCIATED-SUB".into(),
@@ -226,7 +227,8 @@ fn load(case: &Case, catalog: &Catalog, day: NaiveDate, path: &Path) -> Result<D
                     csv.push('\n');
                 }
                 for m in Month::range(first, last) {
-                    let row: Vec<String> = header.iter().map(|c| filler_value(c, m)).collect();
+                    let row: Vec<String> =
+                        header.iter().map(|c| filler_value(name, c, m)).collect();
                     csv.push_str(&row.join(","));
                     csv.push('\n');
                 }
