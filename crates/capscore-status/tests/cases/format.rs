@@ -84,6 +84,12 @@ pub struct Expect {
     pub designation: Vec<Spanned<toml::Table>>,
     #[serde(default)]
     pub specialization: Vec<Spanned<SpecializationExpect>>,
+    /// Status cases: a legacy competency's evaluation, by `competency` id.
+    #[serde(default)]
+    pub competency: Vec<Spanned<toml::Table>>,
+    /// Status cases: a benefit package, by `package` id (absent: `granted = false`).
+    #[serde(default)]
+    pub benefit: Vec<Spanned<toml::Table>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -144,4 +150,7 @@ pub struct SpecializationExpect {
     /// Requirement id -> text its detail contains.
     #[serde(default)]
     pub details: BTreeMap<String, String>,
+    /// The phase of the specialization held (`active`, `renewal_window`, `grace`,
+    /// `lapsed`, `prerequisite_lost`).
+    pub phase: Option<String>,
 }

@@ -204,6 +204,11 @@ fn load(case: &Case, catalog: &Catalog, day: NaiveDate, path: &Path) -> Result<D
             }
         }
     }
+    for name in ["m365_usage", "azure_usage", "bizapps_usage"] {
+        if let Some(csv) = tables.get_mut(name) {
+            *csv = expand_month_ranges(csv)?;
+        }
+    }
     if case.filler {
         let last = if case.month.is_some() {
             Month::of(day)
@@ -226,7 +231,23 @@ fn load(case: &Case, catalog: &Catalog, day: NaiveDate, path: &Path) -> Result<D
                 if !csv.ends_with('\n') {
                     csv.push('\n');
                 }
+                let col = |name: &str| header.iter().position(|c| c == name);
+                let (tc, mc) = (col("tenant_id"), col("month"));
+                let given: Vec<String> = csv
+                    .lines()
+                    .skip(1)
+                    .filter_map(|l| {
+                        let cells: Vec<&str> = l.split(',').collect();
+                        let cell =
+                            |i: Option<usize>| i.and_then(|i| cells.get(i)).map(|c| c.trim());
+                        (cell(tc) == Some("UNASSOCIATED"))
+                            .then(|| cell(mc).unwrap_or("").to_string())
+                    })
+                    .collect();
                 for m in Month::range(first, last) {
+                    if given.contains(&m.to_string()) {
+                        continue;
+                    }
                     let row: Vec<String> =
                         header.iter().map(|c| filler_value(name, c, m)).collect();
                     csv.push_str(&row.join(","));
@@ -248,9 +269,45 @@ fn load(case: &Case, catalog: &Catalog, day: NaiveDate, path: &Path) -> Result<D
     capscore_data::load_dir(dir.path(), catalog).map(|l| l.dataset).map_err(|e| {
         format!(
             "{e}\n      (the tables of {} written as CSV; line numbers count the header as line 1)",
-            path.display()
+            path.file_name().map_or_else(String::new, |f| f.to_string_lossy().to_string())
         )
     })
+}
+
+/// A usage row whose `month` is written `2023-06..2024-06` stands for one row per month.
+fn expand_month_ranges(csv: &str) -> Result<String, String> {
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap_or("");
+    let Some(col) = header.split(',').position(|c| c.trim() == "month") else {
+        return Ok(csv.to_string());
+    };
+    let mut out = format!("{header}\n");
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        match cells.get(col).and_then(|c| c.split_once("..")) {
+            Some((a, b)) => {
+                let (a, b): (Month, Month) = (
+                    a.trim()
+                        .parse()
+                        .map_err(|e| format!("month range {line:?}: {e}"))?,
+                    b.trim()
+                        .parse()
+                        .map_err(|e| format!("month range {line:?}: {e}"))?,
+                );
+                for m in Month::range(a, b) {
+                    let mut row: Vec<String> = cells.iter().map(|c| (*c).to_string()).collect();
+                    row[col] = m.to_string();
+                    out.push_str(&row.join(","));
+                    out.push('\n');
+                }
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Parses an expected number.
@@ -578,6 +635,10 @@ fn json_of(v: &toml::Value) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
+/// Compares the fields a case expects with the JSON of the result. A key `x_count`
+/// compares the length of the list `x`; `x_contains` checks that the text `x` contains
+/// the expected text; `x_present` whether `x` is given at all; a table compares its own
+/// keys the same way.
 fn compare_fields(
     cx: &mut Cx,
     span: std::ops::Range<usize>,
@@ -590,20 +651,77 @@ fn compare_fields(
         if skip.contains(&k.as_str()) {
             continue;
         }
-        let want = json_of(v);
-        let got = actual.get(k).cloned().unwrap_or(Value::Null);
+        let field = |f: &str| actual.get(f).cloned().unwrap_or(Value::Null);
+        let (want, got, what) = if let Some(f) = k.strip_suffix("_count") {
+            let n = field(f).as_array().map_or(0, Vec::len);
+            (json_of(v), Value::from(n), format!("{label} number of {f}"))
+        } else if let Some(f) = k.strip_suffix("_present") {
+            (
+                json_of(v),
+                Value::Bool(!field(f).is_null()),
+                format!("{label} {f} given"),
+            )
+        } else if let Some(f) = k.strip_suffix("_contains") {
+            let text = field(f);
+            let needle = v.as_str().unwrap_or_default();
+            if !text.as_str().is_some_and(|t| t.contains(needle)) {
+                cx.fail(
+                    span.clone(),
+                    &format!("{label} {f} containing"),
+                    needle,
+                    &text.to_string(),
+                );
+            }
+            continue;
+        } else if let (toml::Value::Table(t), Value::Object(_)) = (v, &field(k)) {
+            compare_fields(cx, span.clone(), &format!("{label} {k}"), t, &field(k), &[]);
+            continue;
+        } else {
+            (json_of(v), field(k), format!("{label} {k}"))
+        };
         let same = match (&want, &got) {
             (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
             _ => want == got,
         };
         if !same {
-            cx.fail(
-                span.clone(),
-                &format!("{label} {k}"),
-                &want.to_string(),
-                &got.to_string(),
-            );
+            cx.fail(span.clone(), &what, &want.to_string(), &got.to_string());
         }
+    }
+}
+
+/// Checks `[[expect.<list>]]` entries against the items of a list of the standing,
+/// found by their `key` field.
+fn compare_keyed(
+    cx: &mut Cx,
+    entries: &[toml::Spanned<toml::Table>],
+    list: &Value,
+    key: &str,
+    what: &str,
+) {
+    for e in entries {
+        let span = e.span();
+        let t = e.get_ref();
+        let Some(id) = t.get(key).and_then(toml::Value::as_str) else {
+            cx.fail(span, what, &format!("a `{key}`"), "(none given)");
+            continue;
+        };
+        let item = list.as_array().and_then(|items| {
+            items
+                .iter()
+                .find(|i| i.get(key).and_then(Value::as_str) == Some(id))
+        });
+        let granted = t.get("granted").and_then(toml::Value::as_bool);
+        match (item, granted) {
+            (None, Some(false)) => {}
+            (None, _) => cx.fail(span, what, id, "(not in the standing)"),
+            (Some(_), Some(false)) => {
+                cx.fail(span, &format!("{what} {id}"), "not granted", "granted")
+            }
+            (Some(i), _) => {
+                compare_fields(cx, span, &format!("{what} {id}"), t, i, &[key, "granted"])
+            }
+        }
+        cx.touch(format!("{what}:{id}"));
     }
 }
 
@@ -664,6 +782,20 @@ fn status_case(case: &Case, catalog: &Catalog, data: &Dataset, day: NaiveDate, c
         let dj = serde_json::to_value(d).unwrap_or(Value::Null);
         compare_fields(cx, span, area, t, &dj, &["area"]);
     }
+    compare_keyed(
+        cx,
+        &case.expect.competency,
+        &pj["competency_requirements"],
+        "competency",
+        "competency",
+    );
+    compare_keyed(
+        cx,
+        &case.expect.benefit,
+        &pj["benefits"],
+        "package",
+        "benefit",
+    );
     for e in &case.expect.specialization {
         let span = e.span();
         let e = e.get_ref();
@@ -690,6 +822,17 @@ fn status_case(case: &Case, catalog: &Catalog, data: &Dataset, day: NaiveDate, c
                 &m.to_string(),
                 &s.met.to_string(),
             );
+        }
+        if let Some(phase) = &e.phase {
+            let actual = s.held.as_ref().map_or("(not held)", |h| h.phase.as_str());
+            if phase != actual {
+                cx.fail(
+                    span.clone(),
+                    &format!("{} phase", e.specialization),
+                    phase,
+                    actual,
+                );
+            }
         }
         for (id, met) in &e.requirements {
             match s.requirements.iter().find(|r| r.requirement == *id) {
