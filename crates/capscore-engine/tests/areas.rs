@@ -1,11 +1,9 @@
 //! Security, the Azure areas and Business Applications: what is about code rather than a
-//! rule case (the shape of each area, the classification's reason, badges over a changed
-//! catalog). The rules, worked examples and effective dates of docs/rules.md §2–§4 are
+//! rule case (the shape of each area, the classification's reason). The rules, worked examples and effective dates of docs/rules.md §2–§4 are
 //! cases in cases/<area>/ (docs/cases.md). Evaluation month 2024-06.
 
 mod common;
 
-use capscore_catalog::{Catalog, EMBEDDED_FILES};
 use common::Data;
 
 const OLD: &str = "2022-01-01";
@@ -78,64 +76,5 @@ fn business_applications_classification() {
             .track
             .as_deref(),
         Some("smb")
-    );
-}
-
-// ---- Badges ------------------------------------------------------------------------
-
-#[test]
-fn a_badge_needs_every_listed_area_qualified() {
-    // A catalog whose badge needs only Modern Work, to exercise the rule with a small
-    // dataset; the real badge needs all six.
-    let files: Vec<(String, String)> = EMBEDDED_FILES
-        .iter()
-        .map(|(name, t)| {
-            let t = if *name == "catalog.toml" {
-                t.replace(
-                    "requires_areas = [\"modern_work\", \"security\", \"data_ai\", \"infrastructure\", \"digital_app_innovation\", \"business_applications\"]",
-                    "requires_areas = [\"modern_work\"]",
-                )
-            } else {
-                t.to_string()
-            };
-            (name.to_string(), t)
-        })
-        .collect();
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let only_mw = Catalog::from_files(&borrowed, "test").unwrap();
-    let mut d = Data::new()
-        .cert("a", "Teams Administrator Associate", "2023-01-01", "")
-        .cert("b", "Messaging Administrator Associate", "2023-01-01", "")
-        .cert("c", "Administrator Expert", "2023-01-01", "");
-    for i in 0..10 {
-        let t = format!("S{i}");
-        d = d.assoc(&t, "CPOR", "", "2023-08-01", "");
-        for w in ["Exchange", "Teams"] {
-            d = d
-                .usage(&t, w, "2023-08", 100, 0)
-                .usage(&t, w, "2024-06", 100, 80);
-        }
-    }
-    let s = d.score_areas(&only_mw, "2024-06", &["modern_work"]);
-    assert_eq!(s.partners[0].badges, vec!["microsoft_cloud".to_string()]);
-    let real = Catalog::embedded().unwrap();
-    let s = d.score_areas(
-        &real,
-        "2024-06",
-        &[
-            "modern_work",
-            "security",
-            "data_ai",
-            "infrastructure",
-            "digital_app_innovation",
-            "business_applications",
-        ],
-    );
-    assert!(
-        s.partners[0].badges.is_empty(),
-        "qualifies in Modern Work only"
     );
 }

@@ -1,10 +1,12 @@
 //! Which catalog entries the cases touch (docs/cases.md "What a case touches").
 //!
 //! An entry is a rule the catalog holds: an area, a metric, an option of a metric in a
-//! track, a certification, a specialization, a designation. A case touches an entry when
-//! it asserts on it (a metric or option expectation, a designation or specialization
-//! expectation) or, for certifications, when its data holds a row that the loader
-//! resolved to that certification. A dated entry (a `since`/`until`, a former name, a
+//! track, a certification, a specialization, a designation, a legacy competency, a
+//! badge, a parameter, the program calendar and the qualification window rules. A case
+//! touches an entry when it asserts on it (a metric or option expectation, a designation,
+//! specialization, competency or badge expectation), or, for certifications, when its
+//! data holds a row that the loader resolved to that certification; every case touches
+//! the parameters and every status case the calendar. A dated entry (a `since`/`until`, a former name, a
 //! retirement, a dated parameter value, a window rule, the 2022-10-03 start of the
 //! designations) needs a case that touches it on each side of the date.
 
@@ -24,6 +26,9 @@ pub fn entries(c: &Catalog) -> BTreeMap<String, BTreeSet<NaiveDate>> {
     };
     for a in &c.areas {
         add(format!("area:{}", a.id), a.since, a.until);
+        for r in &a.mcv_rates {
+            add(format!("area:{}", a.id), r.since, r.until);
+        }
         add(format!("designation:{}", a.id), None, None);
         for m in &a.metrics {
             add(format!("metric:{}.{}", a.id, m.id), m.since, m.until);
@@ -47,8 +52,12 @@ pub fn entries(c: &Catalog) -> BTreeMap<String, BTreeSet<NaiveDate>> {
     }
     for cert in &c.certifications {
         let key = format!("cert:{}", cert.id);
-        add(key.clone(), None, cert.retired);
-        add(key.clone(), None, cert.eligible_through);
+        // As `Certification::retired_out`: out after the grace date, else from retirement.
+        match (cert.retired, cert.eligible_through) {
+            (_, Some(last)) => add(key.clone(), None, Some(last)),
+            (Some(retired), None) => add(key.clone(), Some(retired), None),
+            (None, None) => {}
+        }
         for f in &cert.former_names {
             add(key.clone(), None, Some(f.until));
         }
@@ -59,18 +68,31 @@ pub fn entries(c: &Catalog) -> BTreeMap<String, BTreeSet<NaiveDate>> {
         for p in &s.prerequisites {
             add(key.clone(), p.since, p.until);
         }
+        for a in s.teamwork.iter().flat_map(|t| &t.associations) {
+            add(key.clone(), a.since, a.until);
+        }
     }
+    for comp in &c.membership.competencies {
+        add(format!("competency:{}", comp.id), None, None);
+    }
+    for b in &c.badges {
+        add(format!("badge:{}", b.id), None, None);
+    }
+    for (name, p) in &c.parameters {
+        for v in &p.values {
+            add(format!("parameter:{name}"), v.since, v.until);
+        }
+    }
+    // The program's calendar applies to every status case; the window rules to every
+    // designation expectation.
     let lc = &c.membership.lifecycle;
-    for a in &c.areas {
-        add(format!("designation:{}", a.id), None, None);
-    }
     add(
-        "designation:modern_work".into(),
+        "membership:calendar".into(),
         Some(lc.designations_since),
         Some(lc.legacy_competencies_until),
     );
     for w in &c.membership.windows {
-        add("designation:modern_work".into(), w.since, w.until);
+        add("membership:qualification_window".into(), w.since, w.until);
     }
     e
 }

@@ -76,6 +76,8 @@ pub struct Expect {
     pub metric: Vec<Spanned<MetricExpect>>,
     #[serde(default)]
     pub option: Vec<Spanned<OptionExpect>>,
+    /// Score cases: the badges the partner earns (ids).
+    pub badges: Option<Spanned<Vec<String>>>,
     /// The evaluation is refused with a message containing this text.
     pub error: Option<Spanned<String>>,
     /// Status cases: the partner's standing (any field of the JSON output).

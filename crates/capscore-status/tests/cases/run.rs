@@ -95,6 +95,10 @@ pub fn run(path: &Path, text: &str) -> Outcome {
         out.touches
             .insert(format!("cert:{}", catalog.certifications[c.index()].id));
     }
+    // The parameters in force apply to every evaluation.
+    for name in catalog.parameters.keys() {
+        out.touches.insert(format!("parameter:{name}"));
+    }
     let mut cx = Cx {
         text,
         out: &mut out,
@@ -420,6 +424,19 @@ fn score_case(case: &Case, catalog: &Catalog, data: &Dataset, month: Month, cx: 
         cx.out.failures.push("no area scored".into());
         return;
     };
+    if let Some(b) = &case.expect.badges {
+        for id in b.get_ref() {
+            cx.touch(format!("badge:{id}"));
+        }
+        if *b.get_ref() != p.badges {
+            cx.fail(
+                b.span(),
+                "badges",
+                &format!("{:?}", b.get_ref()),
+                &format!("{:?}", p.badges),
+            );
+        }
+    }
     let a_id = area.area.clone();
     cx.touch(format!("area:{a_id}"));
     if let Some(e) = &case.expect.area {
@@ -762,6 +779,7 @@ fn status_case(case: &Case, catalog: &Catalog, data: &Dataset, day: NaiveDate, c
             .push(format!("no standing for partner {}", case.partner));
         return;
     };
+    cx.touch("membership:calendar".into());
     let pj = serde_json::to_value(p).unwrap_or(Value::Null);
     if let Some(e) = &case.expect.partner {
         cx.touch("membership:partner".into());
@@ -779,6 +797,7 @@ fn status_case(case: &Case, catalog: &Catalog, data: &Dataset, day: NaiveDate, c
             continue;
         };
         cx.touch(format!("designation:{area}"));
+        cx.touch("membership:qualification_window".into());
         let dj = serde_json::to_value(d).unwrap_or(Value::Null);
         compare_fields(cx, span, area, t, &dj, &["area"]);
     }
