@@ -76,6 +76,10 @@ pub struct Expect {
     pub metric: Vec<Spanned<MetricExpect>>,
     #[serde(default)]
     pub option: Vec<Spanned<OptionExpect>>,
+    /// Score cases: any partner's result in any area scored, totals as displayed (two
+    /// decimals).
+    #[serde(default)]
+    pub scorecard: Vec<Spanned<ScorecardExpect>>,
     /// Score cases: the badges the partner earns (ids).
     pub badges: Option<Spanned<Vec<String>>>,
     /// The evaluation is refused with a message containing this text.
@@ -103,6 +107,17 @@ pub struct AreaExpect {
     pub track: Option<String>,
     /// Unmet rules: metric ids under the minimum, `total` for the total.
     pub unmet: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScorecardExpect {
+    pub partner: String,
+    pub area: String,
+    /// The total as displayed, rounded to two decimals.
+    pub total: Option<Number>,
+    pub qualified: Option<bool>,
+    pub track: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
