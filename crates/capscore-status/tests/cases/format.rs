@@ -80,6 +80,9 @@ pub struct Expect {
     /// decimals).
     #[serde(default)]
     pub scorecard: Vec<Spanned<ScorecardExpect>>,
+    /// Score cases: a row's part in a metric, from `capscore explain`.
+    #[serde(default)]
+    pub contribution: Vec<Spanned<ContributionExpect>>,
     /// Score cases: the badges the partner earns (ids).
     pub badges: Option<Spanned<Vec<String>>>,
     /// The evaluation is refused with a message containing this text.
@@ -107,6 +110,25 @@ pub struct AreaExpect {
     pub track: Option<String>,
     /// Unmet rules: metric ids under the minimum, `total` for the total.
     pub unmet: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContributionExpect {
+    /// The track (default: the area's counting track).
+    pub track: Option<String>,
+    pub metric: String,
+    /// The option (best-of metrics).
+    pub option: Option<String>,
+    /// The tenant or the person the row is about.
+    pub tenant: Option<String>,
+    pub person: Option<String>,
+    /// Whether it counts (a contribution) or not (an exclusion).
+    pub counts: bool,
+    /// What it adds to the value.
+    pub amount: Option<Number>,
+    /// Text the reason of an exclusion contains.
+    pub reason_contains: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use capscore_catalog::{Catalog, EMBEDDED_FILES};
 use capscore_core::{Month, Num, parse_date};
 use capscore_data::Dataset;
-use capscore_engine::{AreaScore, MetricScore, ScoreRequest, TrackScore, Unmet, score};
+use capscore_engine::{
+    AreaScore, ExplainRequest, MetricScore, ScoreRequest, TrackScore, Unmet, explain, score,
+};
 use capscore_status::{StatusRequest, status};
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -503,6 +505,7 @@ fn score_case(case: &Case, catalog: &Catalog, data: &Dataset, month: Month, cx: 
     }
     let a_id = area.area.clone();
     cx.touch(format!("area:{a_id}"));
+    check_contributions(case, catalog, data, month, area, cx);
     if let Some(e) = &case.expect.area {
         let span = e.span();
         let e = e.get_ref();
@@ -686,6 +689,154 @@ fn score_case(case: &Case, catalog: &Catalog, data: &Dataset, month: Month, cx: 
             e.points.as_ref(),
             o.points,
         );
+    }
+}
+
+/// Checks `[[expect.contribution]]` against `explain` of the case's partner and area.
+fn check_contributions(
+    case: &Case,
+    catalog: &Catalog,
+    data: &Dataset,
+    month: Month,
+    area: &AreaScore,
+    cx: &mut Cx,
+) {
+    if case.expect.contribution.is_empty() {
+        return;
+    }
+    let req = ExplainRequest {
+        month,
+        partners: data.partners.find(&case.partner).map(|p| vec![p]),
+        areas: Some(vec![area.area.clone()]),
+        tracks: None,
+        metrics: None,
+    };
+    let ex = match explain(data, catalog, &req) {
+        Ok(e) => serde_json::to_value(e).unwrap_or(Value::Null),
+        Err(e) => {
+            cx.out
+                .failures
+                .push(format!("explain refused the case: {e}"));
+            return;
+        }
+    };
+    let tracks = &ex["partners"][0]["areas"][0]["tracks"];
+    for e in &case.expect.contribution {
+        let span = e.span();
+        let e = e.get_ref();
+        let track = e.track.clone().or_else(|| area.track.clone());
+        let who = e.tenant.as_deref().or(e.person.as_deref()).unwrap_or("");
+        let label = format!(
+            "{} / {}{} / {who}",
+            track.as_deref().unwrap_or("-"),
+            e.metric,
+            e.option
+                .as_deref()
+                .map(|o| format!(" / {o}"))
+                .unwrap_or_default()
+        );
+        let metric = tracks
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|t| t["track"].as_str() == track.as_deref())
+            .and_then(|t| {
+                t["metrics"]
+                    .as_array()?
+                    .iter()
+                    .find(|m| m["metric"] == e.metric.as_str())
+            });
+        let Some(metric) = metric else {
+            cx.fail(
+                span,
+                "contribution",
+                &label,
+                "(no such metric in the explanation)",
+            );
+            continue;
+        };
+        let option = metric["options"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|o| o["option"].as_str() == e.option.as_deref());
+        let Some(option) = option else {
+            cx.fail(
+                span,
+                "contribution",
+                &label,
+                "(no such option in the explanation)",
+            );
+            continue;
+        };
+        let list = if e.counts {
+            "contributions"
+        } else {
+            "excluded"
+        };
+        let matches = |x: &&Value| {
+            e.tenant
+                .as_deref()
+                .is_none_or(|t| x["tenant"].as_str() == Some(t))
+                && e.person
+                    .as_deref()
+                    .is_none_or(|p| x["person"].as_str() == Some(p))
+        };
+        let found: Vec<&Value> = option[list]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(matches)
+            .collect();
+        if found.is_empty() {
+            let other = if e.counts {
+                "excluded"
+            } else {
+                "contributions"
+            };
+            let elsewhere = option[other]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|x| matches(&x));
+            let actual = if elsewhere {
+                format!("(in {other})")
+            } else {
+                "(not listed)".to_string()
+            };
+            cx.fail(span, &format!("{label}: in {list}"), who, &actual);
+            continue;
+        }
+        cx.touch(format!("metric:{}.{}", area.area, e.metric));
+        if let Some(a) = &e.amount {
+            let total: Option<Num> = found.iter().try_fold(Num::from_integer(0), |acc, x| {
+                let v = &x["amount_exact"];
+                let n = match v {
+                    Value::String(s) => num(&Number::Text(s.clone())),
+                    Value::Number(n) => n.as_i64().map(|i| Num::from_integer(i128::from(i))),
+                    _ => None,
+                }?;
+                Some(acc + n)
+            });
+            match (num(a), total) {
+                (Some(x), Some(t)) if x == t => {}
+                (x, t) => cx.fail(
+                    span.clone(),
+                    &format!("{label} amount"),
+                    &x.map_or_else(|| format!("{a:?}"), show),
+                    &t.map_or_else(|| "(no amount)".into(), show),
+                ),
+            }
+        }
+        if let Some(r) = &e.reason_contains {
+            let reasons: Vec<String> = found
+                .iter()
+                .map(|x| format!("{} {}", x["reason"], x["details"]))
+                .collect();
+            if !reasons.iter().any(|x| x.contains(r.as_str())) {
+                cx.fail(span, &format!("{label} reason"), r, &reasons.join("; "));
+            }
+        }
     }
 }
 
