@@ -1,13 +1,11 @@
 //! Every exclusion reason of an explanation, each from a dataset built through the
 //! real loader and catalog, with the details it must carry.
 
-mod common;
-
+use crate::common::{Data, m};
 use capscore_catalog::Catalog;
 use capscore_core::Num;
 use capscore_engine::explain::{Entry, Explanation, OptionExplanation, Reason};
 use capscore_engine::{ExplainRequest, explain};
-use common::{Data, m};
 
 fn explained(d: &Data, area: &str) -> Explanation {
     let catalog = Catalog::embedded().unwrap();

@@ -1,11 +1,9 @@
 //! Invariants of the Modern Work engine over random datasets.
 
-mod common;
-
 use std::collections::BTreeMap;
 
+use crate::common::Data;
 use capscore_core::Num;
-use common::Data;
 use proptest::prelude::*;
 
 const TENANTS: [&str; 4] = ["T1", "T2", "T3", "T4"];

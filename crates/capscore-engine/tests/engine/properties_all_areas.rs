@@ -1,12 +1,10 @@
 //! Invariants over random datasets touching every area: Azure usage, Business
 //! Applications usage, subscription-scoped associations and certification steps.
 
-mod common;
-
 use std::collections::BTreeMap;
 
+use crate::common::Data;
 use capscore_catalog::Catalog;
-use common::Data;
 use proptest::prelude::*;
 
 const AREAS: [&str; 6] = [

@@ -1,11 +1,9 @@
 //! Customer and skilling eligibility, regrouped from the explanation.
 
-mod common;
-
+use crate::common::{Data, m};
 use capscore_catalog::Catalog;
 use capscore_engine::explain::{Reason, customers, skilling};
 use capscore_engine::{ExplainRequest, explain};
-use common::{Data, m};
 
 fn run(d: &Data, area: &str) -> capscore_engine::explain::Explanation {
     let catalog = Catalog::embedded().unwrap();

@@ -1,8 +1,6 @@
 //! The months a score reads (`coverage::months_read`) and the refusal of months the
 //! data does not cover, on the sample dataset (usage 2022-01 ..= 2024-06).
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -338,7 +336,7 @@ proptest! {
         offset in 0i32..54,
     ) {
         let month = m("2021-01").offset(offset);
-        let mut d = common::Data::new().assoc("T1", "CSP_T1", "", "2020-01-01", "");
+        let mut d = crate::common::Data::new().assoc("T1", "CSP_T1", "", "2020-01-01", "");
         for x in m365.iter().flatten() {
             d = d.usage("T1", "Exchange", &x.to_string(), 50, 20);
         }

@@ -4,15 +4,13 @@
 //! partner that a metric reads appears in it, as a contribution or as an exclusion
 //! with a reason.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::common::{Data, m};
 use capscore_catalog::Catalog;
 use capscore_core::{Month, Num};
 use capscore_engine::explain::{Explanation, OptionExplanation};
 use capscore_engine::{ExplainRequest, ScoreRequest, Scores, explain, score};
-use common::{Data, m};
 use proptest::prelude::*;
 
 const AREAS: [&str; 6] = [

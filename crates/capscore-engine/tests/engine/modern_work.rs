@@ -3,12 +3,10 @@
 //! docs/rules.md §0–§1 are cases in cases/modern_work/ (docs/cases.md).
 //! Evaluation month 2024-06 unless said otherwise.
 
-mod common;
-
+use crate::common::{Data, metric, option_value, track};
 use capscore_catalog::{Catalog, EMBEDDED_FILES, Rounding};
 use capscore_core::Num;
 use capscore_engine::metric_points;
-use common::{Data, metric, option_value, track};
 
 const OLD: &str = "2022-01-01";
 
@@ -203,14 +201,14 @@ fn parameters_change_on_their_effective_date() {
     )]);
     let d = strong_smb().cert("c", "Administrator Expert", "2023-01-01", "");
     assert_eq!(
-        c.at_month(common::m("2024-05"))
+        c.at_month(crate::common::m("2024-05"))
             .unwrap()
             .params
             .qualifying_total_points,
         n(70)
     );
     assert_eq!(
-        c.at_month(common::m("2024-06"))
+        c.at_month(crate::common::m("2024-06"))
             .unwrap()
             .params
             .qualifying_total_points,
@@ -254,7 +252,7 @@ fn a_location_account_counts_for_its_global_account() {
     let data = d.load_with(&catalog);
     let loc = data.partners.find("P1-LOC").unwrap();
     let req = capscore_engine::ScoreRequest {
-        month: common::m("2024-06"),
+        month: crate::common::m("2024-06"),
         partners: Some(vec![loc]),
         areas: None,
     };
@@ -276,7 +274,7 @@ fn parent_links_in_a_circle_are_refused() {
     let (a, b) = (idx("A"), idx("B"));
     data.partners.parent[b] = Some(capscore_core::PartnerIdx(u32::try_from(a).unwrap()));
     let req = capscore_engine::ScoreRequest {
-        month: common::m("2024-06"),
+        month: crate::common::m("2024-06"),
         partners: None,
         areas: None,
     };

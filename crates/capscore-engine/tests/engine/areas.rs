@@ -2,9 +2,7 @@
 //! rule case (the shape of each area, the classification's reason). The rules, worked examples and effective dates of docs/rules.md §2–§4 are
 //! cases in cases/<area>/ (docs/cases.md). Evaluation month 2024-06.
 
-mod common;
-
-use common::Data;
+use crate::common::Data;
 
 const OLD: &str = "2022-01-01";
 
