@@ -4,6 +4,8 @@
 mod coverage;
 mod format;
 mod run;
+mod score;
+mod standing;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
