@@ -103,21 +103,6 @@ fn association_groups_expand() {
 }
 
 #[test]
-fn snapshot_holds_the_modern_work_rules_of_rules_md() {
-    let c = Catalog::embedded().unwrap();
-    let s = c.at_month("2024-06".parse::<Month>().unwrap()).unwrap();
-    let mw = s.area("modern_work").unwrap();
-    let ent = &mw.tracks[0];
-    assert_eq!(ent.id.as_deref(), Some("enterprise"));
-    let by = |id: &str| ent.metrics.iter().find(|m| m.id == id).unwrap();
-    let total: i128 = ent.metrics.iter().map(|m| m.max_points.to_integer()).sum();
-    assert_eq!(total, 100);
-    assert_eq!(by("usage_growth").options.len(), 2);
-    assert_eq!(by("intermediate_certifications").certifications.len(), 7);
-    assert_eq!(by("advanced_certifications").certifications.len(), 2);
-}
-
-#[test]
 fn invalid_toml_names_the_file_and_line() {
     let msg = refused("areas/modern_work.toml", "max_points = 20", "max_points = ");
     assert!(msg.contains("areas/modern_work.toml"), "{msg}");

@@ -1,0 +1,11 @@
+//! The integration tests of the capscore command, in one binary (one link instead of one
+//! per file).
+
+mod cli;
+mod coverage_cli;
+mod explain_cli;
+mod fuzz;
+mod import_cli;
+mod output_cli;
+mod repository;
+mod status_cli;
