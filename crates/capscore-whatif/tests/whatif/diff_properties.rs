@@ -2,15 +2,13 @@
 //! exactly to the change of its value, the values are those `score` reports at both
 //! months, and every mover is consistent with its amounts.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::common::{Data, m};
 use capscore_catalog::Catalog;
 use capscore_core::Num;
 use capscore_engine::{ScoreRequest, Scores, score};
 use capscore_whatif::diff::{ChangeKind, DiffError, DiffRequest, diff};
-use common::{Data, m};
 use proptest::prelude::*;
 
 const TENANTS: [&str; 4] = ["T1", "T2", "T3", "T4"];

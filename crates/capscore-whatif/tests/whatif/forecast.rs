@@ -2,15 +2,13 @@
 //! on the trend, range around it), points come from the catalog's rules, qualification
 //! from its thresholds, and a history too short is refused with what is needed.
 
-mod common;
-
+use crate::common::{Data, m};
 use capscore_catalog::Catalog;
 use capscore_core::{Month, Num};
 use capscore_engine::metric_points;
 use capscore_whatif::forecast::{
     DEFAULT_LEVEL, Forecast, ForecastError, ForecastRequest, MIN_HISTORY, MetricForecast, forecast,
 };
-use common::{Data, m};
 
 /// Modern Work only; every usage table covers 2022-07..2024-06, so the months the data
 /// answers are 2023-07..2024-06 (each needs its m-12).

@@ -1,0 +1,9 @@
+//! The integration tests of capscore-whatif, in one binary (one link instead of one per
+//! file).
+
+mod common;
+mod diff_properties;
+mod forecast;
+mod outlook;
+mod roundtrip_properties;
+mod simulate;
