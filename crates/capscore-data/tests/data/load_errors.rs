@@ -1,15 +1,13 @@
 //! Bad input: every kind of problem is reported with its file, line and column, all
 //! problems are listed (up to the limit), and nothing is loaded.
 
-mod common;
-
 use std::sync::Arc;
 
+use crate::common::*;
 use arrow_array::builder::{Int64Builder, ListBuilder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use capscore_data::{MAX_PROBLEMS, load_dir, load_files};
-use common::*;
 use parquet::arrow::ArrowWriter;
 
 const M365_HEADER: &str = "tenant_id,workload,month,paid_units,active_users\n";

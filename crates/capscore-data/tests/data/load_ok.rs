@@ -1,13 +1,11 @@
 //! Datasets that load: the model built, CSV and Parquet alike, and the warnings.
 
-mod common;
-
+use crate::common::*;
 use arrow_schema::{DataType, TimeUnit};
 use capscore_core::{
     AssocTypeId, CertId, Month, Num, PartnerIdx, TenantIdx, Vocabulary, WorkloadId, parse_date,
 };
 use capscore_data::{Market, ReferenceStatus, load_dir, load_files, rows_of};
-use common::*;
 
 fn month(s: &str) -> Month {
     s.parse().expect("month")

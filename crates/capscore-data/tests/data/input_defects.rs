@@ -3,16 +3,14 @@
 //! cycles, compressed Parquet, unknown programs, the limits messages state, an empty
 //! partners table and bounded name suggestions.
 
-mod common;
-
 use std::cell::Cell;
 use std::sync::Arc;
 
+use crate::common::*;
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use capscore_core::{AssocTypeId, CertId, Vocabulary, WorkloadId};
 use capscore_data::{MAX_PROBLEMS, load_files};
-use common::*;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel};
 use parquet::file::properties::WriterProperties;

@@ -1,10 +1,8 @@
 //! The months each usage table covers, as the loader works them out.
 
-mod common;
-
+use crate::common::*;
 use capscore_core::Month;
 use capscore_data::{UsageTable, load_files};
-use common::*;
 
 fn month(s: &str) -> Month {
     s.parse().expect("month")

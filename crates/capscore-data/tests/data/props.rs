@@ -1,9 +1,7 @@
 //! Properties: no input makes the loader panic, and row order does not matter.
 
-mod common;
-
+use crate::common::*;
 use capscore_data::load_files;
-use common::*;
 use proptest::prelude::*;
 
 /// Splits a CSV text into its header line and data lines.
