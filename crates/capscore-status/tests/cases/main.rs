@@ -6,6 +6,8 @@ mod format;
 mod run;
 mod score;
 mod standing;
+// Status tests about code rather than rules (the calendar function, history, refusals).
+mod status_code;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
