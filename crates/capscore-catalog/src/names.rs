@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 /// Normalises a name: lower case, runs of white space folded, surrounding white
 /// space and a trailing full stop dropped.
+#[must_use]
 pub fn normalize(name: &str) -> String {
     let folded = name.split_whitespace().collect::<Vec<_>>().join(" ");
     folded.trim_end_matches('.').trim().to_lowercase()
@@ -28,7 +29,7 @@ impl<I> Default for NameIndex<I> {
 
 impl<I: Copy + PartialEq> NameIndex<I> {
     /// Adds a name; returns the other id if the name already means something else.
-    pub fn add(&mut self, name: &str, id: I, suggest: bool) -> Result<(), I> {
+    pub(crate) fn add(&mut self, name: &str, id: I, suggest: bool) -> Result<(), I> {
         let key = normalize(name);
         match self.map.get(&key) {
             Some(&other) if other != id => return Err(other),
@@ -43,12 +44,12 @@ impl<I: Copy + PartialEq> NameIndex<I> {
         Ok(())
     }
 
-    pub fn get(&self, name: &str) -> Option<I> {
+    pub(crate) fn get(&self, name: &str) -> Option<I> {
         self.map.get(&normalize(name)).copied()
     }
 
     /// Up to three display names closest to `name`, best first.
-    pub fn suggest(&self, name: &str) -> Vec<String> {
+    pub(crate) fn suggest(&self, name: &str) -> Vec<String> {
         suggest_among(
             name,
             self.display.iter().map(|(d, n)| (d.as_str(), n.as_str())),
@@ -59,11 +60,11 @@ impl<I: Copy + PartialEq> NameIndex<I> {
 /// Longest name (in characters) for which suggestions are looked for: far longer
 /// than any catalog name, so a longer value is no near miss of one, and comparing it
 /// would only cost time (the comparison is quadratic in the length).
-pub const MAX_SUGGEST_CHARS: usize = 200;
+pub(crate) const MAX_SUGGEST_CHARS: usize = 200;
 
 /// Up to three of `candidates` (display name, normalised name) closest to `name`,
 /// best first. Values longer than [`MAX_SUGGEST_CHARS`] get none.
-pub fn suggest_among<'a>(
+pub(crate) fn suggest_among<'a>(
     name: &str,
     candidates: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> Vec<String> {

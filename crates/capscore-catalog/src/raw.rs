@@ -219,7 +219,7 @@ pub(crate) struct RawTrackMetric {
 }
 
 impl RawTrackMetric {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.associations.is_none()
             && self.target.is_none()
             && self.options.is_none()

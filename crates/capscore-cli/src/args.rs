@@ -22,7 +22,7 @@ fn date_arg(s: &str) -> Result<NaiveDate, String> {
 /// (or a partner, area or month the data does not have); 4 invalid catalog.
 #[derive(Debug, Parser)]
 #[command(name = "capscore", version, about, long_about)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Catalog folder to use instead of the rules compiled into capscore.
     #[arg(long, global = true, value_name = "DIR")]
     pub catalog: Option<PathBuf>,
@@ -32,7 +32,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Score partners for one month.
     Score(ScoreArgs),
     /// Check a dataset against the data contract and report every problem.
@@ -83,7 +83,7 @@ pub enum Command {
 
 /// Where `capscore import` reads from.
 #[derive(Debug, Subcommand)]
-pub enum ImportSource {
+pub(crate) enum ImportSource {
     /// Partner Center Insights downloads and API datasets, each file recognised by its
     /// columns. Exit 3 when a file has a bad value (every one is listed with its file,
     /// line and column) or the output folder holds files and --force is not given.
@@ -91,14 +91,14 @@ pub enum ImportSource {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     /// Folder holding the Partner Center files (CSV or TSV, any file names).
     #[arg(long, value_name = "DIR", value_parser = input_folder)]
     pub from: PathBuf,
     /// Dataset folder to write (absent or empty, or replaced with --force).
     #[arg(long, value_name = "DATASET")]
     pub out: PathBuf,
-    /// PartnerID of the global account (PGA) whose data this is: rows of other global
+    /// `PartnerID` of the global account (PGA) whose data this is: rows of other global
     /// accounts are skipped, accounts without a known global account become its
     /// locations.
     #[arg(long, value_name = "ID")]
@@ -116,7 +116,7 @@ pub struct ImportArgs {
 
 /// `--date-order`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum DateOrderArg {
+pub(crate) enum DateOrderArg {
     /// Day first: D/M/YYYY.
     Dmy,
     /// Month first: M/D/YYYY.
@@ -135,7 +135,7 @@ fn input_folder(s: &str) -> Result<PathBuf, String> {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ScoreArgs {
+pub(crate) struct ScoreArgs {
     /// Dataset folder (CSV or Parquet tables).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
@@ -144,7 +144,7 @@ pub struct ScoreArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ScoreOptions {
+pub(crate) struct ScoreOptions {
     /// Evaluation month (YYYY-MM); default: the latest month covered by every usage
     /// table with rows. A month whose metrics read months the data does not cover (m-12,
     /// the TTM, the previous TTM, claim months) is refused (exit 3) with the months
@@ -171,7 +171,7 @@ pub struct ScoreOptions {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// Aligned text for people.
     Table,
     /// JSON (the contract in docs/output.md).
@@ -182,7 +182,7 @@ pub enum Format {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct StatusArgs {
+pub(crate) struct StatusArgs {
     /// Dataset folder (CSV or Parquet tables).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
@@ -213,7 +213,7 @@ pub struct StatusArgs {
 
 /// What `capscore explain` and `capscore eligibility` look at.
 #[derive(Debug, clap::Args)]
-pub struct ExplainScope {
+pub(crate) struct ExplainScope {
     /// Dataset folder (CSV or Parquet tables).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
@@ -239,7 +239,7 @@ pub struct ExplainScope {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ExplainArgs {
+pub(crate) struct ExplainArgs {
     #[command(flatten)]
     pub scope: ExplainScope,
     /// Metrics (repeat or separate with commas); default: all.
@@ -255,7 +255,7 @@ pub struct ExplainArgs {
 
 /// The eligibility views.
 #[derive(Debug, Subcommand)]
-pub enum EligibilityView {
+pub(crate) enum EligibilityView {
     /// Per customer tenant: in each area, track and metric, counts or why not.
     Customers {
         #[command(flatten)]
@@ -276,7 +276,7 @@ pub enum EligibilityView {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     /// Dataset folder (CSV or Parquet tables).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
@@ -303,7 +303,7 @@ pub struct DiffArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ForecastArgs {
+pub(crate) struct ForecastArgs {
     /// Dataset folder (CSV or Parquet tables).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
@@ -324,7 +324,7 @@ pub struct ForecastArgs {
 
 /// The partner and month a what-if command looks at.
 #[derive(Debug, clap::Args)]
-pub struct WhatIfScope {
+pub(crate) struct WhatIfScope {
     /// Dataset folder (CSV or Parquet tables).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
@@ -344,7 +344,7 @@ pub struct WhatIfScope {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct SimulateArgs {
+pub(crate) struct SimulateArgs {
     #[command(flatten)]
     pub scope: WhatIfScope,
     /// The scenario file (TOML, see docs/scenarios.md).
@@ -360,7 +360,7 @@ pub struct SimulateArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct OutlookArgs {
+pub(crate) struct OutlookArgs {
     #[command(flatten)]
     pub scope: WhatIfScope,
     /// Months after the evaluation month to show.

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 /// Why a command failed, which decides the exit code.
 #[derive(Debug)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// Input data rejected, or a request the data cannot answer (exit 3).
     Input(anyhow::Error),
     /// The catalog is invalid (exit 4).
@@ -13,13 +13,13 @@ pub enum Failure {
     Internal(anyhow::Error),
 }
 
-pub const INPUT: u8 = 3;
-pub const CATALOG: u8 = 4;
-pub const INTERNAL: u8 = 1;
+pub(crate) const INPUT: u8 = 3;
+pub(crate) const CATALOG: u8 = 4;
+pub(crate) const INTERNAL: u8 = 1;
 
 /// Prints a failure to stderr and gives the exit code. A closed stdout (a pipe to
 /// `head`) is not an error.
-pub fn report(result: Result<(), Failure>) -> ExitCode {
+pub(crate) fn report(result: Result<(), Failure>) -> ExitCode {
     let (code, err) = match result {
         Ok(()) => return ExitCode::SUCCESS,
         Err(Failure::Input(e)) => (INPUT, e),

@@ -11,7 +11,7 @@ use capscore_engine::{AreaScore, MetricScore, Scores, TrackScore, Unmet};
 /// Text from the data, safe to print on a terminal: control characters (newlines,
 /// escape sequences) are written as escapes (`\n`, `\u{1b}`), so a partner name can
 /// neither break the layout nor drive the terminal.
-pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn clean(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(char::is_control) {
         return std::borrow::Cow::Borrowed(s);
     }
@@ -19,12 +19,12 @@ pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The partner's heading line: id and name, both cleaned.
-pub fn partner_heading(id: &str, name: Option<&str>) -> String {
+pub(crate) fn partner_heading(id: &str, name: Option<&str>) -> String {
     format!("{}  {}", clean(id), clean(name.unwrap_or("")))
 }
 
 /// A metric's display name in an area (its id when the catalog has none).
-pub fn metric_name<'a>(catalog: &'a Catalog, area: &str, metric: &'a str) -> &'a str {
+pub(crate) fn metric_name<'a>(catalog: &'a Catalog, area: &str, metric: &'a str) -> &'a str {
     catalog
         .area_def(area)
         .and_then(|a| a.metric(metric))
@@ -32,7 +32,7 @@ pub fn metric_name<'a>(catalog: &'a Catalog, area: &str, metric: &'a str) -> &'a
 }
 
 /// An amount in a metric's unit, from the catalog (`1,585 users`, `12.50%`, `1 person`).
-pub fn metric_amount(catalog: &Catalog, area: &str, metric: &str, v: &Num) -> String {
+pub(crate) fn metric_amount(catalog: &Catalog, area: &str, metric: &str, v: &Num) -> String {
     match catalog.area_def(area).and_then(|a| a.metric(metric)) {
         Some(m) => format_amount(v, &m.unit.many, &m.unit.one),
         None => format_grouped(v),
@@ -40,7 +40,7 @@ pub fn metric_amount(catalog: &Catalog, area: &str, metric: &str, v: &Num) -> St
 }
 
 /// Points, for people (`13.33 points`).
-pub fn points(v: &Num) -> String {
+pub(crate) fn points(v: &Num) -> String {
     points_as(v, false)
 }
 
@@ -64,7 +64,12 @@ fn track_name<'a>(catalog: &'a Catalog, area: &str, track: &'a str) -> &'a str {
 }
 
 /// The scorecards as aligned text: a line per area, and every metric with `detail`.
-pub fn table(scores: &Scores, catalog: &Catalog, warnings: &[Diagnostic], detail: bool) -> String {
+pub(crate) fn table(
+    scores: &Scores,
+    catalog: &Catalog,
+    warnings: &[Diagnostic],
+    detail: bool,
+) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -139,7 +144,7 @@ fn why_not(catalog: &Catalog, area: &str, unmet: &[Unmet]) -> String {
     for u in unmet {
         match u {
             Unmet::TotalUnderMinimum { needed, .. } => {
-                parts.push(format!("total under {}", format_num(needed, true)))
+                parts.push(format!("total under {}", format_num(needed, true)));
             }
             Unmet::MetricUnderMinimum {
                 metric, needed: n, ..
@@ -306,13 +311,13 @@ fn metrics(o: &mut String, catalog: &Catalog, area: &str, ms: &[MetricScore], to
 }
 
 /// The JSON contract, pretty-printed.
-pub fn json(scores: &Scores, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn json(scores: &Scores, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, scores)?;
     out.write_all(b"\n")
 }
 
 /// The I/O error inside a CSV error (a closed pipe stays a closed pipe).
-pub fn io_error(e: csv::Error) -> std::io::Error {
+pub(crate) fn io_error(e: csv::Error) -> std::io::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
         other => std::io::Error::other(format!("{other:?}")),
@@ -320,7 +325,7 @@ pub fn io_error(e: csv::Error) -> std::io::Error {
 }
 
 /// One CSV row per partner, area, track and metric.
-pub fn csv(scores: &Scores, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn csv(scores: &Scores, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "month",

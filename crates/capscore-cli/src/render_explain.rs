@@ -106,7 +106,7 @@ fn detail(e: &Entry) -> String {
 
 /// The explanation as text: per metric the reported value and the sum of the
 /// contributions, the largest contributions (all with `all`), the exclusions by reason.
-pub fn table(expl: &Explanation, catalog: &Catalog, all: bool) -> String {
+pub(crate) fn table(expl: &Explanation, catalog: &Catalog, all: bool) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -238,13 +238,13 @@ fn option_block(o: &mut String, catalog: &Catalog, opt: &OptionExplanation, all:
 }
 
 /// Any serialisable view as pretty JSON.
-pub fn to_json<T: Serialize>(v: &T, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn to_json<T: Serialize>(v: &T, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, v).map_err(std::io::Error::other)?;
     writeln!(out)
 }
 
 /// The JSON contract of `capscore explain`.
-pub fn json(expl: &Explanation, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn json(expl: &Explanation, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     to_json(expl, out)
 }
 
@@ -256,7 +256,7 @@ fn kv<T>(m: &BTreeMap<String, T>, f: impl Fn(&T) -> String) -> String {
 }
 
 /// One CSV row per contribution and per exclusion of every option.
-pub fn csv(expl: &Explanation, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn csv(expl: &Explanation, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let io = |e: csv::Error| std::io::Error::other(e.to_string());
     w.write_record([
@@ -352,7 +352,11 @@ fn area_name<'a>(catalog: &'a Catalog, id: &'a str) -> &'a str {
 }
 
 /// Customer eligibility as text: per tenant, each area, track, metric and option.
-pub fn customers_table(rows: &[CustomerEligibility], catalog: &Catalog, all: bool) -> String {
+pub(crate) fn customers_table(
+    rows: &[CustomerEligibility],
+    catalog: &Catalog,
+    all: bool,
+) -> String {
     let mut o = String::new();
     for p in rows {
         let _ = writeln!(
@@ -400,7 +404,7 @@ pub fn customers_table(rows: &[CustomerEligibility], catalog: &Catalog, all: boo
 }
 
 /// One CSV row per tenant and area, track, metric and option.
-pub fn customers_csv(
+pub(crate) fn customers_csv(
     rows: &[CustomerEligibility],
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
@@ -449,7 +453,7 @@ pub fn customers_csv(
 }
 
 /// Skilling eligibility as text: per person, certifications and where each counts.
-pub fn skilling_table(rows: &[SkillingEligibility], catalog: &Catalog) -> String {
+pub(crate) fn skilling_table(rows: &[SkillingEligibility], catalog: &Catalog) -> String {
     let mut o = String::new();
     for p in rows {
         let _ = writeln!(
@@ -508,7 +512,7 @@ pub fn skilling_table(rows: &[SkillingEligibility], catalog: &Catalog) -> String
 }
 
 /// One CSV row per person, certification and metric.
-pub fn skilling_csv(
+pub(crate) fn skilling_csv(
     rows: &[SkillingEligibility],
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {

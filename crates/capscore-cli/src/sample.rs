@@ -1,7 +1,7 @@
 //! The sample dataset bundled with capscore (the repository's `data/sample/`), compiled
 //! in so that `capscore demo` runs anywhere.
 
-pub const FILES: &[(&str, &[u8])] = &[
+pub(crate) const FILES: &[(&str, &[u8])] = &[
     (
         "partners.csv",
         include_bytes!("../../../data/sample/partners.csv"),

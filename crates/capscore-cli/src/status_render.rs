@@ -33,8 +33,7 @@ fn badge_name<'a>(catalog: &'a Catalog, id: &'a str) -> &'a str {
         .badges
         .iter()
         .find(|b| b.id == id)
-        .map(|b| b.name.as_str())
-        .unwrap_or_else(|| catalog.area_name(id))
+        .map_or_else(|| catalog.area_name(id), |b| b.name.as_str())
 }
 
 fn competency_name<'a>(catalog: &'a Catalog, id: &'a str) -> &'a str {
@@ -118,7 +117,7 @@ fn designation_line(catalog: &Catalog, d: &DesignationStanding) -> String {
 }
 
 /// The standing as aligned text.
-pub fn table(st: &Standing, catalog: &Catalog) -> String {
+pub(crate) fn table(st: &Standing, catalog: &Catalog) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -270,7 +269,7 @@ fn history(o: &mut String, catalog: &Catalog, p: &PartnerStanding) {
 
 /// One line per partner: the areas not in progress with their status, how many are in
 /// progress, badges and the specializations held.
-pub fn summary(st: &Standing, catalog: &Catalog) -> String {
+pub(crate) fn summary(st: &Standing, catalog: &Catalog) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -350,7 +349,7 @@ pub fn summary(st: &Standing, catalog: &Catalog) -> String {
 }
 
 /// The CSV columns of `capscore status --format csv` (documented in docs/data.md).
-pub const CSV_COLUMNS: [&str; 21] = [
+pub(crate) const CSV_COLUMNS: [&str; 21] = [
     "date",
     "data_month",
     "partner_id",
@@ -376,7 +375,7 @@ pub const CSV_COLUMNS: [&str; 21] = [
 
 /// One row per partner and designation (`row` = `designation`), and per partner,
 /// specialization and requirement (`row` = `specialization_requirement`).
-pub fn csv(st: &Standing, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn csv(st: &Standing, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(CSV_COLUMNS)
         .map_err(crate::render::io_error)?;

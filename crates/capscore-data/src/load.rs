@@ -249,7 +249,7 @@ fn run(
                     file: name,
                     format,
                     data,
-                })
+                });
             }
         }
     }
@@ -531,15 +531,14 @@ impl<'v> State<'v> {
         let name = ctx.get(slot)?;
         let vocab = self.vocab;
         let listing = ctx.diags.listing();
-        let found = match self.workloads.get(name) {
-            Some(r) => r.clone(),
-            None => {
-                let r = vocab.workload(name).ok_or_else(|| {
-                    unknown("workload", name, listing, || vocab.suggest_workloads(name))
-                });
-                self.workloads.insert(name.to_string(), r.clone());
-                r
-            }
+        let found = if let Some(r) = self.workloads.get(name) {
+            r.clone()
+        } else {
+            let r = vocab.workload(name).ok_or_else(|| {
+                unknown("workload", name, listing, || vocab.suggest_workloads(name))
+            });
+            self.workloads.insert(name.to_string(), r.clone());
+            r
         };
         match found {
             Ok(w) => Some(w),
@@ -558,17 +557,16 @@ impl<'v> State<'v> {
         }
         let vocab = self.vocab;
         let listing = ctx.diags.listing();
-        let found = match self.assoc_types.get(name) {
-            Some(r) => r.clone(),
-            None => {
-                let r = vocab.association_type(name).ok_or_else(|| {
-                    unknown("association type", name, listing, || {
-                        vocab.suggest_association_types(name)
-                    })
-                });
-                self.assoc_types.insert(name.to_string(), r.clone());
-                r
-            }
+        let found = if let Some(r) = self.assoc_types.get(name) {
+            r.clone()
+        } else {
+            let r = vocab.association_type(name).ok_or_else(|| {
+                unknown("association type", name, listing, || {
+                    vocab.suggest_association_types(name)
+                })
+            });
+            self.assoc_types.insert(name.to_string(), r.clone());
+            r
         };
         found.unwrap_or_else(|msg| {
             ctx.error(slot, msg);
@@ -724,22 +722,20 @@ impl<'v> State<'v> {
         }
         let mut p = Partners::default();
         for row in rows {
-            let parent = row
-                .parent
-                .as_deref()
-                .and_then(|id| match self.partner_ids.get(id) {
-                    Some(&idx) => Some(idx),
-                    None => {
-                        if !self.partner_ids_written.contains_key(id) {
-                            diags.error(input.diag(
-                                Some(u64::from(row.line)),
-                                Some(&parent_column),
-                                format!("parent_id {} is not a partner_id in partners", quoted(id)),
-                            ));
-                        }
-                        None
+            let parent = row.parent.as_deref().and_then(|id| {
+                if let Some(&idx) = self.partner_ids.get(id) {
+                    Some(idx)
+                } else {
+                    if !self.partner_ids_written.contains_key(id) {
+                        diags.error(input.diag(
+                            Some(u64::from(row.line)),
+                            Some(&parent_column),
+                            format!("parent_id {} is not a partner_id in partners", quoted(id)),
+                        ));
                     }
-                });
+                    None
+                }
+            });
             p.ids.push(row.id);
             p.names.push(row.name);
             p.parent.push(parent);
@@ -869,12 +865,11 @@ impl<'v> State<'v> {
         let mut rows = std::mem::take(&mut self.m365);
         read(input, &M365, diags, &mut |ctx| {
             let tenant_id = ctx.required(TENANT);
-            let workload = match ctx.get(WORKLOAD) {
-                Some(_) => self.workload(ctx, WORKLOAD),
-                None => {
-                    ctx.required(WORKLOAD);
-                    None
-                }
+            let workload = if ctx.get(WORKLOAD).is_some() {
+                self.workload(ctx, WORKLOAD)
+            } else {
+                ctx.required(WORKLOAD);
+                None
             };
             let month = ctx.month(MONTH);
             let paid = ctx.whole(PAID);
@@ -940,12 +935,11 @@ impl<'v> State<'v> {
         let mut rows = std::mem::take(&mut self.biz);
         read(input, &BIZAPPS, diags, &mut |ctx| {
             let tenant_id = ctx.required(TENANT);
-            let workload = match ctx.get(WORKLOAD) {
-                Some(_) => self.workload(ctx, WORKLOAD),
-                None => {
-                    ctx.required(WORKLOAD);
-                    None
-                }
+            let workload = if ctx.get(WORKLOAD).is_some() {
+                self.workload(ctx, WORKLOAD)
+            } else {
+                ctx.required(WORKLOAD);
+                None
             };
             let month = ctx.month(MONTH);
             let revenue = ctx.opt_decimal(REVENUE, false);

@@ -260,24 +260,21 @@ fn read_chunks<T: ChunkReader + 'static>(
         let Some(field) = source.and_then(|i| schema.fields().get(i)) else {
             continue;
         };
-        match classify(field.data_type()) {
-            Some(is_date) => {
-                if let Some(d) = date_typed.get_mut(slot) {
-                    *d = is_date;
-                }
+        if let Some(is_date) = classify(field.data_type()) {
+            if let Some(d) = date_typed.get_mut(slot) {
+                *d = is_date;
             }
-            None => {
-                let name = resolved.names.get(slot).map_or("", String::as_str);
-                diags.error(input.diag(
-                    None,
-                    Some(name),
-                    format!(
-                        "unsupported Parquet column type {}: expected text, a number or a date",
-                        field.data_type()
-                    ),
-                ));
-                ok = false;
-            }
+        } else {
+            let name = resolved.names.get(slot).map_or("", String::as_str);
+            diags.error(input.diag(
+                None,
+                Some(name),
+                format!(
+                    "unsupported Parquet column type {}: expected text, a number or a date",
+                    field.data_type()
+                ),
+            ));
+            ok = false;
         }
     }
     if !ok {

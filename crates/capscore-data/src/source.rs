@@ -129,44 +129,41 @@ pub(crate) fn resolve_header(
     for (i, raw) in header.iter().enumerate() {
         let name = raw.trim();
         let lower = name.to_lowercase();
-        match columns.iter().position(|c| c.name == lower) {
-            Some(slot) => {
-                if let Some(first) = source_of.get(slot).copied().flatten() {
-                    diags.error(input.diag(
-                        header_line,
-                        Some(name),
-                        format!(
-                            "column {name:?} appears twice in the header (columns {} and {})",
-                            first + 1,
-                            i + 1
-                        ),
-                    ));
-                    ok = false;
-                } else {
-                    if let Some(s) = source_of.get_mut(slot) {
-                        *s = Some(i);
-                    }
-                    if let Some(n) = names.get_mut(slot) {
-                        *n = name.to_string();
-                    }
-                    if let Some(s) = slot_of.get_mut(i) {
-                        *s = Some(slot);
-                    }
+        if let Some(slot) = columns.iter().position(|c| c.name == lower) {
+            if let Some(first) = source_of.get(slot).copied().flatten() {
+                diags.error(input.diag(
+                    header_line,
+                    Some(name),
+                    format!(
+                        "column {name:?} appears twice in the header (columns {} and {})",
+                        first + 1,
+                        i + 1
+                    ),
+                ));
+                ok = false;
+            } else {
+                if let Some(s) = source_of.get_mut(slot) {
+                    *s = Some(i);
+                }
+                if let Some(n) = names.get_mut(slot) {
+                    *n = name.to_string();
+                }
+                if let Some(s) = slot_of.get_mut(i) {
+                    *s = Some(slot);
                 }
             }
-            None => {
-                let known: Vec<&str> = columns.iter().map(|c| c.name).collect();
-                let what = if name.is_empty() {
-                    format!("column {} has no name and is ignored", i + 1)
-                } else {
-                    format!(
-                        "unknown column {} ignored (known columns: {})",
-                        quoted(name),
-                        known.join(", ")
-                    )
-                };
-                diags.warn(input.diag(header_line, Some(name), what));
-            }
+        } else {
+            let known: Vec<&str> = columns.iter().map(|c| c.name).collect();
+            let what = if name.is_empty() {
+                format!("column {} has no name and is ignored", i + 1)
+            } else {
+                format!(
+                    "unknown column {} ignored (known columns: {})",
+                    quoted(name),
+                    known.join(", ")
+                )
+            };
+            diags.warn(input.diag(header_line, Some(name), what));
         }
     }
     for (slot, col) in columns.iter().enumerate() {
@@ -268,12 +265,11 @@ impl<'r> RowCtx<'r> {
 
     /// The cell of a required column (`""` and a problem when empty).
     pub(crate) fn required(&mut self, slot: usize) -> &'r str {
-        match self.get(slot) {
-            Some(s) => s,
-            None => {
-                self.error(slot, "empty value in a required column".to_string());
-                ""
-            }
+        if let Some(s) = self.get(slot) {
+            s
+        } else {
+            self.error(slot, "empty value in a required column".to_string());
+            ""
         }
     }
 
@@ -298,12 +294,11 @@ impl<'r> RowCtx<'r> {
     }
 
     fn parse_date_at(&mut self, slot: usize, s: &str) -> Option<NaiveDate> {
-        match parse_date(s) {
-            Ok(d) => Some(d),
-            Err(_) => {
-                self.error(slot, date_message(s));
-                None
-            }
+        if let Ok(d) = parse_date(s) {
+            Some(d)
+        } else {
+            self.error(slot, date_message(s));
+            None
         }
     }
 
@@ -361,12 +356,11 @@ impl<'r> RowCtx<'r> {
             self.error(slot, format!("not a whole number: {}", quoted(s)));
             return 0;
         }
-        match u64::try_from(v.to_integer()) {
-            Ok(n) => n,
-            Err(_) => {
-                self.error(slot, format!("number too large: {}", quoted(s)));
-                0
-            }
+        if let Ok(n) = u64::try_from(v.to_integer()) {
+            n
+        } else {
+            self.error(slot, format!("number too large: {}", quoted(s)));
+            0
         }
     }
 
@@ -399,20 +393,19 @@ impl<'r> RowCtx<'r> {
     }
 
     fn parse_decimal_at(&mut self, slot: usize, s: &str) -> Num {
-        match parse_decimal(s) {
-            Ok(v) => v,
-            Err(_) => {
-                self.error(
-                    slot,
-                    format!(
-                        "not a number: {} (a plain decimal such as 1234.56 is expected: no \
-                         exponent, no thousands separator, at most {MAX_INTEGER_DIGITS} digits \
-                         before the decimal point and {MAX_FRACTION_DIGITS} after it)",
-                        quoted(s)
-                    ),
-                );
-                Num::from_integer(0)
-            }
+        if let Ok(v) = parse_decimal(s) {
+            v
+        } else {
+            self.error(
+                slot,
+                format!(
+                    "not a number: {} (a plain decimal such as 1234.56 is expected: no \
+                     exponent, no thousands separator, at most {MAX_INTEGER_DIGITS} digits \
+                     before the decimal point and {MAX_FRACTION_DIGITS} after it)",
+                    quoted(s)
+                ),
+            );
+            Num::from_integer(0)
         }
     }
 }

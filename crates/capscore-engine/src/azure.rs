@@ -27,7 +27,7 @@ pub(crate) struct AzureNames {
 }
 
 impl AzureNames {
-    pub fn new(data: &Dataset, area: &AreaRules) -> Self {
+    pub(crate) fn new(data: &Dataset, area: &AreaRules) -> Self {
         let service_norm: Vec<String> = (0..data.services.len())
             .map(|i| normalize(data.services.name(id(i))))
             .collect();
@@ -122,7 +122,7 @@ impl Azure<'_> {
     }
 
     /// An entry about one Azure row (explain).
-    pub fn row_item(&self, i: usize, rule: Rule, role: &'static str) -> Item {
+    pub(crate) fn row_item(&self, i: usize, rule: Rule, role: &'static str) -> Item {
         let u = &self.data.azure_usage;
         let name = match role {
             "m" => "acr_at_m",
@@ -169,7 +169,7 @@ impl Azure<'_> {
     /// Attributed ACR of a tenant over `from ..= to`. Explain: counted rows are
     /// pushed to `used`.
     #[allow(clippy::too_many_arguments)]
-    pub fn acr<T: Tracer>(
+    pub(crate) fn acr<T: Tracer>(
         &self,
         t: TenantIdx,
         assocs: &[Assoc],
@@ -193,7 +193,7 @@ impl Azure<'_> {
 
     /// Attributed ACR of the partner's whole base in month `x`. Explain: counted rows
     /// are pushed to `used`.
-    pub fn total<T: Tracer>(
+    pub(crate) fn total<T: Tracer>(
         &self,
         mask: AssocMask,
         x: Month,
@@ -211,7 +211,7 @@ impl Azure<'_> {
     /// Tenants whose attributed ACR over the twelve months ending `end` is at least
     /// `min`. Explain: each counted tenant adds `sign` under `rule`; the others are
     /// excluded as below the threshold.
-    pub fn tenants_over_ttm<T: Tracer>(
+    pub(crate) fn tenants_over_ttm<T: Tracer>(
         &self,
         mask: AssocMask,
         end: Month,
@@ -246,7 +246,12 @@ impl Azure<'_> {
 
     /// Explain: the associations of every tenant this option cannot use, each with
     /// why; the others are attached to the tenant's first contribution.
-    pub fn trace_tenant_assocs<T: Tracer>(&self, tr: &mut T, mask: AssocMask, months: &[Month]) {
+    pub(crate) fn trace_tenant_assocs<T: Tracer>(
+        &self,
+        tr: &mut T,
+        mask: AssocMask,
+        months: &[Month],
+    ) {
         for (t, a) in &self.view.tenants {
             let kept = trace_assocs(tr, *t, a, mask, months, azure_scope);
             tr.attach_tenant(*t, kept);
@@ -255,7 +260,12 @@ impl Azure<'_> {
 
     /// Azure net customer adds: tenants with at least `min` ACR in a month or the month
     /// before, at `m` minus at `m-12`.
-    pub fn net_customer_adds<T: Tracer>(&self, mask: AssocMask, min: Num, tr: &mut T) -> Outcome {
+    pub(crate) fn net_customer_adds<T: Tracer>(
+        &self,
+        mask: AssocMask,
+        min: Num,
+        tr: &mut T,
+    ) -> Outcome {
         let (m, y) = (self.m, self.m.year_ago());
         let mut net: i128 = 0;
         for (t, a) in &self.view.tenants {
@@ -305,7 +315,7 @@ impl Azure<'_> {
 
     /// Percentage ACR growth from `m-12` to `m`; nothing unless ACR at `m-12` is at
     /// least `min_baseline`.
-    pub fn usage_growth<T: Tracer>(
+    pub(crate) fn usage_growth<T: Tracer>(
         &self,
         mask: AssocMask,
         min_baseline: Num,
@@ -362,7 +372,7 @@ impl Azure<'_> {
 
     /// Distinct services (names compared case-insensitively) with attributed ACR > 0
     /// over the TTM, except `excluded`.
-    pub fn deployments<T: Tracer>(
+    pub(crate) fn deployments<T: Tracer>(
         &self,
         mask: AssocMask,
         excluded: &[String],

@@ -189,7 +189,7 @@ impl BizApps<'_> {
     /// The track the partner is classified into, and why (`track_name`: the display
     /// name of the classification's track). Explain: the pairs over the revenue at `m`
     /// and `m-12` (the evidence) are recorded.
-    pub fn classify<T: Tracer>(
+    pub(crate) fn classify<T: Tracer>(
         &self,
         c: &Classification,
         track_name: &str,
@@ -223,7 +223,12 @@ impl BizApps<'_> {
     }
 
     /// Pairs with revenue of at least `min` at `m` minus at `m-12`.
-    pub fn net_customer_adds<T: Tracer>(&self, mask: AssocMask, min: Num, tr: &mut T) -> Outcome {
+    pub(crate) fn net_customer_adds<T: Tracer>(
+        &self,
+        mask: AssocMask,
+        min: Num,
+        tr: &mut T,
+    ) -> Outcome {
         let rule = Rule::Setting("min_revenue_usd");
         let now = self.count_pairs(mask, self.m, |p| p.revenue >= min, tr, (1, "m", rule));
         let before = self.count_pairs(
@@ -238,7 +243,7 @@ impl BizApps<'_> {
     }
 
     /// Percentage MCV growth; nothing unless MCV at `m-12` is at least `min_baseline`.
-    pub fn usage_growth<T: Tracer>(
+    pub(crate) fn usage_growth<T: Tracer>(
         &self,
         scopes: &[Scope],
         min_baseline: Num,
@@ -298,7 +303,7 @@ impl BizApps<'_> {
     }
 
     /// Pairs with MCV of at least `min` at `m` minus at `m-12`.
-    pub fn deployments<T: Tracer>(&self, scopes: &[Scope], min: Num, tr: &mut T) -> Outcome {
+    pub(crate) fn deployments<T: Tracer>(&self, scopes: &[Scope], min: Num, tr: &mut T) -> Outcome {
         let at = |x: Month, sign: i128, role: &'static str, tr: &mut T| {
             let mut n = 0;
             for (t, p) in self.scoped_pairs(scopes, x, tr, role) {

@@ -109,7 +109,7 @@ pub(crate) struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
-    pub fn new(
+    pub(crate) fn new(
         data: &'a Dataset,
         catalog: &'a Catalog,
         req: &ScoreRequest,
@@ -138,7 +138,7 @@ impl<'a> Run<'a> {
     }
 
     /// The areas asked, with their resolved service and offer names.
-    pub fn areas(&self) -> Vec<(&AreaRules, &azure::AzureNames)> {
+    pub(crate) fn areas(&self) -> Vec<(&AreaRules, &azure::AzureNames)> {
         self.area_ids
             .iter()
             .filter_map(|id| self.rules.area(id))
@@ -147,7 +147,7 @@ impl<'a> Run<'a> {
     }
 
     /// Scores one partner; with a recording tracer, `traces` gets one entry per area.
-    pub fn partner<T: Tracer>(
+    pub(crate) fn partner<T: Tracer>(
         &self,
         areas: &[(&AreaRules, &azure::AzureNames)],
         p: PartnerIdx,

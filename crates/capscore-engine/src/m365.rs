@@ -33,7 +33,7 @@ pub(crate) struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(
+    pub(crate) fn new(
         data: &'a Dataset,
         view: &'a PartnerView,
         area: &'a AreaRules,
@@ -86,7 +86,7 @@ impl<'a> Context<'a> {
     }
 
     /// Whether an association covers the whole tenant or an eligible workload.
-    pub fn covers_eligible(&self, a: &Assoc) -> bool {
+    pub(crate) fn covers_eligible(&self, a: &Assoc) -> bool {
         a.covers_any(|w| self.area.eligible_workloads.contains(w))
     }
 
@@ -102,7 +102,7 @@ impl<'a> Context<'a> {
 
     /// Tenants in the band and associated at `m`, minus the same at `m-12` (a tenant
     /// counts once whatever the number of its associations).
-    pub fn net_customer_adds<T: Tracer>(&self, mask: AssocMask, tr: &mut T) -> Num {
+    pub(crate) fn net_customer_adds<T: Tracer>(&self, mask: AssocMask, tr: &mut T) -> Num {
         let (m, y) = (self.m, self.m.year_ago());
         let mut net: i128 = 0;
         for (t, assocs) in &self.view.tenants {
@@ -159,7 +159,7 @@ impl<'a> Context<'a> {
 
     /// Σ MAU at `m` − Σ MAU at `m-12` − Σ MAU at the claim month of coverages that
     /// started inside the TTM, over covered eligible workloads of tenants in the band.
-    pub fn usage_growth<T: Tracer>(&self, mask: AssocMask, tr: &mut T) -> Num {
+    pub(crate) fn usage_growth<T: Tracer>(&self, mask: AssocMask, tr: &mut T) -> Num {
         let (m, y) = (self.m, self.m.year_ago());
         let mut total: i128 = 0;
         for (t, assocs) in &self.view.tenants {
@@ -235,7 +235,7 @@ impl<'a> Context<'a> {
     /// Deployed services (or tenants, per `deployment_unit`) at `m` − at `m-12` −
     /// those whose coverage started inside the TTM and that were already deployed at
     /// the claim month.
-    pub fn deployments<T: Tracer>(
+    pub(crate) fn deployments<T: Tracer>(
         &self,
         mask: AssocMask,
         active_percent: Option<Num>,
@@ -345,7 +345,7 @@ impl<'a> Context<'a> {
 
     /// Tenants (in the band) with some covered eligible workload in month `x` for
     /// which `pred` holds. Explain: each counted tenant adds `sign`, under `rule`.
-    pub fn tenants_where<T: Tracer>(
+    pub(crate) fn tenants_where<T: Tracer>(
         &self,
         mask: AssocMask,
         x: Month,
@@ -391,7 +391,7 @@ impl<'a> Context<'a> {
 
     /// Σ active users of covered eligible workloads with paid seats, in month `x`.
     /// Explain: the rows counted are pushed to `used`, the others excluded.
-    pub fn active_paid_users<T: Tracer>(
+    pub(crate) fn active_paid_users<T: Tracer>(
         &self,
         mask: AssocMask,
         x: Month,
@@ -421,12 +421,12 @@ impl<'a> Context<'a> {
     }
 
     /// The tenant's highest paid seats on one eligible workload in `x` (explain).
-    pub fn seats(&self, t: TenantIdx, x: Month) -> u64 {
+    pub(crate) fn seats(&self, t: TenantIdx, x: Month) -> u64 {
         self.usage(t, x).map(|u| u.paid).max().unwrap_or(0)
     }
 
     /// The tenant of a usage row, for the sources of an entry.
-    pub fn tenant_of(&self, row: usize) -> TenantIdx {
+    pub(crate) fn tenant_of(&self, row: usize) -> TenantIdx {
         self.data.m365_usage.tenant[row]
     }
 
@@ -505,7 +505,7 @@ impl<'a> Context<'a> {
     }
 
     /// Explain: the tenant's associations this option cannot use, each with why.
-    pub fn trace_assocs<T: Tracer>(
+    pub(crate) fn trace_assocs<T: Tracer>(
         &self,
         tr: &mut T,
         t: TenantIdx,

@@ -11,14 +11,14 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
-    pub fn of(value: Num) -> Self {
+    pub(crate) fn of(value: Num) -> Self {
         Outcome {
             value,
             notes: Vec::new(),
         }
     }
 
-    pub fn noted(value: Num, note: String) -> Self {
+    pub(crate) fn noted(value: Num, note: String) -> Self {
         Outcome {
             value,
             notes: vec![note],

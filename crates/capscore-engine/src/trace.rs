@@ -204,7 +204,7 @@ pub(crate) struct Item {
 
 impl Item {
     /// An entry applying `rule` with `amount`, about nothing yet.
-    pub fn new(rule: Rule, amount: Num) -> Self {
+    pub(crate) fn new(rule: Rule, amount: Num) -> Self {
         Item {
             amount,
             rule,
@@ -224,45 +224,45 @@ impl Item {
     }
 
     /// An exclusion entry (amount 0) applying `rule`.
-    pub fn rule(rule: Rule) -> Self {
+    pub(crate) fn rule(rule: Rule) -> Self {
         Item::new(rule, Num::from_integer(0))
     }
 
-    pub fn tenant(mut self, t: TenantIdx) -> Self {
+    pub(crate) fn tenant(mut self, t: TenantIdx) -> Self {
         self.tenant = Some(t);
         self
     }
 
-    pub fn workload(mut self, w: WorkloadId) -> Self {
+    pub(crate) fn workload(mut self, w: WorkloadId) -> Self {
         self.workload = Some(w);
         self
     }
 
-    pub fn month(mut self, role: &'static str, m: Month) -> Self {
+    pub(crate) fn month(mut self, role: &'static str, m: Month) -> Self {
         self.months.push((role, m));
         self
     }
 
-    pub fn amount(mut self, name: &'static str, v: Num) -> Self {
+    pub(crate) fn amount(mut self, name: &'static str, v: Num) -> Self {
         self.amounts.push((name, v));
         self
     }
 
-    pub fn int(self, name: &'static str, v: u64) -> Self {
+    pub(crate) fn int(self, name: &'static str, v: u64) -> Self {
         self.amount(name, Num::from_integer(i128::from(v)))
     }
 
-    pub fn flag(mut self, name: &'static str, v: bool) -> Self {
+    pub(crate) fn flag(mut self, name: &'static str, v: bool) -> Self {
         self.flags.push((name, v));
         self
     }
 
-    pub fn note(mut self, name: &'static str, v: String) -> Self {
+    pub(crate) fn note(mut self, name: &'static str, v: String) -> Self {
         self.notes.push((name, v));
         self
     }
 
-    pub fn src(mut self, rows: impl IntoIterator<Item = Src>) -> Self {
+    pub(crate) fn src(mut self, rows: impl IntoIterator<Item = Src>) -> Self {
         self.src.extend(rows);
         self
     }

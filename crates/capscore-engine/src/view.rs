@@ -202,6 +202,7 @@ impl PartnerView {
 
 /// Whether some association of a type in `mask`, in force in `x`, covers workload `w`
 /// (or the whole tenant).
+#[must_use]
 pub fn covers(assocs: &[Assoc], mask: AssocMask, w: WorkloadId, x: Month) -> bool {
     covering(assocs, mask, w, x).is_some()
 }

@@ -16,7 +16,7 @@ use crate::vocab::Vocab;
 use crate::{Format, GenError};
 
 /// What every chunk shares.
-pub struct Ctx {
+pub(crate) struct Ctx {
     pub vocab: Vocab,
     pub partner: PartnerShape,
     pub tenant: TenantShape,
@@ -33,7 +33,7 @@ pub struct Ctx {
 
 impl Ctx {
     /// Builds the shared context.
-    pub fn new(
+    pub(crate) fn new(
         vocab: Vocab,
         profile: &Profile,
         months: Vec<Month>,
@@ -59,26 +59,28 @@ impl Ctx {
 
     /// Id of partner `p`.
     #[must_use]
-    pub fn partner_id(&self, p: usize) -> String {
+    #[allow(clippy::unused_self)] // ids belong to the dataset being made
+    pub(crate) fn partner_id(&self, p: usize) -> String {
         format!("P{:07}", p + 1)
     }
 
     /// Id of tenant `t`.
     #[must_use]
-    pub fn tenant_id(&self, t: u64) -> String {
+    #[allow(clippy::unused_self)] // ids belong to the dataset being made
+    pub(crate) fn tenant_id(&self, t: u64) -> String {
         format!("T{:08}", t + 1)
     }
 
     /// Index of the month holding `d` (clamped to the dataset).
     #[must_use]
-    pub fn month_index(&self, d: NaiveDate) -> usize {
+    pub(crate) fn month_index(&self, d: NaiveDate) -> usize {
         let i = Month::of(d).since(self.months[0]).max(0) as usize;
         i.min(self.months.len() - 1)
     }
 }
 
 /// What a partner is like.
-pub struct Traits {
+pub(crate) struct Traits {
     /// Per catalog area in force: whether the partner focuses on it.
     pub focus: Vec<bool>,
     pub azure_focus: bool,
@@ -87,7 +89,7 @@ pub struct Traits {
 }
 
 /// The row buffers of a chunk, one per table.
-pub struct Bufs {
+pub(crate) struct Bufs {
     pub partners: TableBuf,
     pub tenants: TableBuf,
     pub associations: TableBuf,
@@ -98,7 +100,7 @@ pub struct Bufs {
 }
 
 /// A generated chunk, encoded: one piece and its row count per table of [`Table::ALL`].
-pub struct ChunkOut {
+pub(crate) struct ChunkOut {
     pub pieces: Vec<(Piece, u64)>,
     pub tenants: u64,
 }
@@ -195,7 +197,7 @@ fn certifications(ctx: &Ctx, r: &mut ChaCha8Rng, b: &mut Bufs, p: usize, tenants
 ///
 /// # Errors
 /// Encoding a table failed (a generator defect).
-pub fn generate(ctx: &Ctx, index: usize, range: Range<usize>) -> Result<ChunkOut, GenError> {
+pub(crate) fn generate(ctx: &Ctx, index: usize, range: Range<usize>) -> Result<ChunkOut, GenError> {
     let mut r = rng(ctx.seed, index as u64 + 1);
     let buf = |t| TableBuf::new(t, ctx.format);
     let mut b = Bufs {

@@ -15,21 +15,21 @@ const CHUNK_PARTNERS: usize = 256;
 
 /// The RNG of stream `stream` of `seed` (stream 0: the plan; chunk `c`: stream `c + 1`).
 #[must_use]
-pub fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
+pub(crate) fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut r = ChaCha8Rng::seed_from_u64(seed);
     r.set_stream(stream);
     r
 }
 
 /// A Pareto draw of scale 1 and shape `alpha` (>= 1).
-pub fn pareto(r: &mut ChaCha8Rng, alpha: f64) -> f64 {
+pub(crate) fn pareto(r: &mut ChaCha8Rng, alpha: f64) -> f64 {
     let u: f64 = r.random();
     (1.0 - u).max(f64::MIN_POSITIVE).powf(-1.0 / alpha)
 }
 
 /// Who owns which tenants, and the chunks.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// `tenant_start[p]..tenant_start[p + 1]` are partner `p`'s own tenants.
     pub tenant_start: Vec<u64>,
     /// Consecutive partner ranges.
@@ -39,7 +39,7 @@ pub struct Plan {
 impl Plan {
     /// Shares `tenants` among `partners` by Pareto weights.
     #[must_use]
-    pub fn new(partners: usize, tenants: u64, seed: u64, shape: &PartnerShape) -> Plan {
+    pub(crate) fn new(partners: usize, tenants: u64, seed: u64, shape: &PartnerShape) -> Plan {
         let mut r = rng(seed, 0);
         let mut w: Vec<f64> = (0..partners)
             .map(|_| pareto(&mut r, shape.pareto_alpha))
@@ -82,7 +82,7 @@ impl Plan {
 
     /// Partner `p`'s own tenants.
     #[must_use]
-    pub fn tenants_of(&self, p: usize) -> Range<u64> {
+    pub(crate) fn tenants_of(&self, p: usize) -> Range<u64> {
         self.tenant_start[p]..self.tenant_start[p + 1]
     }
 }

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 /// The profile compiled into capscore.
-pub const EMBEDDED_PROFILE: &str = include_str!("../profile.toml");
+pub(crate) const EMBEDDED_PROFILE: &str = include_str!("../profile.toml");
 
 /// Shape of partners.
 #[derive(Debug, Clone, Deserialize)]

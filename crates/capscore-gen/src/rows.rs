@@ -171,7 +171,7 @@ enum Builder {
 }
 
 /// Rows of one table made by one chunk.
-pub struct TableBuf {
+pub(crate) struct TableBuf {
     table: Table,
     csv: Option<String>,
     cols: Vec<Builder>,
@@ -185,7 +185,7 @@ const EPOCH_FROM_CE: i32 = 719_163;
 impl TableBuf {
     /// An empty buffer for `table` in `format`.
     #[must_use]
-    pub fn new(table: Table, format: Format) -> TableBuf {
+    pub(crate) fn new(table: Table, format: Format) -> TableBuf {
         let (csv, cols) = match format {
             Format::Csv => (Some(String::new()), Vec::new()),
             Format::Parquet => (
@@ -220,7 +220,7 @@ impl TableBuf {
     }
 
     /// A text cell (`None`: empty / null).
-    pub fn text(&mut self, v: Option<&str>) {
+    pub(crate) fn text(&mut self, v: Option<&str>) {
         self.sep();
         if let Some(s) = &mut self.csv {
             if let Some(v) = v {
@@ -239,7 +239,7 @@ impl TableBuf {
     }
 
     /// A whole number.
-    pub fn int(&mut self, v: i64) {
+    pub(crate) fn int(&mut self, v: i64) {
         self.sep();
         if let Some(s) = &mut self.csv {
             let _ = write!(s, "{v}");
@@ -250,7 +250,7 @@ impl TableBuf {
     }
 
     /// An amount in cents, written with 2 decimals.
-    pub fn usd(&mut self, cents: i64) {
+    pub(crate) fn usd(&mut self, cents: i64) {
         self.sep();
         if let Some(s) = &mut self.csv {
             let _ = write!(s, "{}.{:02}", cents / 100, cents % 100);
@@ -261,7 +261,7 @@ impl TableBuf {
     }
 
     /// A date (`None`: empty / null).
-    pub fn date(&mut self, v: Option<NaiveDate>) {
+    pub(crate) fn date(&mut self, v: Option<NaiveDate>) {
         self.sep();
         if let Some(s) = &mut self.csv {
             if let Some(d) = v {
@@ -274,7 +274,7 @@ impl TableBuf {
     }
 
     /// Ends a row.
-    pub fn end(&mut self) {
+    pub(crate) fn end(&mut self) {
         if let Some(s) = &mut self.csv {
             s.push('\n');
         }
@@ -284,7 +284,7 @@ impl TableBuf {
 
     /// Rows held.
     #[must_use]
-    pub fn rows(&self) -> u64 {
+    pub(crate) fn rows(&self) -> u64 {
         self.rows
     }
 
@@ -292,7 +292,7 @@ impl TableBuf {
     ///
     /// # Errors
     /// Arrow refuses the columns (a generator defect, reported).
-    pub fn finish(self) -> Result<Piece, crate::GenError> {
+    pub(crate) fn finish(self) -> Result<Piece, crate::GenError> {
         if let Some(s) = self.csv {
             return Ok(Piece::Csv(s.into_bytes()));
         }
@@ -319,7 +319,7 @@ impl TableBuf {
 }
 
 /// Encoded rows of one table from one chunk.
-pub enum Piece {
+pub(crate) enum Piece {
     /// CSV lines (no header).
     Csv(Vec<u8>),
     /// An Arrow batch.

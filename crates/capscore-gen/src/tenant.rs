@@ -18,7 +18,7 @@ fn normal(r: &mut ChaCha8Rng) -> f64 {
 }
 
 /// A spelling of a name: the canonical one, or with `alias_share` one of its aliases.
-pub fn spell<'a>(r: &mut ChaCha8Rng, s: &'a Spellings, alias_share: f64) -> &'a str {
+pub(crate) fn spell<'a>(r: &mut ChaCha8Rng, s: &'a Spellings, alias_share: f64) -> &'a str {
     if s.all.len() > 1 && r.random_bool(alias_share) {
         &s.all[r.random_range(1..s.all.len())]
     } else {
@@ -129,7 +129,14 @@ fn with_life(
 }
 
 /// Writes tenant `t`, owned by partner `home`, with its usage and associations.
-pub fn tenant(ctx: &Ctx, r: &mut ChaCha8Rng, b: &mut Bufs, t: u64, home: usize, traits: &Traits) {
+pub(crate) fn tenant(
+    ctx: &Ctx,
+    r: &mut ChaCha8Rng,
+    b: &mut Bufs,
+    t: u64,
+    home: usize,
+    traits: &Traits,
+) {
     let shape = &ctx.tenant;
     let k = ctx.months.len();
     let id = ctx.tenant_id(t);

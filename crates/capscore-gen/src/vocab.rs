@@ -11,14 +11,14 @@ use crate::profile::Profile;
 
 /// A name and the other spellings data files may use for it.
 #[derive(Debug, Clone)]
-pub struct Spellings {
+pub(crate) struct Spellings {
     /// The canonical name, then the aliases.
     pub all: Vec<String>,
 }
 
 /// Association types the generator places, by data-contract id, with their spellings.
 #[derive(Debug, Clone)]
-pub struct AssocNames {
+pub(crate) struct AssocNames {
     pub cpor: Spellings,
     pub dpor: Spellings,
     pub pal: Spellings,
@@ -28,7 +28,7 @@ pub struct AssocNames {
 
 /// Certifications one step or list of an area's metric asks for.
 #[derive(Debug, Clone)]
-pub struct CertGroup {
+pub(crate) struct CertGroup {
     /// Indexes into the catalog's certifications.
     pub certs: Vec<usize>,
     /// People a partner focused on the area gets for this group: at least this many.
@@ -37,7 +37,7 @@ pub struct CertGroup {
 
 /// Everything the generator names.
 #[derive(Debug, Clone)]
-pub struct Vocab {
+pub(crate) struct Vocab {
     /// Microsoft 365 workloads (catalog family `m365`).
     pub m365: Vec<Spellings>,
     /// Indexes into `m365` of the workloads some area with tenant bands lists (Modern Work).
@@ -85,7 +85,7 @@ impl Vocab {
     ///
     /// # Errors
     /// The catalog lacks a workload family or an association type the generator places.
-    pub fn new(catalog: &Catalog, profile: &Profile, end: Month) -> Result<Vocab, GenError> {
+    pub(crate) fn new(catalog: &Catalog, profile: &Profile, end: Month) -> Result<Vocab, GenError> {
         let day = end.last_day();
         let mut m365 = Vec::new();
         let mut m365_ids = Vec::new();

@@ -75,14 +75,14 @@ fn write_table(
 }
 
 /// The table writers of one output folder.
-pub struct Writers {
+pub(crate) struct Writers {
     senders: Vec<SyncSender<Piece>>,
     handles: Vec<JoinHandle<Result<(), GenError>>>,
 }
 
 impl Writers {
     /// Starts a writer per table in `dir`.
-    pub fn start(dir: &Path, format: Format) -> Writers {
+    pub(crate) fn start(dir: &Path, format: Format) -> Writers {
         let mut senders = Vec::new();
         let mut handles = Vec::new();
         for table in Table::ALL {
@@ -100,7 +100,7 @@ impl Writers {
     ///
     /// # Errors
     /// A writer stopped (its error is reported by [`Writers::finish`]).
-    pub fn send(&self, pieces: Vec<(Piece, u64)>) -> Result<(), GenError> {
+    pub(crate) fn send(&self, pieces: Vec<(Piece, u64)>) -> Result<(), GenError> {
         for (tx, (piece, _)) in self.senders.iter().zip(pieces) {
             if tx.send(piece).is_err() {
                 return Err(GenError::Write("a table writer stopped".into()));
@@ -113,7 +113,7 @@ impl Writers {
     ///
     /// # Errors
     /// The first writer error.
-    pub fn finish(self) -> Result<(), GenError> {
+    pub(crate) fn finish(self) -> Result<(), GenError> {
         drop(self.senders);
         let mut first = Ok(());
         for h in self.handles {
@@ -129,7 +129,7 @@ impl Writers {
 }
 
 /// The temporary folder next to `out`.
-pub fn temp_dir(out: &Path) -> Result<PathBuf, GenError> {
+pub(crate) fn temp_dir(out: &Path) -> Result<PathBuf, GenError> {
     let name = out
         .file_name()
         .ok_or_else(|| GenError::Output(format!("{} is not a folder name", out.display())))?;
@@ -150,7 +150,7 @@ pub fn temp_dir(out: &Path) -> Result<PathBuf, GenError> {
 }
 
 /// Checks that `out` may be written: absent, an empty folder, or (with `force`) anything.
-pub fn check_out(out: &Path, force: bool) -> Result<(), GenError> {
+pub(crate) fn check_out(out: &Path, force: bool) -> Result<(), GenError> {
     if !out.exists() || force {
         return Ok(());
     }
@@ -165,7 +165,7 @@ pub fn check_out(out: &Path, force: bool) -> Result<(), GenError> {
 }
 
 /// Moves the finished `tmp` folder to `out`, replacing what was there.
-pub fn commit(tmp: &Path, out: &Path) -> Result<(), GenError> {
+pub(crate) fn commit(tmp: &Path, out: &Path) -> Result<(), GenError> {
     if out.exists() {
         let old = tmp.with_extension("old");
         std::fs::rename(out, &old).map_err(|e| io(out, e))?;

@@ -46,24 +46,24 @@ pub(crate) struct Row<'a> {
 
 impl<'a> Row<'a> {
     /// Whether the file has a column for the field.
-    pub fn has(&self, field: &str) -> bool {
+    pub(crate) fn has(&self, field: &str) -> bool {
         self.fields.contains_key(field)
     }
 
     /// The field's value, trimmed; `None` when the column is absent or the cell empty.
-    pub fn text(&self, field: &str) -> Option<&'a str> {
+    pub(crate) fn text(&self, field: &str) -> Option<&'a str> {
         let i = *self.fields.get(field)?;
         let v = self.record.get(i)?.trim();
         (!v.is_empty()).then_some(v)
     }
 
     /// The header the field was read from, as written.
-    pub fn column(&self, field: &str) -> Option<&'a str> {
+    pub(crate) fn column(&self, field: &str) -> Option<&'a str> {
         let i = *self.fields.get(field)?;
         self.header.get(i).map(String::as_str)
     }
 
-    pub fn problem(&self, field: &str, message: String) -> Problem {
+    pub(crate) fn problem(&self, field: &str, message: String) -> Problem {
         Problem::at(self.file, self.line, self.column(field), message)
     }
 
@@ -105,7 +105,7 @@ pub(crate) struct Pick {
 }
 
 impl Pick {
-    pub fn offer(&mut self, rank: u8, month: Option<Month>, value: &str) {
+    pub(crate) fn offer(&mut self, rank: u8, month: Option<Month>, value: &str) {
         let better = match &self.best {
             None => true,
             Some((r, m, v)) => {
@@ -117,7 +117,7 @@ impl Pick {
         }
     }
 
-    pub fn value(&self) -> &str {
+    pub(crate) fn value(&self) -> &str {
         self.best.as_ref().map_or("", |(_, _, v)| v.as_str())
     }
 }
@@ -474,7 +474,7 @@ pub(crate) struct Ctx<'a> {
     file_months: BTreeSet<Month>,
 }
 
-impl<'a> Ctx<'a> {
+impl Ctx<'_> {
     /// The stored copy of a text.
     fn name(&mut self, s: &str) -> Name {
         if let Some(n) = self.names.get(s) {
@@ -800,7 +800,7 @@ fn kind_index(ctx: &Ctx<'_>, kind: &Kind) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// OfficeUsage and CPOR - Microsoft 365 usage.
+/// `OfficeUsage` and CPOR - Microsoft 365 usage.
 fn m365_rest(
     ctx: &mut Ctx<'_>,
     kind: &Kind,
@@ -837,22 +837,19 @@ fn m365_rest(
         ctx.m365_fact(kind, (tenant.clone(), w, month), "", paid, active);
     }
     if let Attr::Type(t) = attr {
-        match claim_date {
-            Some(start) => {
-                let k = ctx.name(&kind.id);
-                ctx.acc
-                    .claims
-                    .entry((k, partner, tenant, t, Some(w), start))
-                    .or_default()
-                    .insert(month);
+        if let Some(start) = claim_date {
+            let k = ctx.name(&kind.id);
+            ctx.acc
+                .claims
+                .entry((k, partner, tenant, t, Some(w), start))
+                .or_default()
+                .insert(month);
+        } else {
+            if kind.handler == Handler::Cpor {
+                ctx.note("no DateAssociated: association inferred from the months present");
             }
-            None => {
-                if kind.handler == Handler::Cpor {
-                    ctx.note("no DateAssociated: association inferred from the months present");
-                }
-                let none = ctx.name("");
-                ctx.presence(kind, (partner, tenant, t, Some(w), none), month);
-            }
+            let none = ctx.name("");
+            ctx.presence(kind, (partner, tenant, t, Some(w), none), month);
         }
     }
     left.map_or(Outcome::Used, Outcome::Skip)
@@ -967,12 +964,11 @@ fn azure_rest(
         return Outcome::Skip("no ACR value".to_string());
     };
     let duplicate = tri!(ctx.duplicate(row, "acr_duplicate_for_global"));
-    let offer = match row.text("offer") {
-        Some(o) => o,
-        None => {
-            ctx.note("no offer category: written as Unknown");
-            UNKNOWN_OFFER
-        }
+    let offer = if let Some(o) = row.text("offer") {
+        o
+    } else {
+        ctx.note("no offer category: written as Unknown");
+        UNKNOWN_OFFER
     };
     let sub = tri!(ctx.opt_id(row, "subscription_id"));
     let attr = ctx.attribution(row, kind, "no association; the rows' ACR is imported");
@@ -1088,37 +1084,34 @@ fn trainings(ctx: &mut Ctx<'_>, row: &Row<'_>) -> Outcome {
     let Some(person) = tri!(ctx.checked_id(row, field)).map(str::to_lowercase) else {
         return Outcome::Skip("no learner id or e-mail".to_string());
     };
-    let cert = match ctx.catalog.certification(title) {
-        Some(c) => {
-            let Some(def) = ctx.catalog.certifications.get(c.index()) else {
-                return Outcome::Skip("certification not in the catalog".to_string());
-            };
-            let name = def.name.clone();
-            let bare = bare_title(ctx.catalog, title);
-            let how = if def.former_names.iter().any(|f| fold_value(&f.name) == bare) {
-                Some("renamed")
-            } else if def.retired.is_some() {
-                Some("retired")
-            } else {
-                None
-            };
-            if let Some(how) = how {
-                *ctx.titles
-                    .entry((title.to_string(), name.clone(), how.to_string()))
-                    .or_default() += 1;
-            }
-            name
+    let cert = if let Some(c) = ctx.catalog.certification(title) {
+        let Some(def) = ctx.catalog.certifications.get(c.index()) else {
+            return Outcome::Skip("certification not in the catalog".to_string());
+        };
+        let name = def.name.clone();
+        let bare = bare_title(ctx.catalog, title);
+        let how = if def.former_names.iter().any(|f| fold_value(&f.name) == bare) {
+            Some("renamed")
+        } else if def.retired.is_some() {
+            Some("retired")
+        } else {
+            None
+        };
+        if let Some(how) = how {
+            *ctx.titles
+                .entry((title.to_string(), name.clone(), how.to_string()))
+                .or_default() += 1;
         }
-        None => {
-            ctx.unrecognised(
-                row,
-                "training_title",
-                "certification title",
-                title,
-                "kept as written: eligible nowhere (the loader warns)",
-            );
-            title.to_string()
-        }
+        name
+    } else {
+        ctx.unrecognised(
+            row,
+            "training_title",
+            "certification title",
+            title,
+            "kept as written: eligible nowhere (the loader warns)",
+        );
+        title.to_string()
     };
     ctx.acc
         .certs
@@ -1228,7 +1221,7 @@ pub(crate) struct Read<'a> {
 }
 
 impl Read<'_> {
-    pub fn unrecognised(&self) -> Vec<Unrecognised> {
+    pub(crate) fn unrecognised(&self) -> Vec<Unrecognised> {
         self.ctx.unrecognised.values().cloned().collect()
     }
 }

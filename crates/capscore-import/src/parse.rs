@@ -96,7 +96,7 @@ pub(crate) fn slashed(value: &str) -> Option<(u32, u32)> {
 ///
 /// # Errors
 /// A message when the value is none of these.
-pub fn date(value: &str, order: DateOrder) -> Result<NaiveDate, String> {
+pub(crate) fn date(value: &str, order: DateOrder) -> Result<NaiveDate, String> {
     let err = || {
         format!(
             "not a date: {value:?} (expected YYYY-MM-DD or {}, optionally with a time)",
@@ -144,7 +144,7 @@ fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
 ///
 /// # Errors
 /// A message when the value is none of these.
-pub fn month(value: &str, order: DateOrder) -> Result<Month, String> {
+pub(crate) fn month(value: &str, order: DateOrder) -> Result<Month, String> {
     let t = value.trim();
     if let Ok(m) = t.parse::<Month>() {
         return Ok(m);
@@ -210,7 +210,7 @@ const MAX_MAGNITUDE: i128 = 1_000_000_000_000_000;
 /// # Errors
 /// A message when the value is not such a number (a decimal comma such as `1,5` is
 /// refused rather than guessed).
-pub fn decimal(value: &str) -> Result<Num, String> {
+pub(crate) fn decimal(value: &str) -> Result<Num, String> {
     let err = || format!("not a number: {value:?}");
     let t = value.trim();
     let (neg, body) = match t.strip_prefix('-') {
@@ -278,7 +278,7 @@ pub fn decimal(value: &str) -> Result<Num, String> {
 ///
 /// # Errors
 /// A message when the value is not a number, not whole, or negative.
-pub fn whole(value: &str) -> Result<u64, String> {
+pub(crate) fn whole(value: &str) -> Result<u64, String> {
     let v = decimal(value)?;
     if v < Num::from_integer(0) {
         return Err(format!(
@@ -294,7 +294,7 @@ pub fn whole(value: &str) -> Result<u64, String> {
 /// Writes an exact number as a plain decimal (`1234.5`, `-3`), at most 18 decimals
 /// (rounded half away from zero beyond that).
 #[must_use]
-pub fn decimal_text(v: &Num) -> String {
+pub(crate) fn decimal_text(v: &Num) -> String {
     if v.is_integer() {
         return v.to_integer().to_string();
     }

@@ -249,7 +249,7 @@ pub struct Kind {
 
 /// An attribution value that is known and makes no association.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotAssociation {
+pub(crate) struct NotAssociation {
     /// Why.
     pub reason: String,
     /// Whether the row's usage still counts.

@@ -8,7 +8,7 @@ use crate::error::ImportError;
 /// A partner account.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PartnerRow {
-    /// The account's PartnerID (MPN id).
+    /// The account's `PartnerID` (MPN id).
     pub partner_id: String,
     /// Its name, if a file gives one.
     pub name: String,

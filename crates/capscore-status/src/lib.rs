@@ -62,12 +62,15 @@ pub(crate) struct PartnerCtx<'a> {
 }
 
 impl PartnerCtx<'_> {
-    pub fn partner_id(&self) -> &str {
+    pub(crate) fn partner_id(&self) -> &str {
         &self.data.partners.ids[self.partner.index()]
     }
 
     /// Enrollment rows of a program (`designation:modern_work`, ...).
-    pub fn rows<'s>(&'s self, program: &'s str) -> impl Iterator<Item = &'s Enrollment> + 's {
+    pub(crate) fn rows<'s>(
+        &'s self,
+        program: &'s str,
+    ) -> impl Iterator<Item = &'s Enrollment> + 's {
         self.enrollments
             .iter()
             .filter(move |e| e.program == program)

@@ -110,55 +110,52 @@ pub(crate) fn designations(ctx: &PartnerCtx<'_>) -> Vec<DesignationStanding> {
                 && cyc.as_ref().is_some_and(|c| {
                     !qualifying(&area.id, &months_in_force(ctx, c.start, ctx.date)).is_empty()
                 });
-            match (&cyc, purchased || automatic) {
-                (Some(c), true) => {
-                    // The renewal qualification window ends on the anniversary; the
-                    // months seen so far are those in force up to the date.
-                    let ad = c.head.anniversary;
-                    let start = start_of(ad);
-                    let window = months_in_force(ctx, start, ctx.date.min(ad));
-                    let months = qualifying(&area.id, &window);
-                    DesignationStanding {
-                        area: area.id.clone(),
-                        status: if ctx.date >= ad {
-                            DesignationStatus::EnrolledRenewalDue
-                        } else {
-                            DesignationStatus::Enrolled
-                        },
-                        can_renew: Some(!months.is_empty()),
-                        qualifying_months: months,
-                        anniversary_date: Some(ad),
-                        window_start: start,
-                        window_end: ad,
-                        enrolled_via: Some(if purchased {
-                            EnrolledVia::Purchase
-                        } else {
-                            EnrolledVia::Automatic
-                        }),
-                        renewal_window_end: Some(lc.renewal_window_end(ad)),
-                        not_computable_months: not_computable(&area.id, &window),
-                    }
+            if let (Some(c), true) = (&cyc, purchased || automatic) {
+                // The renewal qualification window ends on the anniversary; the
+                // months seen so far are those in force up to the date.
+                let ad = c.head.anniversary;
+                let start = start_of(ad);
+                let window = months_in_force(ctx, start, ctx.date.min(ad));
+                let months = qualifying(&area.id, &window);
+                DesignationStanding {
+                    area: area.id.clone(),
+                    status: if ctx.date >= ad {
+                        DesignationStatus::EnrolledRenewalDue
+                    } else {
+                        DesignationStatus::Enrolled
+                    },
+                    can_renew: Some(!months.is_empty()),
+                    qualifying_months: months,
+                    anniversary_date: Some(ad),
+                    window_start: start,
+                    window_end: ad,
+                    enrolled_via: Some(if purchased {
+                        EnrolledVia::Purchase
+                    } else {
+                        EnrolledVia::Automatic
+                    }),
+                    renewal_window_end: Some(lc.renewal_window_end(ad)),
+                    not_computable_months: not_computable(&area.id, &window),
                 }
-                _ => {
-                    let start = start_of(ctx.date);
-                    let window = months_in_force(ctx, start, ctx.date);
-                    let months = qualifying(&area.id, &window);
-                    DesignationStanding {
-                        area: area.id.clone(),
-                        status: if months.is_empty() {
-                            DesignationStatus::InProgress
-                        } else {
-                            DesignationStatus::Qualified
-                        },
-                        qualifying_months: months,
-                        anniversary_date: None,
-                        window_start: start,
-                        window_end: ctx.date,
-                        enrolled_via: None,
-                        renewal_window_end: None,
-                        can_renew: None,
-                        not_computable_months: not_computable(&area.id, &window),
-                    }
+            } else {
+                let start = start_of(ctx.date);
+                let window = months_in_force(ctx, start, ctx.date);
+                let months = qualifying(&area.id, &window);
+                DesignationStanding {
+                    area: area.id.clone(),
+                    status: if months.is_empty() {
+                        DesignationStatus::InProgress
+                    } else {
+                        DesignationStatus::Qualified
+                    },
+                    qualifying_months: months,
+                    anniversary_date: None,
+                    window_start: start,
+                    window_end: ctx.date,
+                    enrolled_via: None,
+                    renewal_window_end: None,
+                    can_renew: None,
+                    not_computable_months: not_computable(&area.id, &window),
                 }
             }
         })

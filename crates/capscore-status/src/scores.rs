@@ -27,7 +27,7 @@ pub(crate) struct MonthlyScores {
 
 impl MonthlyScores {
     /// Scores every area of `partners` in each month `from ..= to`.
-    pub fn compute(
+    pub(crate) fn compute(
         data: &Dataset,
         catalog: &Catalog,
         partners: &[PartnerIdx],
@@ -65,7 +65,7 @@ impl MonthlyScores {
     }
 
     /// A partner's areas in a month (empty when the month was not scored).
-    pub fn areas(&self, partner: &str, month: Month) -> &[AreaMonth] {
+    pub(crate) fn areas(&self, partner: &str, month: Month) -> &[AreaMonth] {
         self.by_month
             .get(&month)
             .and_then(|p| p.get(partner))
@@ -73,14 +73,14 @@ impl MonthlyScores {
     }
 
     /// Whether an area qualified in a month (never when the data cannot answer it).
-    pub fn qualified(&self, partner: &str, area: &str, month: Month) -> bool {
+    pub(crate) fn qualified(&self, partner: &str, area: &str, month: Month) -> bool {
         self.areas(partner, month)
             .iter()
             .any(|a| a.area == area && a.qualified && a.missing.is_empty())
     }
 
     /// Whether the data cannot answer an area's score in a month.
-    pub fn incomplete(&self, partner: &str, area: &str, month: Month) -> bool {
+    pub(crate) fn incomplete(&self, partner: &str, area: &str, month: Month) -> bool {
         self.areas(partner, month)
             .iter()
             .any(|a| a.area == area && !a.missing.is_empty())

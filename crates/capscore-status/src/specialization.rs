@@ -32,7 +32,7 @@ mod chrono_months {
     use capscore_core::NaiveDate;
 
     /// `date` minus whole years (29 February falls back to 28 February).
-    pub fn sub_years(date: NaiveDate, years: u32) -> NaiveDate {
+    pub(super) fn sub_years(date: NaiveDate, years: u32) -> NaiveDate {
         date.checked_sub_months(chrono::Months::new(years.saturating_mul(12)))
             .unwrap_or(NaiveDate::MIN)
     }
@@ -124,30 +124,27 @@ fn prerequisite(
                 .iter()
                 .find(|c| &c.id == id)
                 .map_or(id.as_str(), |c| c.name.as_str());
-            let detail = match held {
-                Some(h) => format!("needs a {level} {name} competency; holds {}", h.level),
-                None => {
-                    // What the data supports, beside the enrollment that is missing.
-                    let data = supported
-                        .iter()
-                        .find(|c| &c.competency == id)
-                        .map_or_else(String::new, |c| match &c.level_met {
-                            Some(l) => format!(
-                                "; the data of {} supports {l}, but no {name} enrollment is recorded",
-                                c.month
-                            ),
-                            None => format!(
-                                "; the data of {} supports no level, and no {name} enrollment is recorded",
-                                c.month
-                            ),
-                        });
-                    if data.is_empty() {
-                        format!(
-                            "needs a {level} {name} competency; no {name} enrollment is recorded"
-                        )
-                    } else {
-                        format!("needs a {level} {name} competency{data}")
-                    }
+            let detail = if let Some(h) = held {
+                format!("needs a {level} {name} competency; holds {}", h.level)
+            } else {
+                // What the data supports, beside the enrollment that is missing.
+                let data = supported
+                    .iter()
+                    .find(|c| &c.competency == id)
+                    .map_or_else(String::new, |c| match &c.level_met {
+                        Some(l) => format!(
+                            "; the data of {} supports {l}, but no {name} enrollment is recorded",
+                            c.month
+                        ),
+                        None => format!(
+                            "; the data of {} supports no level, and no {name} enrollment is recorded",
+                            c.month
+                        ),
+                    });
+                if data.is_empty() {
+                    format!("needs a {level} {name} competency; no {name} enrollment is recorded")
+                } else {
+                    format!("needs a {level} {name} competency{data}")
                 }
             };
             req("prerequisite", met, detail)
@@ -345,7 +342,7 @@ fn unless_lacking(ctx: &PartnerCtx<'_>, r: Requirement, months: Vec<Month>) -> R
             ctx.data
                 .coverage
                 .table(UsageTable::M365Usage)
-                .map_or_else(String::new, |c| c.describe())
+                .map_or_else(String::new, capscore_data::TableCoverage::describe)
         ),
         ..r
     }
@@ -370,6 +367,7 @@ fn distinct_people(groups: &[(BTreeSet<PersonIdx>, u32)]) -> bool {
         .flat_map(|(p, n)| std::iter::repeat_n(p, *n as usize))
         .collect();
     let mut owner: std::collections::BTreeMap<PersonIdx, usize> = std::collections::BTreeMap::new();
+    #[allow(clippy::items_after_statements)] // the matching's step, next to its state
     fn augment(
         slot: usize,
         slots: &[&BTreeSet<PersonIdx>],

@@ -610,8 +610,7 @@ fn add_usage(cx: &Ctx<'_>, t: &mut Tables, u: &AddUsage) -> Result<(), WhatIfErr
                     cells
                         .iter()
                         .find(|(k, _)| k == c)
-                        .map(|(_, v)| v.as_str())
-                        .unwrap_or("")
+                        .map_or("", |(_, v)| v.as_str())
                         .eq_ignore_ascii_case(tab.cell(r, c))
                 })
         });

@@ -10,7 +10,7 @@ use super::emit;
 use crate::exit::Failure;
 use crate::render::{clean, metric_amount, metric_name};
 
-pub fn run(catalog: &Catalog, month: Option<Month>) -> Result<(), Failure> {
+pub(super) fn run(catalog: &Catalog, month: Option<Month>) -> Result<(), Failure> {
     let month = match month {
         Some(m) => m,
         None => Month::of(today()),

@@ -18,7 +18,7 @@ use crate::render_explain::to_json;
 /// Changes shown per metric without `--all`.
 const TOP: usize = 20;
 
-pub fn run(catalog: &Catalog, args: &DiffArgs) -> Result<(), Failure> {
+pub(super) fn run(catalog: &Catalog, args: &DiffArgs) -> Result<(), Failure> {
     let loaded = load_data(&args.data, catalog)?;
     let data = &loaded.dataset;
     let source = args.data.display().to_string();
@@ -163,7 +163,7 @@ fn metric_block(
 
 /// The changes as text: per track the totals, per metric the value and points at both
 /// months and the largest changes (all with `all`), which add up to the change.
-pub fn table(d: &Diff, catalog: &Catalog, all: bool) -> String {
+pub(super) fn table(d: &Diff, catalog: &Catalog, all: bool) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -213,7 +213,7 @@ pub fn table(d: &Diff, catalog: &Catalog, all: bool) -> String {
 
 /// One CSV row per change of every metric (a metric without changes: one row with
 /// an empty `kind`).
-pub fn csv(d: &Diff, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(super) fn csv(d: &Diff, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "partner_id",

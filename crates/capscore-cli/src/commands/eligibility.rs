@@ -10,7 +10,7 @@ use crate::args::{EligibilityView, Format};
 use crate::exit::Failure;
 use crate::render_explain;
 
-pub fn run(catalog: &Catalog, view: &EligibilityView) -> Result<(), Failure> {
+pub(super) fn run(catalog: &Catalog, view: &EligibilityView) -> Result<(), Failure> {
     match view {
         EligibilityView::Customers { scope, tenant, all } => {
             let (_, expl) = explanation(catalog, scope, &[], &[])?;

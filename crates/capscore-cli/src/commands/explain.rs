@@ -14,7 +14,7 @@ use crate::render_explain;
 
 /// Loads the data and explains the partners, areas, tracks and metrics asked (as
 /// `score` resolves the month and the partners).
-pub fn explanation(
+pub(super) fn explanation(
     catalog: &Catalog,
     scope: &ExplainScope,
     tracks: &[String],
@@ -53,7 +53,7 @@ pub fn explanation(
     Ok((loaded, expl))
 }
 
-pub fn run(catalog: &Catalog, args: &ExplainArgs) -> Result<(), Failure> {
+pub(super) fn run(catalog: &Catalog, args: &ExplainArgs) -> Result<(), Failure> {
     let (_, expl) = explanation(catalog, &args.scope, &args.tracks, &args.metrics)?;
     match args.scope.format {
         Format::Table => emit(&render_explain::table(&expl, catalog, args.all)),

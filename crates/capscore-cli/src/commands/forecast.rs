@@ -19,7 +19,7 @@ use crate::exit::Failure;
 use crate::render::{io_error, metric_name, partner_heading};
 use crate::render_explain::to_json;
 
-pub fn run(catalog: &Catalog, args: &ForecastArgs) -> Result<(), Failure> {
+pub(super) fn run(catalog: &Catalog, args: &ForecastArgs) -> Result<(), Failure> {
     let loaded = load_data(&args.data, catalog)?;
     let data = &loaded.dataset;
     let source = args.data.display().to_string();
@@ -96,7 +96,7 @@ fn expectation(a: &AreaForecast, last: Month, horizon: Month) -> String {
 
 /// The forecast as text: per area the expected month, per track the total per
 /// projected month, per metric its trend and the points at the horizon.
-pub fn table(f: &Forecast, catalog: &Catalog) -> String {
+pub(super) fn table(f: &Forecast, catalog: &Catalog) -> String {
     let mut o = String::new();
     let Some(&horizon) = f.months.last() else {
         return o;
@@ -190,7 +190,7 @@ pub fn table(f: &Forecast, catalog: &Catalog) -> String {
 }
 
 /// One CSV row per area, track, metric and projected month.
-pub fn csv(f: &Forecast, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(super) fn csv(f: &Forecast, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "partner_id",

@@ -17,7 +17,7 @@ use super::emit;
 use crate::exit::Failure;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SizeArg {
+pub(crate) enum SizeArg {
     /// 100 partners, 5,000 tenants (about 0.6M usage rows).
     S,
     /// 10,000 partners, 200,000 tenants.
@@ -29,13 +29,13 @@ pub enum SizeArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     Parquet,
     Csv,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct GenerateArgs {
+pub(crate) struct GenerateArgs {
     /// Preset size (S, M, L, XL); --partners and --tenants override its counts.
     #[arg(long, value_enum, ignore_case = true)]
     pub size: Option<SizeArg>,
@@ -65,7 +65,7 @@ pub struct GenerateArgs {
     pub force: bool,
 }
 
-pub fn run(catalog: &Catalog, args: &GenerateArgs) -> Result<(), Failure> {
+pub(crate) fn run(catalog: &Catalog, args: &GenerateArgs) -> Result<(), Failure> {
     let preset = args.size.map(|s| match s {
         SizeArg::S => Size::S,
         SizeArg::M => Size::M,

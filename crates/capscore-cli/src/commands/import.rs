@@ -10,7 +10,7 @@ use super::{emit, with_spinner};
 use crate::args::{DateOrderArg, ImportArgs, ImportSource};
 use crate::exit::Failure;
 
-pub fn run(catalog: &Catalog, source: &ImportSource) -> Result<(), Failure> {
+pub(super) fn run(catalog: &Catalog, source: &ImportSource) -> Result<(), Failure> {
     match source {
         ImportSource::PartnerCenter(args) => partner_center(catalog, args),
     }

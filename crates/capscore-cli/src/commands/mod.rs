@@ -17,7 +17,7 @@ mod diff;
 mod eligibility;
 mod explain;
 mod forecast;
-pub mod generate;
+pub(crate) mod generate;
 mod import;
 mod outlook;
 mod score;
@@ -26,7 +26,7 @@ mod status;
 mod validate;
 
 /// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<(), Failure> {
+pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
     let catalog = load_catalog(cli.catalog.as_deref())?;
     match cli.command {
         Command::Score(args) => {
@@ -73,7 +73,7 @@ fn load_catalog(dir: Option<&Path>) -> Result<Catalog, Failure> {
 }
 
 /// A spinner on stderr while `f` runs; hidden when stderr is not a terminal.
-pub fn with_spinner<T>(message: String, f: impl FnOnce() -> T) -> T {
+pub(crate) fn with_spinner<T>(message: String, f: impl FnOnce() -> T) -> T {
     let bar = ProgressBar::new_spinner();
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg} {elapsed}")
@@ -86,7 +86,7 @@ pub fn with_spinner<T>(message: String, f: impl FnOnce() -> T) -> T {
     out
 }
 
-pub fn load_data(dir: &Path, catalog: &Catalog) -> Result<Loaded, Failure> {
+pub(crate) fn load_data(dir: &Path, catalog: &Catalog) -> Result<Loaded, Failure> {
     with_spinner(format!("loading {}", dir.display()), || {
         capscore_data::load_dir(dir, catalog)
     })
@@ -95,7 +95,9 @@ pub fn load_data(dir: &Path, catalog: &Catalog) -> Result<Loaded, Failure> {
 
 /// Writes to stdout through a buffer as `write` produces the output; errors (a closed
 /// pipe included) become failures.
-pub fn stream(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
+pub(crate) fn stream(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     write(&mut out)
         .and_then(|()| out.flush())
@@ -104,7 +106,7 @@ pub fn stream(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Resu
 }
 
 /// Writes to stdout; errors (a closed pipe included) become failures.
-pub fn emit(text: &str) -> Result<(), Failure> {
+pub(crate) fn emit(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())

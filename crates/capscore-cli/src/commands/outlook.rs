@@ -9,7 +9,7 @@ use super::{emit, with_spinner};
 use crate::args::{Format, OutlookArgs};
 use crate::exit::Failure;
 
-pub fn run(catalog: &Catalog, args: &OutlookArgs) -> Result<(), Failure> {
+pub(super) fn run(catalog: &Catalog, args: &OutlookArgs) -> Result<(), Failure> {
     let base = base(catalog, &args.scope)?;
     let o = with_spinner("projecting".to_string(), || {
         outlook::outlook(&base, args.months)

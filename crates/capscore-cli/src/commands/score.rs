@@ -11,7 +11,7 @@ use crate::args::{Format, ScoreOptions};
 use crate::exit::Failure;
 use crate::render;
 
-pub fn run(
+pub(super) fn run(
     catalog: &Catalog,
     loaded: &Loaded,
     opts: &ScoreOptions,
@@ -72,7 +72,7 @@ pub fn run(
 }
 
 /// The month asked, or the latest month covered by every usage table with rows.
-pub fn month_or_default(
+pub(super) fn month_or_default(
     asked: Option<Month>,
     loaded: &Loaded,
     source: &str,
@@ -91,7 +91,7 @@ pub fn month_or_default(
 
 /// An engine refusal as a data failure; a month the data does not cover says what to
 /// do instead (`more`: a last option of the command's own).
-pub fn refusal(e: EngineError, more: &str) -> Failure {
+pub(super) fn refusal(e: EngineError, more: &str) -> Failure {
     match e {
         EngineError::NotCovered(_) => Failure::Input(anyhow!(
             "{e}\ngive --month in those months, fewer areas (--area), {more}"

@@ -10,7 +10,7 @@ use crate::args::{Format, SimulateArgs, WhatIfScope};
 use crate::exit::Failure;
 
 /// Loads the data and resolves the month of a what-if command.
-pub fn base<'c>(catalog: &'c Catalog, scope: &WhatIfScope) -> Result<Base<'c>, Failure> {
+pub(super) fn base<'c>(catalog: &'c Catalog, scope: &WhatIfScope) -> Result<Base<'c>, Failure> {
     let loaded = load_data(&scope.data, catalog)?;
     let source = scope.data.display().to_string();
     let month = month_or_default(scope.month, &loaded, &source)?;
@@ -25,7 +25,7 @@ pub fn base<'c>(catalog: &'c Catalog, scope: &WhatIfScope) -> Result<Base<'c>, F
 }
 
 /// A what-if refusal as a failure (exit 3).
-pub fn failure(e: WhatIfError) -> Failure {
+pub(super) fn failure(e: WhatIfError) -> Failure {
     match e {
         WhatIfError::Engine(e) => refusal(e, "or another scenario month"),
         WhatIfError::Write(m) => Failure::Internal(anyhow!(m)),
@@ -33,7 +33,7 @@ pub fn failure(e: WhatIfError) -> Failure {
     }
 }
 
-pub fn run(catalog: &Catalog, args: &SimulateArgs) -> Result<(), Failure> {
+pub(super) fn run(catalog: &Catalog, args: &SimulateArgs) -> Result<(), Failure> {
     let base = base(catalog, &args.scope)?;
     let file = args.scenario.display().to_string();
     let text = std::fs::read_to_string(&args.scenario)

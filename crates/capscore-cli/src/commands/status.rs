@@ -10,7 +10,7 @@ use crate::args::{Format, StatusArgs};
 use crate::exit::Failure;
 use crate::status_render;
 
-pub fn run(catalog: &Catalog, loaded: &Loaded, args: &StatusArgs) -> Result<(), Failure> {
+pub(super) fn run(catalog: &Catalog, loaded: &Loaded, args: &StatusArgs) -> Result<(), Failure> {
     if args.summary && args.format != Format::Table {
         use clap::CommandFactory;
         crate::args::Cli::command()

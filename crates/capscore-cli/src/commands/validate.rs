@@ -10,7 +10,7 @@ use super::{emit, load_data};
 use crate::exit::Failure;
 use crate::render::clean;
 
-pub fn run(catalog: &Catalog, dir: &Path) -> Result<(), Failure> {
+pub(super) fn run(catalog: &Catalog, dir: &Path) -> Result<(), Failure> {
     let loaded = load_data(dir, catalog)?;
     let d = &loaded.dataset;
     let mut out = String::new();

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::result::{exact, fraction, ser_points};
 pub use crate::trace::Reason;
 
+#[allow(clippy::ref_option)] // serde's serialize_with hands over &Option<T>
 fn opt_fraction<S: serde::Serializer>(v: &Option<Num>, s: S) -> Result<S::Ok, S::Error> {
     match v {
         Some(n) => s.collect_str(n),

@@ -166,7 +166,7 @@ fn data(r: &Rows) -> Data {
 fn run(d: &Data, month: &str) -> (Scores, Explanation) {
     let catalog = Catalog::embedded().unwrap();
     let loaded = d.load_with(&catalog);
-    let areas: Vec<String> = AREAS.iter().map(|a| a.to_string()).collect();
+    let areas: Vec<String> = AREAS.iter().map(std::string::ToString::to_string).collect();
     let s = score(
         &loaded,
         &catalog,

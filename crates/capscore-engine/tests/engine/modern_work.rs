@@ -1,6 +1,6 @@
 //! Modern Work code paths that are not rule cases: the points formula, the catalog
 //! parameters the engine reads, accounts and refusals. The rules and worked examples of
-//! docs/rules.md §0–§1 are cases in cases/modern_work/ (docs/cases.md).
+//! docs/rules.md §0–§1 are cases in `cases/modern_work`/ (docs/cases.md).
 //! Evaluation month 2024-06 unless said otherwise.
 
 use crate::common::{Data, metric, option_value, track};
@@ -72,7 +72,7 @@ const FOUR: [&str; 4] = ["Exchange", "SharePoint", "Teams", "Microsoft 365 Apps"
 
 // ---- §0 certified people --------------------------------------------------------------
 
-/// The counting on both sides of the rename is in cases/modern_work/renamed_certifications_*.toml;
+/// The counting on both sides of the rename is in `cases/modern_work/renamed_certifications`_*.toml;
 /// this checks the name the catalog shows for each date.
 #[test]
 fn a_renamed_certification_shows_the_name_of_the_date() {

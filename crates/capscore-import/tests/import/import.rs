@@ -6,9 +6,9 @@
 //! The fixture's story (global account 1000001 with locations 2000001, 2000002 and
 //! 2000003; tenants T1..T11):
 //! - T1 Exchange, CSP T1 through 2000001 all year (MAU 50 in 2023-06, 80 in 2024-06);
-//!   also CSP T2 through 2000002 until 2023-11, on rows flagged IsDuplicateRowForPGA.
+//!   also CSP T2 through 2000002 until 2023-11, on rows flagged `IsDuplicateRowForPGA`.
 //! - T2 Teams, CSP T2 (indirect reseller) from 2023-12 (MAU 10 then, 40 in 2024-06).
-//! - T3 SharePoint, CPOR claimed on 2024-02-10 (MAU 60 in 2024-02, 150 in 2024-06).
+//! - T3 `SharePoint`, CPOR claimed on 2024-02-10 (MAU 60 in 2024-02, 150 in 2024-06).
 //! - T4 Exchange, CSP T1 until 2023-12 (20 seats, 15 active).
 //! - T5 Exchange 500 seats (MAU 300 → 450) and, from EMS, Intune 400 seats (MAU
 //!   50 → 100) and Azure AD Premium, all DPOR ("Partner of Record" / "DPOR").

@@ -16,7 +16,7 @@ use capscore_catalog::Catalog;
 use chrono::{Days, NaiveDate};
 
 /// Entries and the dates at which they change (the first day of the new rule).
-pub fn entries(c: &Catalog) -> BTreeMap<String, BTreeSet<NaiveDate>> {
+pub(crate) fn entries(c: &Catalog) -> BTreeMap<String, BTreeSet<NaiveDate>> {
     let mut e: BTreeMap<String, BTreeSet<NaiveDate>> = BTreeMap::new();
     let next = |d: NaiveDate| d.checked_add_days(Days::new(1)).unwrap_or(d);
     let mut add = |key: String, since: Option<NaiveDate>, until: Option<NaiveDate>| {
@@ -98,13 +98,13 @@ pub fn entries(c: &Catalog) -> BTreeMap<String, BTreeSet<NaiveDate>> {
 }
 
 /// What each case gave: the day it is evaluated on and what it touched.
-pub struct Seen {
+pub(crate) struct Seen {
     pub day: NaiveDate,
     pub touches: BTreeSet<String>,
 }
 
 /// Entries no case touches, and dated entries missing a side.
-pub fn untouched(c: &Catalog, seen: &[Seen]) -> Vec<String> {
+pub(crate) fn untouched(c: &Catalog, seen: &[Seen]) -> Vec<String> {
     let mut out = Vec::new();
     for (key, dates) in entries(c) {
         let days: Vec<NaiveDate> = seen

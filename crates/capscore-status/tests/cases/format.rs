@@ -8,7 +8,7 @@ use toml::Spanned;
 /// One case file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Case {
+pub(crate) struct Case {
     /// What the case shows, in words.
     pub name: String,
     /// The catalog `reference` or docs/rules.md section the case checks.
@@ -50,7 +50,7 @@ fn yes() -> bool {
 /// A change to one embedded catalog file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CatalogEdit {
+pub(crate) struct CatalogEdit {
     pub file: String,
     pub replace: String,
     pub with: String,
@@ -59,7 +59,7 @@ pub struct CatalogEdit {
 /// A number: an integer, a decimal, or a fraction written as a string (`"5/2"`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum Number {
+pub(crate) enum Number {
     Int(i64),
     Float(f64),
     Text(String),
@@ -67,7 +67,7 @@ pub enum Number {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Expect {
+pub(crate) struct Expect {
     /// The area's result (counting track).
     pub area: Option<Spanned<AreaExpect>>,
     #[serde(default)]
@@ -103,7 +103,7 @@ pub struct Expect {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AreaExpect {
+pub(crate) struct AreaExpect {
     pub total: Option<Number>,
     pub qualified: Option<bool>,
     /// The counting track (`"none"` for an area without tracks).
@@ -114,7 +114,7 @@ pub struct AreaExpect {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ContributionExpect {
+pub(crate) struct ContributionExpect {
     /// The track (default: the area's counting track).
     pub track: Option<String>,
     pub metric: String,
@@ -133,7 +133,7 @@ pub struct ContributionExpect {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ScorecardExpect {
+pub(crate) struct ScorecardExpect {
     pub partner: String,
     pub area: String,
     /// The total as displayed, rounded to two decimals.
@@ -144,7 +144,7 @@ pub struct ScorecardExpect {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TrackExpect {
+pub(crate) struct TrackExpect {
     pub track: String,
     pub total: Option<Number>,
     pub qualified: Option<bool>,
@@ -153,7 +153,7 @@ pub struct TrackExpect {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MetricExpect {
+pub(crate) struct MetricExpect {
     /// The track (default: the area's counting track).
     pub track: Option<String>,
     pub metric: String,
@@ -170,7 +170,7 @@ pub struct MetricExpect {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OptionExpect {
+pub(crate) struct OptionExpect {
     pub track: Option<String>,
     pub metric: String,
     pub option: String,
@@ -180,7 +180,7 @@ pub struct OptionExpect {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SpecializationExpect {
+pub(crate) struct SpecializationExpect {
     pub specialization: String,
     pub met: Option<bool>,
     /// Requirement id -> met.

@@ -14,7 +14,7 @@ use crate::format::{Case, Number};
 
 /// What running a case gave.
 #[derive(Debug, Default)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// One readable message per failed expectation.
     pub failures: Vec<String>,
     /// Catalog entries the case exercised (docs/cases.md "What a case touches").
@@ -25,7 +25,7 @@ pub struct Outcome {
     pub name: String,
 }
 
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
@@ -44,7 +44,7 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
-pub fn run(path: &Path, text: &str) -> Outcome {
+pub(crate) fn run(path: &Path, text: &str) -> Outcome {
     let mut out = Outcome::default();
     let case: Case = match toml::from_str(text) {
         Ok(c) => c,
@@ -68,7 +68,7 @@ pub fn run(path: &Path, text: &str) -> Outcome {
     let day = match (&case.month, &case.date) {
         (Some(m), None) => m
             .parse::<Month>()
-            .map(|m| m.last_day())
+            .map(capscore_core::Month::last_day)
             .map_err(|e| e.to_string()),
         (None, Some(d)) => parse_date(d).map_err(|e| e.to_string()),
         _ => Err("a case gives either `month` (a score) or `date` (a status)".into()),
@@ -195,6 +195,7 @@ fn load(case: &Case, catalog: &Catalog, day: NaiveDate, path: &Path) -> Result<D
                 .map_err(|e| e.to_string());
         }
         // Loaded once with the bundled catalog for every case over the sample.
+        #[allow(clippy::items_after_statements)]
         static SAMPLE: std::sync::OnceLock<Result<Dataset, String>> = std::sync::OnceLock::new();
         return SAMPLE
             .get_or_init(|| {
@@ -303,27 +304,24 @@ fn expand_month_ranges(csv: &str) -> Result<String, String> {
     let mut out = format!("{header}\n");
     for line in lines {
         let cells: Vec<&str> = line.split(',').collect();
-        match cells.get(col).and_then(|c| c.split_once("..")) {
-            Some((a, b)) => {
-                let (a, b): (Month, Month) = (
-                    a.trim()
-                        .parse()
-                        .map_err(|e| format!("month range {line:?}: {e}"))?,
-                    b.trim()
-                        .parse()
-                        .map_err(|e| format!("month range {line:?}: {e}"))?,
-                );
-                for m in Month::range(a, b) {
-                    let mut row: Vec<String> = cells.iter().map(|c| (*c).to_string()).collect();
-                    row[col] = m.to_string();
-                    out.push_str(&row.join(","));
-                    out.push('\n');
-                }
-            }
-            None => {
-                out.push_str(line);
+        if let Some((a, b)) = cells.get(col).and_then(|c| c.split_once("..")) {
+            let (a, b): (Month, Month) = (
+                a.trim()
+                    .parse()
+                    .map_err(|e| format!("month range {line:?}: {e}"))?,
+                b.trim()
+                    .parse()
+                    .map_err(|e| format!("month range {line:?}: {e}"))?,
+            );
+            for m in Month::range(a, b) {
+                let mut row: Vec<String> = cells.iter().map(|c| (*c).to_string()).collect();
+                row[col] = m.to_string();
+                out.push_str(&row.join(","));
                 out.push('\n');
             }
+        } else {
+            out.push_str(line);
+            out.push('\n');
         }
     }
     Ok(out)
@@ -354,7 +352,7 @@ fn decimal(s: &str) -> Option<Num> {
 }
 
 /// A number as people read it: `2.5`, `15/7 (2.142857)`.
-pub fn show(n: Num) -> String {
+pub(crate) fn show(n: Num) -> String {
     if n.is_integer() {
         return n.numer().to_string();
     }

@@ -94,10 +94,10 @@ fn compare_keyed(
             (None, Some(false)) => {}
             (None, _) => cx.fail(span, what, id, "(not in the standing)"),
             (Some(_), Some(false)) => {
-                cx.fail(span, &format!("{what} {id}"), "not granted", "granted")
+                cx.fail(span, &format!("{what} {id}"), "not granted", "granted");
             }
             (Some(i), _) => {
-                compare_fields(cx, span, &format!("{what} {id}"), t, i, &[key, "granted"])
+                compare_fields(cx, span, &format!("{what} {id}"), t, i, &[key, "granted"]);
             }
         }
         cx.touch(format!("{what}:{id}"));

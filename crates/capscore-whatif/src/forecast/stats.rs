@@ -63,7 +63,7 @@ impl Line {
     #[must_use]
     pub fn half_width(&self, x: f64, level: f64) -> f64 {
         let df = (self.n - 2) as f64;
-        let t = t_quantile((1.0 + level) / 2.0, df);
+        let t = t_quantile(f64::midpoint(1.0, level), df);
         let n = self.n as f64;
         t * self.residual_sd * (1.0 + 1.0 / n + (x - self.x_mean).powi(2) / self.sxx).sqrt()
     }
@@ -158,14 +158,14 @@ pub fn t_cdf(t: f64, df: f64) -> f64 {
 pub fn t_quantile(p: f64, df: f64) -> f64 {
     let (mut lo, mut hi) = (0.0_f64, 1.0e6_f64);
     for _ in 0..200 {
-        let mid = (lo + hi) / 2.0;
+        let mid = f64::midpoint(lo, hi);
         if t_cdf(mid, df) < p {
             lo = mid;
         } else {
             hi = mid;
         }
     }
-    (lo + hi) / 2.0
+    f64::midpoint(lo, hi)
 }
 
 #[cfg(test)]

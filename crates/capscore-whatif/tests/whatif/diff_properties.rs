@@ -259,7 +259,7 @@ fn an_expired_certification_vanishes_with_its_reason() {
             (
                 mv.kind,
                 mv.subject.person.as_deref(),
-                mv.reason.map(|r| r.id()),
+                mv.reason.map(capscore_engine::explain::Reason::id),
             )
         })
         .collect();

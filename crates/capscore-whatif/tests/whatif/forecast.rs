@@ -25,8 +25,7 @@ fn with_people(per_month: impl Fn(i32) -> u32) -> Data {
         let month = m("2023-07").offset(k);
         for _ in 0..per_month(k) {
             d.certs.push(format!(
-                "P1,p{n},\"Teams Administrator Associate\",{}-10,",
-                month
+                "P1,p{n},\"Teams Administrator Associate\",{month}-10,"
             ));
             n += 1;
         }

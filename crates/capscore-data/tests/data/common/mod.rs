@@ -20,18 +20,18 @@ static CATALOG: LazyLock<Catalog> =
     LazyLock::new(|| Catalog::embedded().expect("the embedded catalog loads"));
 
 /// The real catalog, as the vocabulary.
-pub fn vocab() -> &'static Catalog {
+pub(crate) fn vocab() -> &'static Catalog {
     &CATALOG
 }
 
 /// Loads text files in memory with the real catalog.
-pub fn load(files: &[(&str, &str)]) -> Result<Loaded, LoadError> {
+pub(crate) fn load(files: &[(&str, &str)]) -> Result<Loaded, LoadError> {
     let bytes: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
     load_files(&bytes, vocab())
 }
 
 /// Loads files that must be rejected; returns the error.
-pub fn rejected(files: &[(&str, &str)]) -> LoadError {
+pub(crate) fn rejected(files: &[(&str, &str)]) -> LoadError {
     match load(files) {
         Ok(l) => panic!("expected the load to fail; warnings: {:?}", l.warnings),
         Err(e) => e,
@@ -39,7 +39,7 @@ pub fn rejected(files: &[(&str, &str)]) -> LoadError {
 }
 
 /// Loads files that must be accepted.
-pub fn accepted(files: &[(&str, &str)]) -> Loaded {
+pub(crate) fn accepted(files: &[(&str, &str)]) -> Loaded {
     match load(files) {
         Ok(l) => l,
         Err(e) => panic!("expected the load to succeed:\n{e}"),
@@ -47,7 +47,7 @@ pub fn accepted(files: &[(&str, &str)]) -> Loaded {
 }
 
 /// The single problem of a rejected load.
-pub fn single_problem(files: &[(&str, &str)]) -> Diagnostic {
+pub(crate) fn single_problem(files: &[(&str, &str)]) -> Diagnostic {
     let e = rejected(files);
     assert_eq!(e.problems.len(), 1, "expected one problem:\n{e}");
     assert_eq!(e.omitted, 0);
@@ -55,7 +55,7 @@ pub fn single_problem(files: &[(&str, &str)]) -> Diagnostic {
 }
 
 /// Asserts where a diagnostic points and that its text says so.
-pub fn assert_at(
+pub(crate) fn assert_at(
     d: &Diagnostic,
     file: &str,
     line: Option<u64>,
@@ -86,55 +86,55 @@ pub fn assert_at(
     }
 }
 
-pub const PARTNERS: &str = "partner_id,name,parent_id,market\n\
+pub(crate) const PARTNERS: &str = "partner_id,name,parent_id,market\n\
 P2,Fabrikam,P1,emerging\n\
 P1,Contoso,,\n\
 P3,Northwind,,MATURE\n";
 
-pub const TENANTS: &str = "tenant_id,name,country\n\
+pub(crate) const TENANTS: &str = "tenant_id,name,country\n\
 T1,Tenant One,US\n\
 T2,Tenant Two,\n";
 
-pub const ASSOCIATIONS: &str = "partner_id,tenant_id,type,workload,subscription_id,start_date,end_date\n\
+pub(crate) const ASSOCIATIONS: &str = "partner_id,tenant_id,type,workload,subscription_id,start_date,end_date\n\
 P1,T1,CPOR,Exchange,,2022-01-15,\n\
 P1,T2,PAL,,sub-1,2022-03-01,2023-03-01\n\
 P2,T1,DPOR,EXO,,2022-06-01,\n\
 P1,T1,CPOR,Teams,,2022-01-15,\n";
 
-pub const M365: &str = "tenant_id,workload,month,paid_units,active_users\n\
+pub(crate) const M365: &str = "tenant_id,workload,month,paid_units,active_users\n\
 T1,Exchange,2023-06,500,400\n\
 T1,Teams,2023-06,500,450\n\
 T1,Exchange Online,2022-06,300,200\n\
 T3,SPO,2023-05,20,10\n";
 
-pub const AZURE: &str = "tenant_id,subscription_id,service,offer,month,acr_usd\n\
+pub(crate) const AZURE: &str = "tenant_id,subscription_id,service,offer,month,acr_usd\n\
 T2,sub-1,Virtual Machines,Pay-As-You-Go,2023-06,1234.56\n\
 T2,,Azure SQL Database,Enterprise Agreement,2023-07,-10.5\n\
 T2,sub-2,Virtual Machines,Pay-As-You-Go,2023-06,0.25\n";
 
-pub const BIZAPPS: &str = "tenant_id,workload,month,revenue_usd,units\n\
+pub(crate) const BIZAPPS: &str = "tenant_id,workload,month,revenue_usd,units\n\
 T4,Business Central,2023-04,1500.5,12\n\
 T4,Sales,2023-04,,\n";
 
-pub const CERTIFICATIONS: &str = "partner_id,person_id,certification,earned_date,expires_date\n\
+pub(crate) const CERTIFICATIONS: &str = "partner_id,person_id,certification,earned_date,expires_date\n\
 P1,alice,Teams Administrator Associate,2022-05-01,2024-05-01\n\
 P1,bob,Microsoft 365 Certified: Teams Administrator Associate,2023-01-01,\n\
 P3,carol,teams administrator associate,2021-02-03,\n";
 
-pub const EXAMS: &str = "partner_id,person_id,exam,passed_date\n\
+pub(crate) const EXAMS: &str = "partner_id,person_id,exam,passed_date\n\
 P3,carol,70-346,2019-04-05\n\
 P1,alice,MS-700,2022-04-01\n";
 
-pub const ENROLLMENTS: &str = "partner_id,program,level,enrolled_date,anniversary_date,benefits\n\
+pub(crate) const ENROLLMENTS: &str = "partner_id,program,level,enrolled_date,anniversary_date,benefits\n\
 P1,designation:Modern_Work,,2022-10-01,2023-10-01,solutions_partner\n\
 P3,competency:cloud_productivity,Gold,2021-01-01,2022-01-01,legacy\n";
 
-pub const REFERENCES: &str = "partner_id,program,tenant_id,submitted_date,status,reviewed_date\n\
+pub(crate) const REFERENCES: &str = "partner_id,program,tenant_id,submitted_date,status,reviewed_date\n\
 P1,specialization:teamwork_deployment,T1,2023-02-01,Approved,2023-02-10\n\
 P1,specialization:teamwork_deployment,,2023-03-01,pending,\n";
 
 /// A dataset with every table.
-pub fn sample() -> Vec<(&'static str, String)> {
+pub(crate) fn sample() -> Vec<(&'static str, String)> {
     vec![
         ("partners.csv", PARTNERS.to_string()),
         ("tenants.csv", TENANTS.to_string()),
@@ -150,13 +150,13 @@ pub fn sample() -> Vec<(&'static str, String)> {
 }
 
 /// Borrowed view of owned files.
-pub fn borrow<'a>(files: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+pub(crate) fn borrow<'a>(files: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     files.iter().map(|(n, t)| (*n, t.as_str())).collect()
 }
 
 /// Converts a simple CSV text (no quotes) to Parquet with the given column types
 /// (default Utf8). Empty cells become nulls.
-pub fn csv_to_parquet(csv: &str, types: &[(&str, DataType)]) -> Vec<u8> {
+pub(crate) fn csv_to_parquet(csv: &str, types: &[(&str, DataType)]) -> Vec<u8> {
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
@@ -256,7 +256,7 @@ fn names(i: &Interner) -> Vec<&str> {
 }
 
 /// A canonical rendering of a dataset; with `lines` false, source lines are left out.
-pub fn render(ds: &Dataset, lines: bool) -> String {
+pub(crate) fn render(ds: &Dataset, lines: bool) -> String {
     let mut d = ds.clone();
     if !lines {
         d.partners.line.clear();

@@ -8,7 +8,7 @@ use capscore_data::Dataset;
 use capscore_engine::{AreaScore, MetricScore, ScoreRequest, Scores, TrackScore, score};
 
 #[derive(Clone, Default)]
-pub struct Data {
+pub(crate) struct Data {
     pub partners: Vec<String>,
     pub assocs: Vec<String>,
     pub usage: Vec<String>,
@@ -17,29 +17,36 @@ pub struct Data {
     pub biz: Vec<String>,
 }
 
-pub fn m(s: &str) -> Month {
+pub(crate) fn m(s: &str) -> Month {
     s.parse().unwrap()
 }
 
 impl Data {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Data {
             partners: vec!["P1,Partner One,".into()],
             ..Data::default()
         }
     }
 
-    pub fn partner(mut self, id: &str, parent: &str) -> Self {
+    pub(crate) fn partner(mut self, id: &str, parent: &str) -> Self {
         self.partners.push(format!("{id},{id} name,{parent}"));
         self
     }
 
     /// An association of P1.
-    pub fn assoc(self, tenant: &str, kind: &str, workload: &str, start: &str, end: &str) -> Self {
+    pub(crate) fn assoc(
+        self,
+        tenant: &str,
+        kind: &str,
+        workload: &str,
+        start: &str,
+        end: &str,
+    ) -> Self {
         self.assoc_of("P1", tenant, kind, workload, start, end)
     }
 
-    pub fn assoc_of(
+    pub(crate) fn assoc_of(
         self,
         partner: &str,
         tenant: &str,
@@ -53,7 +60,7 @@ impl Data {
 
     /// An association limited to one subscription (empty: all).
     #[allow(clippy::too_many_arguments)]
-    pub fn assoc_sub(
+    pub(crate) fn assoc_sub(
         mut self,
         partner: &str,
         tenant: &str,
@@ -69,7 +76,7 @@ impl Data {
         self
     }
 
-    pub fn usage(
+    pub(crate) fn usage(
         mut self,
         tenant: &str,
         workload: &str,
@@ -83,7 +90,7 @@ impl Data {
     }
 
     /// The same usage in every month `from ..= to`.
-    pub fn usage_flat(
+    pub(crate) fn usage_flat(
         mut self,
         tenant: &str,
         workload: &str,
@@ -98,7 +105,7 @@ impl Data {
         self
     }
 
-    pub fn acr(
+    pub(crate) fn acr(
         mut self,
         tenant: &str,
         sub: &str,
@@ -112,7 +119,7 @@ impl Data {
         self
     }
 
-    pub fn biz(
+    pub(crate) fn biz(
         mut self,
         tenant: &str,
         workload: &str,
@@ -125,11 +132,11 @@ impl Data {
         self
     }
 
-    pub fn cert(self, person: &str, title: &str, earned: &str, expires: &str) -> Self {
+    pub(crate) fn cert(self, person: &str, title: &str, earned: &str, expires: &str) -> Self {
         self.cert_of("P1", person, title, earned, expires)
     }
 
-    pub fn cert_of(
+    pub(crate) fn cert_of(
         mut self,
         partner: &str,
         person: &str,
@@ -142,7 +149,7 @@ impl Data {
         self
     }
 
-    pub fn files(&self) -> Vec<(String, String)> {
+    pub(crate) fn files(&self) -> Vec<(String, String)> {
         let mk = |head: &str, rows: &[String]| {
             let mut s = String::from(head);
             for r in rows {
@@ -192,7 +199,7 @@ impl Data {
         ]
     }
 
-    pub fn load_with(&self, catalog: &Catalog) -> Dataset {
+    pub(crate) fn load_with(&self, catalog: &Catalog) -> Dataset {
         let files = self.files();
         let borrowed: Vec<(&str, &[u8])> = files
             .iter()
@@ -204,26 +211,26 @@ impl Data {
         }
     }
 
-    pub fn load(&self) -> Dataset {
+    pub(crate) fn load(&self) -> Dataset {
         self.load_with(&Catalog::embedded().unwrap())
     }
 
-    pub fn score_with(&self, catalog: &Catalog, month: &str) -> Scores {
+    pub(crate) fn score_with(&self, catalog: &Catalog, month: &str) -> Scores {
         self.score_areas(catalog, month, &["modern_work"])
     }
 
-    pub fn score_areas(&self, catalog: &Catalog, month: &str, areas: &[&str]) -> Scores {
+    pub(crate) fn score_areas(&self, catalog: &Catalog, month: &str, areas: &[&str]) -> Scores {
         let data = self.load_with(catalog);
         let req = ScoreRequest {
             month: m(month),
             partners: None,
-            areas: Some(areas.iter().map(|a| a.to_string()).collect()),
+            areas: Some(areas.iter().map(std::string::ToString::to_string).collect()),
         };
         score(&data, catalog, &req).unwrap()
     }
 
     /// One area of P1 at `month`.
-    pub fn area(&self, area: &str, month: &str) -> AreaScore {
+    pub(crate) fn area(&self, area: &str, month: &str) -> AreaScore {
         let s = self.score_areas(&Catalog::embedded().unwrap(), month, &[area]);
         s.partners
             .into_iter()
@@ -234,11 +241,11 @@ impl Data {
     }
 
     /// Modern Work of P1 at `month`.
-    pub fn mw(&self, month: &str) -> AreaScore {
+    pub(crate) fn mw(&self, month: &str) -> AreaScore {
         self.area("modern_work", month)
     }
 
-    pub fn mw_with(&self, catalog: &Catalog, month: &str) -> AreaScore {
+    pub(crate) fn mw_with(&self, catalog: &Catalog, month: &str) -> AreaScore {
         let s = self.score_with(catalog, month);
         s.partners
             .into_iter()
@@ -249,26 +256,26 @@ impl Data {
     }
 }
 
-pub fn track<'a>(a: &'a AreaScore, id: &str) -> &'a TrackScore {
+pub(crate) fn track<'a>(a: &'a AreaScore, id: &str) -> &'a TrackScore {
     a.tracks
         .iter()
         .find(|t| t.track.as_deref() == Some(id))
         .unwrap()
 }
 
-pub fn metric<'a>(t: &'a TrackScore, id: &str) -> &'a MetricScore {
+pub(crate) fn metric<'a>(t: &'a TrackScore, id: &str) -> &'a MetricScore {
     t.metrics.iter().find(|x| x.metric == id).unwrap()
 }
 
 /// A metric of an area's counting track.
-pub fn area_metric<'a>(a: &'a AreaScore, id: &str) -> &'a MetricScore {
+pub(crate) fn area_metric<'a>(a: &'a AreaScore, id: &str) -> &'a MetricScore {
     a.metrics
         .iter()
         .find(|x| x.metric == id)
         .unwrap_or_else(|| panic!("no metric {id}"))
 }
 
-pub fn option_value(mm: &MetricScore, option: &str) -> f64 {
+pub(crate) fn option_value(mm: &MetricScore, option: &str) -> f64 {
     let o = mm
         .options
         .iter()
@@ -277,10 +284,10 @@ pub fn option_value(mm: &MetricScore, option: &str) -> f64 {
     to_f64(o.value)
 }
 
-pub fn to_f64(v: capscore_core::Num) -> f64 {
+pub(crate) fn to_f64(v: capscore_core::Num) -> f64 {
     *v.numer() as f64 / *v.denom() as f64
 }
 
-pub fn pts(mm: &MetricScore) -> f64 {
+pub(crate) fn pts(mm: &MetricScore) -> f64 {
     to_f64(mm.points)
 }

@@ -5,13 +5,13 @@ use capscore_catalog::Catalog;
 use capscore_core::Month;
 use capscore_data::Dataset;
 
-pub fn m(s: &str) -> Month {
+pub(crate) fn m(s: &str) -> Month {
     s.parse().unwrap()
 }
 
 /// The rows of each table (without headers); partner P1 is always there.
 #[derive(Debug, Clone, Default)]
-pub struct Data {
+pub(crate) struct Data {
     pub assocs: Vec<String>,
     pub usage: Vec<String>,
     pub azure: Vec<String>,
@@ -22,7 +22,7 @@ pub struct Data {
 impl Data {
     /// Rows of a tenant no partner is associated with in every month `from..=to` of
     /// each usage table: the tables then cover those months, and no score changes.
-    pub fn covering(mut self, from: &str, to: &str) -> Self {
+    pub(crate) fn covering(mut self, from: &str, to: &str) -> Self {
         for x in Month::range(m(from), m(to)) {
             self.usage.push(format!("TX,Teams,{x},10,5"));
             self.azure
@@ -32,7 +32,7 @@ impl Data {
         self
     }
 
-    pub fn files(&self) -> Vec<(String, String)> {
+    pub(crate) fn files(&self) -> Vec<(String, String)> {
         let mk = |head: &str, rows: &[String]| {
             let mut s = String::from(head);
             for r in rows {
@@ -82,7 +82,7 @@ impl Data {
         ]
     }
 
-    pub fn load(&self, catalog: &Catalog) -> Dataset {
+    pub(crate) fn load(&self, catalog: &Catalog) -> Dataset {
         let files = self.files();
         let borrowed: Vec<(&str, &[u8])> = files
             .iter()
