@@ -17,6 +17,7 @@ use capscore_core::{
 };
 
 use crate::csv_source::read_csv;
+use crate::sort::sort_if_needed;
 
 use crate::diag::{Diagnostic, Diags, LoadError, Loaded, MAX_WARNINGS_PER_TABLE, quoted};
 use crate::model::{
@@ -1228,7 +1229,7 @@ impl<'v> State<'v> {
             r.tenant = remap(&t, r.tenant);
             r.subscription = r.subscription.map(|s| remap(&su, s));
         }
-        rows.sort_unstable_by_key(|r| {
+        sort_if_needed(&mut rows, |r| {
             (
                 r.partner,
                 r.tenant,
@@ -1261,7 +1262,7 @@ impl<'v> State<'v> {
         for r in &mut rows {
             r.tenant = remap(&t, r.tenant);
         }
-        rows.sort_unstable_by_key(|r| (r.tenant, r.month, r.workload, r.line));
+        sort_if_needed(&mut rows, |r| (r.tenant, r.month, r.workload, r.line));
         self.duplicates(
             diags,
             "m365_usage",
@@ -1292,7 +1293,7 @@ impl<'v> State<'v> {
             r.service = remap(&se, r.service);
             r.offer = remap(&of, r.offer);
         }
-        rows.sort_unstable_by_key(|r| {
+        sort_if_needed(&mut rows, |r| {
             (
                 r.tenant,
                 r.month,
@@ -1330,7 +1331,7 @@ impl<'v> State<'v> {
         for r in &mut rows {
             r.tenant = remap(&t, r.tenant);
         }
-        rows.sort_unstable_by_key(|r| (r.tenant, r.month, r.workload, r.line));
+        sort_if_needed(&mut rows, |r| (r.tenant, r.month, r.workload, r.line));
         self.duplicates(
             diags,
             "bizapps_usage",
