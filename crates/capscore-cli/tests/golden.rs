@@ -1,6 +1,5 @@
-//! Scores unchanged: `score` output compared byte for byte with output saved before the
-//! loader's fast path (typed Parquet columns, grouped sort, faster interning) was
-//! written. The sample is read from its CSV files and from the same tables written as
+//! Scores unchanged: `score` output compared byte for byte with output saved from the
+//! build before work on the loader's fast path (issue 12) began. The sample is read from its CSV files and from the same tables written as
 //! Parquet (dictionary-encoded strings, integer and date columns); `synth30` is a small
 //! dataset of `scripts/synth_dataset.py` (30 partners, 10 tenants each, 24 months)
 //! written as Parquet. Regenerate a golden file only when a rule change is meant to
@@ -19,7 +18,10 @@ fn fixture(name: &str) -> PathBuf {
 
 fn check(data: &Path, month: Option<&str>, format: &str, golden: &str) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_capscore"));
-    cmd.arg("score").arg("--data").arg(data).args(["--format", format]);
+    cmd.arg("score")
+        .arg("--data")
+        .arg(data)
+        .args(["--format", format]);
     if let Some(m) = month {
         cmd.args(["--month", m]);
     }
