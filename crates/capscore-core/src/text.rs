@@ -49,6 +49,11 @@ pub fn check_text(s: &str) -> Result<(), String> {
 /// The message saying what is wrong.
 pub fn check_code(s: &str) -> Result<(), String> {
     check_size(s)?;
+    // Fast path: printable ASCII holds no control character (C0, DEL and the C1
+    // controls U+0080..U+009F are all outside 0x20..0x7E).
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Ok(());
+    }
     if let Some((pos, c)) = s.chars().enumerate().find(|(_, c)| c.is_control()) {
         let what = match c {
             '\0' => "a NUL byte (is the file UTF-16 or binary? save it as UTF-8 text)".to_string(),
@@ -231,5 +236,21 @@ mod tests {
         assert!(check_text("Alpha\nBeta").is_ok());
         assert!(check_text("A\0").unwrap_err().contains("NUL"));
         assert!(check_code(&"x".repeat(MAX_FIELD_BYTES + 1)).is_err());
+    }
+}
+
+#[cfg(test)]
+mod check_code_props {
+    use super::check_code;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The printable-ASCII fast path accepts exactly what the character scan
+        /// accepts: a value is refused when and only when it holds a control character.
+        #[test]
+        fn refused_exactly_when_a_control_character_is_present(s in "\\PC{0,20}|[\\x00-\\x7f\\u{80}-\\u{a0}]{0,20}") {
+            let has_control = s.chars().any(char::is_control);
+            prop_assert_eq!(check_code(&s).is_err(), has_control);
+        }
     }
 }

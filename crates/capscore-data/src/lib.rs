@@ -44,6 +44,7 @@ mod hierarchy;
 mod load;
 pub mod model;
 mod parquet_source;
+mod sort;
 mod source;
 
 pub use coverage::{Coverage, TableCoverage, UsageTable};

@@ -17,6 +17,7 @@ use capscore_core::{
 };
 
 use crate::csv_source::read_csv;
+use crate::sort::sort_if_needed;
 
 use crate::diag::{Diagnostic, Diags, LoadError, Loaded, MAX_WARNINGS_PER_TABLE, quoted};
 use crate::model::{
@@ -1222,7 +1223,7 @@ impl<'v> State<'v> {
             r.tenant = remap(&t, r.tenant);
             r.subscription = r.subscription.map(|s| remap(&su, s));
         }
-        rows.sort_unstable_by_key(|r| {
+        sort_if_needed(&mut rows, |r| {
             (
                 r.partner,
                 r.tenant,
@@ -1255,7 +1256,7 @@ impl<'v> State<'v> {
         for r in &mut rows {
             r.tenant = remap(&t, r.tenant);
         }
-        rows.sort_unstable_by_key(|r| (r.tenant, r.month, r.workload, r.line));
+        sort_if_needed(&mut rows, |r| (r.tenant, r.month, r.workload, r.line));
         self.duplicates(
             diags,
             "m365_usage",
@@ -1286,7 +1287,7 @@ impl<'v> State<'v> {
             r.service = remap(&se, r.service);
             r.offer = remap(&of, r.offer);
         }
-        rows.sort_unstable_by_key(|r| {
+        sort_if_needed(&mut rows, |r| {
             (
                 r.tenant,
                 r.month,
@@ -1324,7 +1325,7 @@ impl<'v> State<'v> {
         for r in &mut rows {
             r.tenant = remap(&t, r.tenant);
         }
-        rows.sort_unstable_by_key(|r| (r.tenant, r.month, r.workload, r.line));
+        sort_if_needed(&mut rows, |r| (r.tenant, r.month, r.workload, r.line));
         self.duplicates(
             diags,
             "bizapps_usage",

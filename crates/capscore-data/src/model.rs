@@ -15,7 +15,9 @@ use capscore_core::{
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
     names: Vec<String>,
-    index: HashMap<String, u32>,
+    /// aHash, not the standard `SipHash`: interning is a large part of loading, and ids
+    /// come from files the user gives, not from an adversary across a network.
+    index: HashMap<String, u32, ahash::RandomState>,
 }
 
 impl Interner {

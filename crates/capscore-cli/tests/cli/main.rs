@@ -6,6 +6,7 @@ mod coverage_cli;
 mod explain_cli;
 mod fuzz;
 mod generate_cli;
+mod golden;
 mod history_cli;
 mod import_cli;
 mod output_cli;
