@@ -11,5 +11,6 @@ mod history_cli;
 mod import_cli;
 mod output_cli;
 mod repository;
+mod snapshots;
 mod status_cli;
 mod whatif_cli;
