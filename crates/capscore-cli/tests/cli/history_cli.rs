@@ -5,6 +5,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use crate::fractions::{add, frac, sub};
+
 fn capscore(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_capscore"))
         .args(args)
@@ -20,29 +22,6 @@ fn sample() -> String {
 fn ok(o: &Output) -> String {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-/// An exact fraction as written in `*_exact` fields, as (numerator, denominator).
-fn frac(v: &Value) -> (i128, i128) {
-    let s = v.as_str().unwrap();
-    match s.split_once('/') {
-        Some((n, d)) => (n.parse().unwrap(), d.parse().unwrap()),
-        None => (s.parse().unwrap(), 1),
-    }
-}
-
-fn add((a, b): (i128, i128), (c, d): (i128, i128)) -> (i128, i128) {
-    let (n, m) = (a * d + c * b, b * d);
-    let g = gcd(n.abs(), m);
-    (n / g, m / g)
-}
-
-fn gcd(a: i128, b: i128) -> i128 {
-    if b == 0 { a.max(1) } else { gcd(b, a % b) }
-}
-
-fn sub(a: (i128, i128), (c, d): (i128, i128)) -> (i128, i128) {
-    add(a, (-c, d))
 }
 
 #[test]

@@ -4,6 +4,7 @@
 mod cli;
 mod coverage_cli;
 mod explain_cli;
+mod fractions;
 mod fuzz;
 mod generate_cli;
 mod golden;
