@@ -4,14 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::util::capscore;
 use serde_json::Value;
-
-fn capscore(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capscore"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/sample")

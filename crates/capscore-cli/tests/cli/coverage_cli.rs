@@ -3,16 +3,10 @@
 //! affected metrics incomplete; malformed months and dates are command-line errors.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use crate::util::capscore;
 use serde_json::Value;
-
-fn capscore(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capscore"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/sample")

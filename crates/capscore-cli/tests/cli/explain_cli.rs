@@ -1,27 +1,15 @@
 //! `capscore explain` and `capscore eligibility` end to end on the sample dataset.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
 use crate::fractions::{add, frac};
-
-fn capscore(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capscore"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::util::{capscore, ok};
 
 fn sample() -> String {
     let p: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/sample");
     p.display().to_string()
-}
-
-fn ok(o: &Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout.clone()).unwrap()
 }
 
 fn json(args: &[&str]) -> Value {

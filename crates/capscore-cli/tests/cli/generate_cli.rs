@@ -1,14 +1,7 @@
 //! `capscore generate`: writes a dataset that `validate` accepts and `score` scores,
 //! quiet when piped; bad arguments are command-line errors.
 
-use std::process::{Command, Output};
-
-fn capscore(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capscore"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::util::capscore;
 
 #[test]
 fn generate_then_validate_and_score() {

@@ -1,15 +1,9 @@
 //! `capscore import partner-center` end to end: Partner Center fixtures → dataset →
 //! `capscore score`, and the documented exit codes.
 
+use crate::util::capscore;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn capscore(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capscore"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use std::process::Output;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../capscore-import/tests/fixtures/contoso")

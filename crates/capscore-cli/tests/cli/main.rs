@@ -14,4 +14,5 @@ mod output_cli;
 mod repository;
 mod snapshots;
 mod status_cli;
+mod util;
 mod whatif_cli;

@@ -3,19 +3,13 @@
 //! terminal.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 
+use crate::util::capscore;
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
-
-fn capscore(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capscore"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/sample")
