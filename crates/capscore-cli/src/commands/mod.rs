@@ -56,6 +56,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Simulate(args) => simulate::run(&catalog, &args),
         Command::Outlook(args) => outlook::run(&catalog, &args),
         Command::Status(args) => {
+            status::check_args(&args);
             let loaded = load_data(&args.data, &catalog)?;
             status::run(&catalog, &loaded, &args)
         }

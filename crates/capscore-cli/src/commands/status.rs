@@ -10,7 +10,8 @@ use crate::args::{Format, StatusArgs};
 use crate::exit::Failure;
 use crate::status_render;
 
-pub(super) fn run(catalog: &Catalog, loaded: &Loaded, args: &StatusArgs) -> Result<(), Failure> {
+/// Refuses arguments that do not go together (exit 2), before any data is read.
+pub(super) fn check_args(args: &StatusArgs) {
     if args.summary && args.format != Format::Table {
         use clap::CommandFactory;
         crate::args::Cli::command()
@@ -20,6 +21,9 @@ pub(super) fn run(catalog: &Catalog, loaded: &Loaded, args: &StatusArgs) -> Resu
             )
             .exit();
     }
+}
+
+pub(super) fn run(catalog: &Catalog, loaded: &Loaded, args: &StatusArgs) -> Result<(), Failure> {
     let data = &loaded.dataset;
     let (date, month) = (args.date, args.month);
     let areas = areas(catalog, &args.areas)?;
