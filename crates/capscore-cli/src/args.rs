@@ -158,8 +158,12 @@ pub(crate) struct ScoreOptions {
     #[arg(long = "area", value_name = "AREA", value_delimiter = ',')]
     pub areas: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
+    pub format: ScoreFormat,
+    /// Write the output to FILE (atomically: a temporary file renamed into place)
+    /// instead of standard output; required by --format parquet.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Table format: show every metric of every track, not only a line per area.
     #[arg(long)]
     pub detail: bool,
@@ -168,6 +172,23 @@ pub(crate) struct ScoreOptions {
     /// months).
     #[arg(long)]
     pub allow_partial: bool,
+}
+
+/// `--format` of `capscore score` and `capscore demo`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScoreFormat {
+    /// Aligned text for people.
+    Table,
+    /// JSON (the contract in docs/output.md).
+    Json,
+    /// CSV: one row per partner, area, track and metric.
+    Csv,
+    /// JSON Lines: one JSON object per partner (the shape of a partner of --format
+    /// json), written as it is made.
+    Jsonl,
+    /// Parquet (needs --out): one row per partner, area, track evaluated and metric,
+    /// decimals with 2 decimals (docs/output.md).
+    Parquet,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -21,6 +21,7 @@ pub(crate) mod generate;
 mod import;
 mod outlook;
 mod score;
+mod score_out;
 mod simulate;
 mod status;
 mod validate;
@@ -30,6 +31,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
     let catalog = load_catalog(cli.catalog.as_deref())?;
     match cli.command {
         Command::Score(args) => {
+            score_out::check(&args.options);
             let loaded = load_data(&args.data, &catalog)?;
             score::run(
                 &catalog,
@@ -39,6 +41,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
             )
         }
         Command::Demo(options) => {
+            score_out::check(&options);
             let loaded =
                 capscore_data::load_files(crate::sample::FILES, &catalog).map_err(|e| {
                     Failure::Internal(anyhow!(e).context("the bundled sample dataset is invalid"))

@@ -1,6 +1,7 @@
 //! The integration tests of the capscore command, in one binary (one link instead of one
 //! per file).
 
+mod batch_cli;
 mod cli;
 mod coverage_cli;
 mod explain_cli;
