@@ -20,6 +20,7 @@ mod forecast;
 pub(crate) mod generate;
 mod import;
 mod outlook;
+mod reform;
 mod score;
 mod score_out;
 mod simulate;
@@ -58,6 +59,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Generate(args) => generate::run(&catalog, &args),
         Command::Simulate(args) => simulate::run(&catalog, &args),
         Command::Outlook(args) => outlook::run(&catalog, &args),
+        Command::Reform(args) => reform::run(&catalog, cli.catalog.as_deref(), &args),
         Command::Status(args) => {
             status::check_args(&args);
             let loaded = load_data(&args.data, &catalog)?;

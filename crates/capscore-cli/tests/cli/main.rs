@@ -12,6 +12,7 @@ mod golden;
 mod history_cli;
 mod import_cli;
 mod output_cli;
+mod reform_cli;
 mod repository;
 mod snapshots;
 mod status_cli;
