@@ -123,16 +123,23 @@ pub fn apply_overlay(
         .iter()
         .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
         .collect();
+    // The area each file defines (`[area] id`), whatever the file is named.
+    let area_ids: Vec<Option<String>> = out
+        .iter()
+        .map(|(n, t)| {
+            if !n.starts_with("areas/") {
+                return None;
+            }
+            let doc: Table = toml::from_str(t).ok()?;
+            Some(doc.get("area")?.get("id")?.as_str()?.to_string())
+        })
+        .collect();
     for ch in &raw.change {
         let span = ch.span();
         let c = ch.get_ref();
         let area = c.area.get_ref();
-        let key = format!("areas/{area}.toml");
-        let Some(idx) = out.iter().position(|(n, _)| *n == key) else {
-            let known: Vec<&str> = out
-                .iter()
-                .filter_map(|(n, _)| n.strip_prefix("areas/")?.strip_suffix(".toml"))
-                .collect();
+        let Some(idx) = area_ids.iter().position(|id| id.as_deref() == Some(area)) else {
+            let known: Vec<&str> = area_ids.iter().filter_map(Option::as_deref).collect();
             return Err(pos.err(
                 c.area.span(),
                 format!(
@@ -141,6 +148,7 @@ pub fn apply_overlay(
                 ),
             ));
         };
+        let key = out[idx].0.clone();
         if !docs.contains_key(&key) {
             let parsed: Table = toml::from_str(&out[idx].1)
                 .map_err(|e| pos.err(span.clone(), format!("catalog file {key}: {e}")))?;

@@ -278,3 +278,39 @@ fn bad_overlays_are_refused_at_their_line_and_column() {
     let e = refused("[overlay\nname = 1");
     assert_eq!(e.line, 1, "{e}");
 }
+
+#[test]
+fn an_area_is_found_by_its_id_whatever_its_file_is_named() {
+    let files: Vec<(&str, &str)> = EMBEDDED_FILES
+        .iter()
+        .map(|(n, t)| {
+            if *n == "areas/modern_work.toml" {
+                ("areas/mw.toml", *t)
+            } else {
+                (*n, *t)
+            }
+        })
+        .collect();
+    let o = apply_overlay(
+        &files,
+        "renamed",
+        "o.toml",
+        "[overlay]\nname = \"x\"\n[[change]]\narea = \"modern_work\"\nmetric = \"net_customer_adds\"\ntrack = \"smb\"\ntarget = 12\n",
+    )
+    .unwrap();
+    assert_eq!(
+        target(
+            &o.catalog,
+            "2024-06",
+            "modern_work",
+            Some("smb"),
+            "net_customer_adds"
+        ),
+        [Num::from_integer(12)]
+    );
+    assert!(
+        o.files
+            .iter()
+            .any(|(n, t)| *n == "areas/mw.toml" && t.contains("target = 12"))
+    );
+}
