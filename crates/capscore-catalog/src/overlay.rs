@@ -88,7 +88,10 @@ struct Pos<'a> {
 
 impl Pos<'_> {
     fn err(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> OverlayError {
-        let start = span.start.min(self.text.len());
+        let mut start = span.start.min(self.text.len());
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
         let before = &self.text[..start];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);

@@ -314,3 +314,56 @@ fn an_area_is_found_by_its_id_whatever_its_file_is_named() {
             .any(|(n, t)| *n == "areas/mw.toml" && t.contains("target = 12"))
     );
 }
+
+const VALID: &str = r#"[overlay]
+name = "x"
+[[change]]
+area = "security"
+metric = "intermediate_certifications"
+since = "2023-11-01"
+until = "2023-11-30"
+steps = [
+  { min_people = 2, certifications = ["azure_security_engineer_associate"] },
+  { scoring = true, certifications = ["cybersecurity_architect_expert"] },
+]
+[[change]]
+area = "modern_work"
+metric = "usage_growth"
+track = "smb"
+option = "CSP"
+target = 1500
+[[change]]
+area = "data_ai"
+metric = "net_customer_adds"
+settings = { min_monthly_acr_usd = 1500 }
+"#;
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// Any edit of a valid overlay is applied or refused with a position inside the
+    /// file; never a panic.
+    #[test]
+    fn edited_overlays_are_applied_or_refused_in_the_file(
+        at in 0_usize..VALID.len(),
+        cut in 0_usize..12,
+        insert in "[ -~]{0,6}|\n|é|\"|\\]|=",
+    ) {
+        let mut at = at;
+        while !VALID.is_char_boundary(at) {
+            at -= 1;
+        }
+        let end = (at + cut).min(VALID.len());
+        let text = format!("{}{}{}", &VALID[..at], insert, &VALID[end..]);
+        if let Err(e) = overlay(&text) {
+            let lines = text.lines().count().max(1);
+            proptest::prop_assert!(e.line >= 1 && e.line <= lines + 1, "{e}");
+            proptest::prop_assert!(e.column >= 1, "{e}");
+        }
+    }
+}
+
+#[test]
+fn the_valid_overlay_of_the_property_applies() {
+    overlay(VALID).unwrap();
+}
