@@ -81,6 +81,10 @@ pub struct Reform {
     pub month: Month,
     /// The overlay's name.
     pub overlay: String,
+    /// The overlay's description, if it has one (set by the caller: `compare` knows
+    /// only the scores).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Catalog version of the rules before.
     pub catalog_before: String,
     /// After.
@@ -248,6 +252,7 @@ pub fn compare(before: &Scores, after: &Scores, overlay: &str) -> Reform {
     Reform {
         month: before.month,
         overlay: overlay.to_string(),
+        description: None,
         catalog_before: before.catalog_version.clone(),
         catalog_after: after.catalog_version.clone(),
         partners: before.partners.len(),

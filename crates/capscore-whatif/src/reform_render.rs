@@ -84,6 +84,9 @@ pub fn text(r: &Reform, catalog: &Catalog) -> String {
         r.month,
         count(r.partners)
     );
+    if let Some(d) = &r.description {
+        let _ = writeln!(o, "{}", clean(d));
+    }
     let _ = writeln!(
         o,
         "rules before: catalog {}; after: catalog {} with the overlay",

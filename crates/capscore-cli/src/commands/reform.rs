@@ -44,7 +44,7 @@ pub(super) fn run(
     let source = args.data.display().to_string();
     let month = month_or_default(args.month, &loaded, &source)?;
     let areas = (!args.areas.is_empty()).then(|| args.areas.clone());
-    let r = with_spinner(format!("scoring {month} under both rules"), || {
+    let mut r = with_spinner(format!("scoring {month} under both rules"), || {
         reform::reform(
             &loaded.dataset,
             catalog,
@@ -58,6 +58,7 @@ pub(super) fn run(
         capscore_whatif::WhatIfError::Engine(e) => refusal(e, "or another month"),
         e => Failure::Input(anyhow!(e)),
     })?;
+    r.description = overlaid.description.clone();
     if let Some(chart) = &args.chart {
         let svg = reform_render::svg(&r, catalog);
         write_atomic(chart, |w| {

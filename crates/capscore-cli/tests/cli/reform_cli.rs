@@ -117,6 +117,13 @@ fn the_example_overlays_run() {
         ]);
         let text = ok(&o);
         assert!(text.starts_with("Reform \""), "{text}");
+        // The overlay's description, on the second line.
+        assert!(
+            text.lines()
+                .nth(1)
+                .is_some_and(|l| !l.starts_with("rules before")),
+            "{text}"
+        );
     }
 }
 
