@@ -61,8 +61,7 @@ fn histogram(o: &mut String, bins: &[Bin]) {
     );
     for b in bins {
         let range = format!("{:.2}-{:.2}", b.from, b.to);
-        let _ = writeln!(
-            o,
+        let line = format!(
             "    {range:<16}{:>6} {:<w$} {:>6} {}",
             b.before,
             bar(b.before, '#'),
@@ -70,6 +69,7 @@ fn histogram(o: &mut String, bins: &[Bin]) {
             bar(b.after, '='),
             w = BAR
         );
+        let _ = writeln!(o, "{}", line.trim_end());
     }
 }
 
