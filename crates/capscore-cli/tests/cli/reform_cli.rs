@@ -144,3 +144,41 @@ fn a_bad_overlay_is_refused_with_its_line_and_column() {
         "{err}"
     );
 }
+
+#[test]
+fn the_overlay_applies_to_the_catalog_folder_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("o.toml");
+    std::fs::write(
+        &overlay,
+        "[overlay]\nname = \"x\"\n[[change]]\narea = \"modern_work\"\nmetric = \"net_customer_adds\"\ntrack = \"smb\"\ntarget = 12\n",
+    )
+    .unwrap();
+    let catalog = repo().join("catalog").display().to_string();
+    let data = sample();
+    let run = |cat: &str| {
+        let mut args = vec!["--catalog", cat];
+        args.extend([
+            "reform",
+            "--data",
+            &data,
+            "--month",
+            "2024-06",
+            "--overlay",
+            overlay.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        capscore(&args)
+    };
+    let from_folder: serde_json::Value = serde_json::from_str(&ok(&run(&catalog))).unwrap();
+    let built_in: serde_json::Value = serde_json::from_str(&ok(&reform(
+        overlay.to_str().unwrap(),
+        &["--format", "json"],
+    )))
+    .unwrap();
+    assert_eq!(from_folder, built_in);
+    // A folder that is not a catalog: refused as an invalid catalog.
+    let o = run(dir.path().to_str().unwrap());
+    assert_eq!(o.status.code(), Some(4));
+}
