@@ -42,6 +42,20 @@ impl Catalog {
     /// # Errors
     /// A file that is missing, unreadable, not TOML, or holds an invalid rule.
     pub fn load_dir(dir: &Path) -> Result<Catalog, CatalogError> {
+        let files = Catalog::read_dir_files(dir)?;
+        let borrowed: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        Catalog::from_files(&borrowed, &dir.display().to_string())
+    }
+
+    /// The files of a catalog folder, (path relative to the folder, text), as
+    /// [`Catalog::from_files`] takes them (for an overlay to change them).
+    ///
+    /// # Errors
+    /// A required file that is missing or unreadable.
+    pub fn read_dir_files(dir: &Path) -> Result<Vec<(String, String)>, CatalogError> {
         let read = |rel: &str| {
             let path = dir.join(rel);
             std::fs::read_to_string(&path).map_err(|source| CatalogError::Io { path, source })
@@ -69,11 +83,7 @@ impl Catalog {
             let text = read(&rel)?;
             files.push((rel, text));
         }
-        let borrowed: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        Catalog::from_files(&borrowed, &dir.display().to_string())
+        Ok(files)
     }
 
     /// Builds a catalog from file texts: (path relative to the catalog folder, text).
@@ -235,6 +245,16 @@ pub(crate) fn date(
     parse_date(&s)
         .map(Some)
         .map_err(|e| invalid(file, item, e.to_string()))
+}
+
+/// A `since` / `until` value of a catalog or overlay file: `"YYYY-MM-DD"` or a TOML date.
+pub(crate) fn parse_date_value(v: &toml::Value) -> Result<NaiveDate, String> {
+    let s = match v {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Datetime(d) => d.to_string(),
+        other => return Err(format!("a date must be \"YYYY-MM-DD\", found {other}")),
+    };
+    parse_date(&s).map_err(|e| e.to_string())
 }
 
 pub(crate) fn number(file: &str, item: &str, v: &toml::Value) -> Result<Num, CatalogError> {

@@ -23,6 +23,7 @@ mod error;
 pub mod membership;
 mod model;
 mod names;
+mod overlay;
 mod raw;
 mod snapshot;
 
@@ -32,6 +33,7 @@ pub use model::{
     Parameter, ParameterValue, TrackDef, Unit, Workload, WorkloadFamily, WorkloadSet,
 };
 pub use names::normalize;
+pub use overlay::{Overlaid, OverlayError, apply_overlay};
 pub use raw::Needs;
 pub use raw::{Category, MetricKind, TrackSelection};
 pub use snapshot::{

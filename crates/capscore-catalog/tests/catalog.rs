@@ -350,3 +350,6 @@ fn metrics_and_tracks_carry_display_names_and_units() {
     );
     assert!(msg.contains("must not be empty"), "{msg}");
 }
+
+#[path = "overlay/overlay.rs"]
+mod overlay;

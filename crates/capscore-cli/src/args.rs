@@ -71,6 +71,10 @@ pub(crate) enum Command {
     Simulate(SimulateArgs),
     /// The next months if nothing changes: each point that falls away, with its cause.
     Outlook(OutlookArgs),
+    /// A rule change studied on a dataset: the catalog changed by an overlay (TOML,
+    /// docs/reforms.md), every partner scored under both rules, per area and track who
+    /// qualifies before and after, who gains and who loses, and the totals' distribution.
+    Reform(ReformArgs),
     /// Import data from another source into a capscore dataset.
     Import {
         #[command(subcommand)]
@@ -158,8 +162,12 @@ pub(crate) struct ScoreOptions {
     #[arg(long = "area", value_name = "AREA", value_delimiter = ',')]
     pub areas: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
+    pub format: ScoreFormat,
+    /// Write the output to FILE (atomically: a temporary file renamed into place)
+    /// instead of standard output; required by --format parquet.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Table format: show every metric of every track, not only a line per area.
     #[arg(long)]
     pub detail: bool,
@@ -168,6 +176,58 @@ pub(crate) struct ScoreOptions {
     /// months).
     #[arg(long)]
     pub allow_partial: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReformArgs {
+    /// Dataset folder (CSV or Parquet tables).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Month (YYYY-MM); default: the latest month covered by every usage table. A month
+    /// the data cannot answer under either rules is refused (exit 3).
+    #[arg(long, value_name = "YYYY-MM", value_parser = month_arg)]
+    pub month: Option<Month>,
+    /// The overlay: changes to the catalog's targets, thresholds, eligible lists or a
+    /// new dated version of a metric (docs/reforms.md). An invalid overlay is refused
+    /// with its line and column (exit 4).
+    #[arg(long, value_name = "FILE")]
+    pub overlay: PathBuf,
+    /// Areas to compare (repeat or separate with commas); default: all in force.
+    #[arg(long = "area", value_name = "AREA", value_delimiter = ',')]
+    pub areas: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReformFormat::Text)]
+    pub format: ReformFormat,
+    /// Also write the distribution of totals before and after as an SVG chart to FILE
+    /// (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
+}
+
+/// `--format` of `capscore reform`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReformFormat {
+    /// Text for people: counts, names, a histogram of totals.
+    Text,
+    /// JSON (docs/reforms.md).
+    Json,
+}
+
+/// `--format` of `capscore score` and `capscore demo`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScoreFormat {
+    /// Aligned text for people.
+    Table,
+    /// JSON (the contract in docs/output.md).
+    Json,
+    /// CSV: one row per partner, area, track and metric.
+    Csv,
+    /// JSON Lines: one JSON object per partner (the shape of a partner of --format
+    /// json), written as it is made.
+    Jsonl,
+    /// Parquet (needs --out): one row per partner, area, track evaluated and metric,
+    /// decimals with 2 decimals (docs/output.md).
+    Parquet,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -10,6 +10,9 @@
 //!   cause.
 //! - [`diff`]: how each metric changed between two months, split exactly into the
 //!   contributions (tenants, people, workloads…) that moved.
+//! - [`reform`]: the dataset scored with the catalog and with an overlay of it, per
+//!   area and track who qualifies before and after ([`reform_render`]: text, histogram,
+//!   SVG chart).
 //! - [`forecast`]: where each metric is heading, a statistical projection of its
 //!   monthly history with a range, turned into points by the engine.
 #![deny(missing_docs)]
@@ -18,6 +21,8 @@ pub mod diff;
 pub mod error;
 pub mod forecast;
 pub mod outlook;
+pub mod reform;
+pub mod reform_render;
 pub mod render;
 pub mod scenario;
 pub mod simulate;

@@ -20,7 +20,9 @@ mod forecast;
 pub(crate) mod generate;
 mod import;
 mod outlook;
+mod reform;
 mod score;
+mod score_out;
 mod simulate;
 mod status;
 mod validate;
@@ -30,6 +32,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
     let catalog = load_catalog(cli.catalog.as_deref())?;
     match cli.command {
         Command::Score(args) => {
+            score_out::check(&args.options);
             let loaded = load_data(&args.data, &catalog)?;
             score::run(
                 &catalog,
@@ -39,6 +42,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
             )
         }
         Command::Demo(options) => {
+            score_out::check(&options);
             let loaded =
                 capscore_data::load_files(crate::sample::FILES, &catalog).map_err(|e| {
                     Failure::Internal(anyhow!(e).context("the bundled sample dataset is invalid"))
@@ -55,6 +59,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Generate(args) => generate::run(&catalog, &args),
         Command::Simulate(args) => simulate::run(&catalog, &args),
         Command::Outlook(args) => outlook::run(&catalog, &args),
+        Command::Reform(args) => reform::run(&catalog, cli.catalog.as_deref(), &args),
         Command::Status(args) => {
             status::check_args(&args);
             let loaded = load_data(&args.data, &catalog)?;

@@ -6,8 +6,8 @@ use capscore_core::Month;
 use capscore_data::Loaded;
 use capscore_engine::{EngineError, ScoreRequest, score_checked};
 
-use super::{emit, stream, with_spinner};
-use crate::args::{Format, ScoreOptions};
+use super::{emit, with_spinner};
+use crate::args::{ScoreFormat, ScoreOptions};
 use crate::exit::Failure;
 use crate::render;
 
@@ -52,7 +52,7 @@ pub(super) fn run(
             "or --allow-partial to print the scores with those metrics marked incomplete",
         )
     })?;
-    if opts.format != Format::Table {
+    if opts.format != ScoreFormat::Table {
         for w in &loaded.warnings {
             eprintln!("warning: {w}");
         }
@@ -60,14 +60,13 @@ pub(super) fn run(
     // JSON and CSV are written as they are made: a run over many partners never
     // holds its whole output in memory.
     match opts.format {
-        Format::Table => emit(&render::table(
+        ScoreFormat::Table => emit(&render::table(
             &scores,
             catalog,
             &loaded.warnings,
             opts.detail,
         )),
-        Format::Json => stream(|out| render::json(&scores, out)),
-        Format::Csv => stream(|out| render::csv(&scores, out)),
+        _ => super::score_out::write(&scores, opts),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The integration tests of the capscore command, in one binary (one link instead of one
 //! per file).
 
+mod batch_cli;
 mod cli;
 mod coverage_cli;
 mod explain_cli;
@@ -11,6 +12,7 @@ mod golden;
 mod history_cli;
 mod import_cli;
 mod output_cli;
+mod reform_cli;
 mod repository;
 mod snapshots;
 mod status_cli;

@@ -46,6 +46,7 @@ fn help_texts() {
         &["forecast"],
         &["simulate"],
         &["outlook"],
+        &["reform"],
         &["import", "partner-center"],
         &["generate"],
     ] {
