@@ -61,6 +61,13 @@ pub fn simulation(sim: &Simulation, catalog: &Catalog) -> String {
         for u in &a.unmet_after {
             let _ = writeln!(s, "  still unmet: {u}");
         }
+        if let Some(d) = sim
+            .status
+            .as_ref()
+            .and_then(|st| st.designations.iter().find(|d| d.area == a.area))
+        {
+            let _ = writeln!(s, "  status: {}", d.describe());
+        }
         for t in &a.tracks {
             let counts = if t.track == a.track_after {
                 " (counts)"
@@ -91,6 +98,30 @@ pub fn simulation(sim: &Simulation, catalog: &Catalog) -> String {
                     format_num(&m.points_after, false)
                 );
             }
+        }
+    }
+    if let Some(st) = &sim.status {
+        if let (Some(d0), Some(d1)) = (st.date_before, st.date_after) {
+            let on = if d0 == d1 {
+                format!("on {d0}")
+            } else {
+                format!("on {d0} before, {d1} after")
+            };
+            let _ = writeln!(
+                s,
+                "\nstatus as `capscore status` gives it {on}, the day the month's data is published"
+            );
+            if st.badges_before != st.badges_after {
+                let _ = writeln!(
+                    s,
+                    "status badges: [{}] → [{}]",
+                    st.badges_before.join(", "),
+                    st.badges_after.join(", ")
+                );
+            }
+        }
+        if let Some(r) = &st.refused {
+            let _ = writeln!(s, "\nstatus: not worked out: {r}");
         }
     }
     if sim.badges_before != sim.badges_after {

@@ -39,6 +39,10 @@ fn simulate_prints_before_and_after_and_writes_a_dataset_that_scores_the_same() 
     let text = ok(&capscore(&base));
     assert!(text.contains("Modern Work: 68.00 → 68.15 points"), "{text}");
     assert!(
+        text.contains("  status: in progress → in progress; window not met"),
+        "{text}"
+    );
+    assert!(
         text.contains("* Usage growth: 1,400 users → 1,410 users; 21.00 → 21.15 points"),
         "{text}"
     );
@@ -46,6 +50,11 @@ fn simulate_prints_before_and_after_and_writes_a_dataset_that_scores_the_same() 
     with_write.extend(["--format", "json", "--write", &o]);
     let sim: Value = serde_json::from_str(&ok(&capscore(&with_write))).unwrap();
     assert_eq!(sim["areas"][0]["total_after"], 68.15);
+    let status = &sim["status"]["designations"][0];
+    assert_eq!(status["area"], "modern_work");
+    assert_eq!(status["status_before"], "in_progress");
+    assert_eq!(status["status_after"], "in_progress");
+    assert_eq!(sim["status"]["date_after"], "2024-07-20");
     // The written dataset scores as the simulation said.
     let scored: Value = serde_json::from_str(&ok(&capscore(&[
         "score",
