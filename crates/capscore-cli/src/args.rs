@@ -71,6 +71,10 @@ pub(crate) enum Command {
     Simulate(SimulateArgs),
     /// The next months if nothing changes: each point that falls away, with its cause.
     Outlook(OutlookArgs),
+    /// Actions that add points, ranked, each verified by simulation, with its cost
+    /// (costs.toml of the catalog, or --costs) and the exact new total; and the points
+    /// at risk in the next months.
+    Recommend(RecommendArgs),
     /// Import data from another source into a capscore dataset.
     Import {
         #[command(subcommand)]
@@ -357,6 +361,19 @@ pub(crate) struct SimulateArgs {
     /// Replace the --write folder if it holds files.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct RecommendArgs {
+    #[command(flatten)]
+    pub scope: WhatIfScope,
+    /// A cost file (the schema of the catalog's costs.toml) merged over the default
+    /// costs.
+    #[arg(long, value_name = "FILE")]
+    pub costs: Option<PathBuf>,
+    /// Months ahead to look for points at risk (0: none).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=12))]
+    pub risk_months: u32,
 }
 
 #[derive(Debug, clap::Args)]

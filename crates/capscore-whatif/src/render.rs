@@ -135,6 +135,27 @@ pub fn simulation(sim: &Simulation, catalog: &Catalog) -> String {
     s
 }
 
+/// A cause of `outlook` in words.
+fn cause(c: &Cause) -> String {
+    match c {
+        Cause::CertificationExpired {
+            person,
+            certification,
+        } => format!("{certification} of person {person} expired"),
+        Cause::AssociationEnded {
+            tenant,
+            tenant_name,
+        } => format!(
+            "association of {} ended",
+            tenant_name
+                .as_ref()
+                .map_or(tenant.clone(), |n| format!("{n} ({tenant})"))
+        ),
+        Cause::UsageChanged => "the data's usage changed and the months compared moved".to_string(),
+        Cause::BaselineMoved => "the months compared moved (m-12, TTM, claim baseline)".to_string(),
+    }
+}
+
 /// `outlook` as a table.
 #[must_use]
 pub fn outlook(o: &Outlook, catalog: &Catalog) -> String {
@@ -163,31 +184,7 @@ pub fn outlook(o: &Outlook, catalog: &Catalog) -> String {
             );
         }
         for c in &m.changes {
-            let causes: Vec<String> = c
-                .causes
-                .iter()
-                .map(|c| match c {
-                    Cause::CertificationExpired {
-                        person,
-                        certification,
-                    } => format!("{certification} of person {person} expired"),
-                    Cause::AssociationEnded {
-                        tenant,
-                        tenant_name,
-                    } => format!(
-                        "association of {} ended",
-                        tenant_name
-                            .as_ref()
-                            .map_or(tenant.clone(), |n| format!("{n} ({tenant})"))
-                    ),
-                    Cause::UsageChanged => {
-                        "the data's usage changed and the months compared moved".to_string()
-                    }
-                    Cause::BaselineMoved => {
-                        "the months compared moved (m-12, TTM, claim baseline)".to_string()
-                    }
-                })
-                .collect();
+            let causes: Vec<String> = c.causes.iter().map(cause).collect();
             let _ = writeln!(
                 s,
                 "    {}{} · {}: {} → {}, {} → {} points; because {}",
@@ -199,6 +196,98 @@ pub fn outlook(o: &Outlook, catalog: &Catalog) -> String {
                 format_num(&c.points_before, false),
                 format_num(&c.points_after, false),
                 causes.join("; ")
+            );
+        }
+    }
+    s
+}
+
+fn area_track(catalog: &Catalog, area: &str, track: Option<&str>) -> String {
+    format!(
+        "{}{}",
+        catalog.area_name(area),
+        track_name(catalog, area, track)
+    )
+}
+
+/// `recommend` as a table.
+#[must_use]
+pub fn recommendations(r: &crate::recommend::Recommendations, catalog: &Catalog) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Recommendations for {} in {} (costs in {}, from {})",
+        r.partner_id,
+        r.month,
+        r.cost_unit,
+        r.cost_sources.join(" + ")
+    );
+    for a in &r.areas {
+        let _ = writeln!(
+            s,
+            "  {}: {} points, {}",
+            area_track(catalog, &a.area, a.track.as_deref()),
+            format_num(&a.total, false),
+            qualified(a.qualified)
+        );
+    }
+    if r.actions.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nno action found adds points ({} candidates simulated)",
+            r.candidates_simulated
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "\nactions, each simulated ({} candidates simulated; best first):",
+            r.candidates_simulated
+        );
+    }
+    for (i, a) in r.actions.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "{:>3}. {}: +{} points → {} ({}), cost {} {}",
+            i + 1,
+            catalog.area_name(&a.area),
+            format_num(&a.points, false),
+            format_num(&a.total_after, false),
+            qualified(a.qualified_after),
+            format_num(&a.cost, false),
+            r.cost_unit
+        );
+        let _ = writeln!(
+            s,
+            "     {} (for {} · {})",
+            a.description,
+            area_track(catalog, &a.area, a.track.as_deref()),
+            metric_name(catalog, &a.area, &a.metric)
+        );
+    }
+    if r.risk_months > 0 {
+        if r.risks.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nno points at risk in the next {} months if nothing changes",
+                r.risk_months
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "\nrisks: points lost in the next {} months if nothing changes",
+                r.risk_months
+            );
+        }
+        for k in &r.risks {
+            let _ = writeln!(
+                s,
+                "  {} {} · {}: {} → {} points; because {}",
+                k.month,
+                area_track(catalog, &k.area, k.track.as_deref()),
+                metric_name(catalog, &k.area, &k.metric),
+                format_num(&k.points_before, false),
+                format_num(&k.points_after, false),
+                k.causes.iter().map(cause).collect::<Vec<_>>().join("; ")
             );
         }
     }

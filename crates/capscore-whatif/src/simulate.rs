@@ -25,9 +25,13 @@ pub struct Base<'c> {
     pub month: Month,
     /// Areas asked (`None`: all in force).
     pub areas: Option<Vec<String>>,
+    /// Score without refusing months the tables do not cover (set only for a subset
+    /// of the tables checked to score as the whole dataset, see
+    /// [`crate::recommend::Planner`]).
+    pub partial: bool,
 }
 
-/// Scores one partner (refusing months the data does not cover).
+/// Scores one partner (refusing months the data does not cover unless `allow_partial`).
 ///
 /// # Errors
 /// [`WhatIfError::Engine`], or [`WhatIfError::Scenario`] when the partner is missing.
@@ -37,6 +41,7 @@ pub fn score_partner(
     partner: &str,
     month: Month,
     areas: Option<&[String]>,
+    allow_partial: bool,
 ) -> Result<PartnerScore, WhatIfError> {
     let idx: PartnerIdx = data.partners.find(partner).ok_or_else(|| {
         WhatIfError::Scenario(format!(
@@ -48,7 +53,7 @@ pub fn score_partner(
         partners: Some(vec![idx]),
         areas: areas.map(<[String]>::to_vec),
     };
-    let mut s = score_checked(data, catalog, &req, false)?;
+    let mut s = score_checked(data, catalog, &req, allow_partial)?;
     s.partners
         .pop()
         .ok_or_else(|| WhatIfError::Scenario(format!("partner \"{partner}\" has no score")))
@@ -72,6 +77,7 @@ impl<'c> Base<'c> {
             partner: partner.to_string(),
             month,
             areas,
+            partial: false,
         })
     }
 
@@ -87,6 +93,7 @@ impl<'c> Base<'c> {
             &self.partner,
             month,
             self.areas.as_deref(),
+            self.partial,
         )
     }
 
@@ -148,6 +155,7 @@ impl<'c> Base<'c> {
             &self.partner,
             month,
             self.areas.as_deref(),
+            self.partial,
         )
     }
 

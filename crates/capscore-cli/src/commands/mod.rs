@@ -20,6 +20,7 @@ mod forecast;
 pub(crate) mod generate;
 mod import;
 mod outlook;
+mod recommend;
 mod score;
 mod simulate;
 mod status;
@@ -55,6 +56,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Generate(args) => generate::run(&catalog, &args),
         Command::Simulate(args) => simulate::run(&catalog, &args),
         Command::Outlook(args) => outlook::run(&catalog, &args),
+        Command::Recommend(args) => recommend::run(&catalog, &args),
         Command::Status(args) => {
             status::check_args(&args);
             let loaded = load_data(&args.data, &catalog)?;
