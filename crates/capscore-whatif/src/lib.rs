@@ -18,6 +18,7 @@ pub mod diff;
 pub mod error;
 pub mod forecast;
 pub mod outlook;
+pub mod plan;
 pub mod recommend;
 pub mod render;
 pub mod scenario;

@@ -293,3 +293,67 @@ pub fn recommendations(r: &crate::recommend::Recommendations, catalog: &Catalog)
     }
     s
 }
+
+/// `plan` as a table.
+#[must_use]
+pub fn plan(p: &crate::plan::Plan, catalog: &Catalog) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Plan for {} to qualify in {} in {}: now {} points, {}",
+        p.partner_id,
+        catalog.area_name(&p.area),
+        p.month,
+        format_num(&p.total_before, false),
+        qualified(p.qualified_before)
+    );
+    if let Some(r) = &p.reason
+        && p.actions.is_empty()
+    {
+        let _ = writeln!(s, "no plan: {r}");
+        let _ = writeln!(
+            s,
+            "({} candidate actions simulated, {} plans tried)",
+            p.candidates_simulated, p.plans_tried
+        );
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "cheapest plan, {} track: {} actions, cost {} {}",
+        p.track
+            .as_deref()
+            .and_then(|t| catalog
+                .area_def(&p.area)
+                .map(|a| a.track_name(t).to_string()))
+            .unwrap_or_else(|| "the area's".to_string()),
+        p.actions.len(),
+        format_num(&p.cost, false),
+        p.cost_unit
+    );
+    for (i, a) in p.actions.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "{:>3}. {} ({} · +{} points alone), cost {} {}",
+            i + 1,
+            a.description,
+            metric_name(catalog, &a.area, &a.metric),
+            format_num(&a.metric_points, false),
+            format_num(&a.cost, false),
+            p.cost_unit
+        );
+    }
+    let _ = writeln!(
+        s,
+        "applied together (simulated): {} → {} points, {}",
+        format_num(&p.total_before, false),
+        format_num(&p.total_after, false),
+        qualified(p.qualified_after)
+    );
+    let _ = writeln!(
+        s,
+        "({} candidate actions simulated, {} plans tried)",
+        p.candidates_simulated, p.plans_tried
+    );
+    s
+}

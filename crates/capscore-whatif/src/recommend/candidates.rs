@@ -176,11 +176,14 @@ impl Gen<'_> {
                     key,
                 }
             };
-        let mut n = 0usize;
+        // At most `per_metric` candidates of each kind per metric and track.
+        let mut n: std::collections::BTreeMap<&'static str, usize> =
+            std::collections::BTreeMap::new();
         let mut push = |c: Candidate, out: &mut Vec<Candidate>| {
-            if n < self.per_metric {
+            let k = n.entry(c.kind).or_default();
+            if *k < self.per_metric {
                 out.push(c);
-                n += 1;
+                *k += 1;
             }
         };
         match def.kind {
