@@ -14,7 +14,9 @@
 //! cheapest states are tried. The bound: the plan is the cheapest among the candidates
 //! considered, not among every possible change to the data.
 
+use capscore_catalog::Rounding;
 use capscore_core::{Month, Num};
+use capscore_engine::metric_points;
 use serde::Serialize;
 
 use crate::error::WhatIfError;
@@ -26,75 +28,128 @@ pub const MAX_PER_METRIC: usize = 10;
 /// Plans tried against the engine before giving up.
 const TRIES: usize = 8;
 
-/// One metric of the track planned: points now, the most it can have.
+/// One association option of a metric: its value now and its target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptionState {
+    /// Value now.
+    pub value: Num,
+    /// Target (the value that earns the maximum).
+    pub target: Num,
+}
+
+/// One metric of the track planned: its options (the best counts) and maximum.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricState {
-    /// Points now.
-    pub points: Num,
+    /// Options, as the engine scored them.
+    pub options: Vec<OptionState>,
     /// Maximum points.
     pub max: Num,
 }
 
-/// A candidate for the optimiser: the metric it adds to, points, cost, and a key
-/// (two candidates with the same key cannot both be chosen).
+/// A candidate for the optimiser: the metric it changes, the change of each option's
+/// value (simulated alone), its cost, and a key (two candidates with the same key
+/// cannot both be chosen).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Choice {
     /// Index of the metric.
     pub metric: usize,
-    /// Points it adds to the metric (alone).
-    pub gain: Num,
+    /// Change of each option's value, in the order of [`MetricState::options`].
+    pub deltas: Vec<Num>,
     /// Its cost.
     pub cost: Num,
     /// Exclusive key.
     pub key: String,
 }
 
-/// The total of a track when `chosen` are applied, under the additive, capped model.
-#[must_use]
-pub fn model_points(metrics: &[MetricState], cands: &[Choice], chosen: &[usize]) -> Vec<Num> {
-    let mut pts: Vec<Num> = metrics.iter().map(|m| m.points).collect();
-    for &c in chosen {
-        pts[cands[c].metric] += cands[c].gain;
+/// The points of a metric whose options' values change by the sum of `chosen`'s
+/// deltas: the best option's points, by the engine's own points function.
+fn metric_pts(
+    m: &MetricState,
+    cands: &[Choice],
+    chosen: &[usize],
+    i: usize,
+    rounding: Rounding,
+) -> Num {
+    let mut best = Num::from_integer(0);
+    for (k, o) in m.options.iter().enumerate() {
+        let v = o.value
+            + chosen
+                .iter()
+                .filter(|c| cands[**c].metric == i)
+                .filter_map(|c| cands[*c].deltas.get(k))
+                .copied()
+                .sum::<Num>();
+        let p = metric_points(v, o.target, m.max, rounding);
+        if p > best {
+            best = p;
+        }
     }
-    pts.iter()
-        .zip(metrics)
-        .map(|(p, m)| if *p > m.max { m.max } else { *p })
+    best
+}
+
+/// Each metric's points when `chosen` are applied, under the model: values add up,
+/// points by the engine's function, the best option counts.
+#[must_use]
+pub fn model_points(
+    metrics: &[MetricState],
+    cands: &[Choice],
+    chosen: &[usize],
+    rounding: Rounding,
+) -> Vec<Num> {
+    metrics
+        .iter()
+        .enumerate()
+        .map(|(i, m)| metric_pts(m, cands, chosen, i, rounding))
         .collect()
 }
 
-/// Whether a set of candidates qualifies under the model: total ≥ `total`, every metric
-/// ≥ `min`, no key twice.
+fn keys_distinct(cands: &[Choice], chosen: &[usize]) -> bool {
+    let mut keys: Vec<&str> = chosen.iter().map(|c| cands[*c].key.as_str()).collect();
+    keys.sort_unstable();
+    let n = keys.len();
+    keys.dedup();
+    keys.len() == n
+}
+
+/// What the plan must reach: the qualifying total and every metric's minimum, with
+/// the catalog's rounding of points.
+#[derive(Debug, Clone, Copy)]
+pub struct Goal {
+    /// Qualifying total.
+    pub total: Num,
+    /// Minimum points of every metric.
+    pub min: Num,
+    /// Rounding of points.
+    pub rounding: Rounding,
+}
+
+/// Whether a set of candidates qualifies under the model: total ≥ the goal's, every
+/// metric ≥ its minimum, no key twice.
 #[must_use]
 pub fn model_qualifies(
     metrics: &[MetricState],
     cands: &[Choice],
     chosen: &[usize],
-    total: Num,
-    min: Num,
+    goal: Goal,
 ) -> bool {
-    let mut keys: Vec<&str> = chosen.iter().map(|c| cands[*c].key.as_str()).collect();
-    keys.sort_unstable();
-    let n = keys.len();
-    keys.dedup();
-    if keys.len() != n {
+    if !keys_distinct(cands, chosen) {
         return false;
     }
-    let pts = model_points(metrics, cands, chosen);
-    pts.iter().all(|p| *p >= min) && pts.iter().copied().sum::<Num>() >= total
+    let pts = model_points(metrics, cands, chosen, goal.rounding);
+    pts.iter().all(|p| *p >= goal.min) && pts.iter().copied().sum::<Num>() >= goal.total
 }
 
-/// Every set of candidates that qualifies under the model, cheapest first (ties: more
-/// points, then fewer actions), at most `limit` of them. Exact over the candidates
-/// given (each metric's first [`MAX_PER_METRIC`]).
+/// Sets of candidates that qualify under the model, cheapest first (ties: more points,
+/// then fewer actions), at most `limit` of them (the cheapest for each reachable
+/// total). Exact over the candidates given (each metric's first [`MAX_PER_METRIC`]).
 #[must_use]
 pub fn optimise(
     metrics: &[MetricState],
     cands: &[Choice],
-    total: Num,
-    min: Num,
+    goal: Goal,
     limit: usize,
 ) -> Vec<Vec<usize>> {
-    // Per metric: every subset of its candidates → (cost, capped points, subset).
+    // Per metric: every subset of its candidates → (cost, points, subset), Pareto front.
     let mut fronts: Vec<Vec<(Num, Num, Vec<usize>)>> = Vec::new();
     for (i, m) in metrics.iter().enumerate() {
         let mine: Vec<usize> = (0..cands.len())
@@ -109,22 +164,17 @@ pub fn optimise(
                 .filter(|(b, _)| mask & (1 << b) != 0)
                 .map(|(_, c)| *c)
                 .collect();
-            let mut keys: Vec<&str> = set.iter().map(|c| cands[*c].key.as_str()).collect();
-            keys.sort_unstable();
-            let n = keys.len();
-            keys.dedup();
-            if keys.len() != n {
+            if !keys_distinct(cands, &set) {
+                continue;
+            }
+            let pts = metric_pts(m, cands, &set, i, goal.rounding);
+            if pts < goal.min {
                 continue;
             }
             let cost: Num = set.iter().map(|c| cands[*c].cost).sum();
-            let raw = m.points + set.iter().map(|c| cands[*c].gain).sum::<Num>();
-            let pts = if raw > m.max { m.max } else { raw };
-            if pts < min {
-                continue;
-            }
             subsets.push((cost, pts, set));
         }
-        fronts.push(pareto(subsets, usize::MAX));
+        fronts.push(pareto(subsets));
     }
     // Combine metric by metric, keeping every state no other beats on cost and points.
     let mut states: Vec<(Num, Num, Vec<usize>)> =
@@ -138,10 +188,10 @@ pub fn optimise(
                 next.push((s.0 + o.0, s.1 + o.1, set));
             }
         }
-        states = pareto(next, usize::MAX);
+        states = pareto(next);
     }
-    // Keys shared across metrics (one change found through two metrics).
-    states.retain(|s| s.1 >= total && model_qualifies(metrics, cands, &s.2, total, min));
+    // A key shared by candidates of two metrics (one change found through both).
+    states.retain(|s| s.1 >= goal.total && model_qualifies(metrics, cands, &s.2, goal));
     states.sort_by(|a, b| {
         a.0.cmp(&b.0)
             .then(b.1.cmp(&a.1))
@@ -151,9 +201,9 @@ pub fn optimise(
     states.into_iter().take(limit).map(|s| s.2).collect()
 }
 
-/// States no other state beats: cheaper-or-equal with at least as many points. Among
-/// equals the first (fewest actions) stays. Kept sorted by cost.
-fn pareto(mut v: Vec<(Num, Num, Vec<usize>)>, limit: usize) -> Vec<(Num, Num, Vec<usize>)> {
+/// States no other state beats: a state stays only with more points than every
+/// cheaper-or-equal one (among equals, the fewest actions). Sorted by cost.
+fn pareto(mut v: Vec<(Num, Num, Vec<usize>)>) -> Vec<(Num, Num, Vec<usize>)> {
     v.sort_by(|a, b| {
         a.0.cmp(&b.0)
             .then(b.1.cmp(&a.1))
@@ -162,25 +212,22 @@ fn pareto(mut v: Vec<(Num, Num, Vec<usize>)>, limit: usize) -> Vec<(Num, Num, Ve
     });
     let mut out: Vec<(Num, Num, Vec<usize>)> = Vec::new();
     for s in v {
-        // Sorted by cost: a state survives only with more points than every cheaper one.
         if out.last().is_none_or(|l| s.1 > l.1) {
             out.push(s);
-        }
-        if out.len() >= limit {
-            break;
         }
     }
     out
 }
 
-/// The cheapest brute force (tests): every subset of every candidate.
+/// The cost of the cheapest set by brute force (for tests): every subset of every
+/// candidate.
 #[must_use]
-pub fn brute_force(metrics: &[MetricState], cands: &[Choice], total: Num, min: Num) -> Option<Num> {
+pub fn brute_force(metrics: &[MetricState], cands: &[Choice], goal: Goal) -> Option<Num> {
     let n = cands.len();
     let mut best: Option<Num> = None;
     for mask in 0u64..(1u64 << n) {
         let set: Vec<usize> = (0..n).filter(|b| mask & (1 << b) != 0).collect();
-        if model_qualifies(metrics, cands, &set, total, min) {
+        if model_qualifies(metrics, cands, &set, goal) {
             let cost: Num = set.iter().map(|c| cands[*c].cost).sum();
             if best.is_none_or(|b| cost < b) {
                 best = Some(cost);
@@ -284,64 +331,57 @@ impl Planner<'_> {
         let mut actions: Vec<Action> = cands
             .iter()
             .filter_map(|c| self.verify(c))
-            .filter(|a| a.metric_points > Num::from_integer(0))
+            .filter(|a| a.deltas.iter().any(|d| *d > Num::from_integer(0)))
             .collect();
         // The most points per cost first (the search keeps each metric's first ones).
         actions.sort_by(|a, b| {
-            (a.cost / a.metric_points)
-                .cmp(&(b.cost / b.metric_points))
+            let gain = |x: &Action| {
+                x.deltas
+                    .iter()
+                    .copied()
+                    .max()
+                    .unwrap_or_else(|| Num::from_integer(1))
+            };
+            (a.cost / gain(a))
+                .cmp(&(b.cost / gain(b)))
                 .then_with(|| a.description.cmp(&b.description))
         });
-        let tracks: Vec<(Option<String>, Vec<(String, Num, Num)>)> = if a0.tracks.is_empty() {
-            vec![(
-                a0.track.clone(),
-                a0.metrics
-                    .iter()
-                    .map(|m| (m.metric.clone(), m.points, m.max_points))
-                    .collect(),
-            )]
+        let tracks: Vec<(Option<String>, &[capscore_engine::MetricScore])> = if a0.tracks.is_empty()
+        {
+            vec![(a0.track.clone(), a0.metrics.as_slice())]
         } else {
             a0.tracks
                 .iter()
-                .map(|t| {
-                    (
-                        t.track.clone(),
-                        t.metrics
-                            .iter()
-                            .map(|m| (m.metric.clone(), m.points, m.max_points))
-                            .collect(),
-                    )
-                })
+                .map(|t| (t.track.clone(), t.metrics.as_slice()))
                 .collect()
+        };
+        let goal = Goal {
+            total,
+            min,
+            rounding: params.points_rounding,
         };
         // Candidate plans of every track, cheapest first.
         let mut found: Vec<(Num, Option<String>, Vec<Action>)> = Vec::new();
         let mut why: Vec<String> = Vec::new();
         for (track, ms) in &tracks {
-            let states: Vec<MetricState> = ms
-                .iter()
-                .map(|(_, p, m)| MetricState {
-                    points: *p,
-                    max: *m,
-                })
-                .collect();
+            let states: Vec<MetricState> = ms.iter().map(metric_state).collect();
             let mine: Vec<&Action> = actions.iter().filter(|a| &a.track == track).collect();
             let opts: Vec<Choice> = mine
                 .iter()
                 .filter_map(|a| {
                     ms.iter()
-                        .position(|(id, _, _)| *id == a.metric)
+                        .position(|m| m.metric == a.metric)
                         .map(|i| Choice {
                             metric: i,
-                            gain: a.metric_points,
+                            deltas: a.deltas.clone(),
                             cost: a.cost,
                             key: a.key.clone(),
                         })
                 })
                 .collect();
-            let sets = optimise(&states, &opts, total, min, TRIES);
+            let sets = optimise(&states, &opts, goal, TRIES);
             if sets.is_empty() {
-                why.push(self.no_plan_reason(area, track.as_deref(), ms, &opts, total, min));
+                why.push(self.no_plan_reason(area, track.as_deref(), ms, &states, &opts, goal));
             }
             for set in sets {
                 let acts: Vec<Action> = set.iter().map(|i| (*mine[*i]).clone()).collect();
@@ -385,42 +425,63 @@ impl Planner<'_> {
         &self,
         area: &str,
         track: Option<&str>,
-        ms: &[(String, Num, Num)],
+        ms: &[capscore_engine::MetricScore],
+        states: &[MetricState],
         opts: &[Choice],
-        total: Num,
-        min: Num,
+        goal: Goal,
     ) -> String {
         let def = self.base.catalog.area_def(area);
         let tname = match (track, def) {
             (Some(t), Some(d)) => format!("{} track", d.track_name(t)),
             _ => "the area".to_string(),
         };
-        let mut best_total = Num::from_integer(0);
+        // With every candidate at once (keys aside): the most each metric can reach.
+        let all: Vec<usize> = (0..opts.len()).collect();
+        let reach = model_points(states, opts, &all, goal.rounding);
         let mut short = Vec::new();
-        for (i, (id, p, max)) in ms.iter().enumerate() {
-            let gain: Num = opts.iter().filter(|o| o.metric == i).map(|o| o.gain).sum();
-            let reach = if *p + gain > *max { *max } else { *p + gain };
-            best_total += reach;
-            if reach < min {
+        for (m, r) in ms.iter().zip(&reach) {
+            if *r < goal.min {
                 let name = def
-                    .and_then(|d| d.metric(id))
-                    .map_or(id.as_str(), |m| m.name.as_str());
+                    .and_then(|d| d.metric(&m.metric))
+                    .map_or(m.metric.as_str(), |d| d.name.as_str());
                 short.push(format!(
-                    "{name} cannot reach {} point(s) with the actions found (at most {})",
-                    capscore_core::format_num(&min, false),
-                    capscore_core::format_num(&reach, false)
+                    "{name} cannot reach its minimum of {} points with the actions found (at most {})",
+                    capscore_core::format_num(&goal.min, false),
+                    capscore_core::format_num(r, false)
                 ));
             }
         }
         if short.is_empty() {
             format!(
                 "{tname}: the actions found reach at most {} points, under {}",
-                capscore_core::format_num(&best_total, false),
-                capscore_core::format_num(&total, false)
+                capscore_core::format_num(&reach.iter().copied().sum::<Num>(), false),
+                capscore_core::format_num(&goal.total, false)
             )
         } else {
             format!("{tname}: {}", short.join(", "))
         }
+    }
+}
+
+/// A metric's options as the optimiser sees them.
+fn metric_state(m: &capscore_engine::MetricScore) -> MetricState {
+    let options = if m.options.is_empty() {
+        vec![OptionState {
+            value: m.value,
+            target: m.target,
+        }]
+    } else {
+        m.options
+            .iter()
+            .map(|o| OptionState {
+                value: o.value,
+                target: o.target,
+            })
+            .collect()
+    };
+    MetricState {
+        options,
+        max: m.max_points,
     }
 }
 

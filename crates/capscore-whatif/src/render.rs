@@ -310,6 +310,10 @@ pub fn plan(p: &crate::plan::Plan, catalog: &Catalog) -> String {
     if let Some(r) = &p.reason
         && p.actions.is_empty()
     {
+        if p.qualified_before {
+            let _ = writeln!(s, "{r}");
+            return s;
+        }
         let _ = writeln!(s, "no plan: {r}");
         let _ = writeln!(
             s,
@@ -320,7 +324,7 @@ pub fn plan(p: &crate::plan::Plan, catalog: &Catalog) -> String {
     }
     let _ = writeln!(
         s,
-        "cheapest plan, {} track: {} actions, cost {} {}",
+        "cheapest plan, {} track: {} action{}, cost {} {}",
         p.track
             .as_deref()
             .and_then(|t| catalog
@@ -328,6 +332,7 @@ pub fn plan(p: &crate::plan::Plan, catalog: &Catalog) -> String {
                 .map(|a| a.track_name(t).to_string()))
             .unwrap_or_else(|| "the area's".to_string()),
         p.actions.len(),
+        if p.actions.len() == 1 { "" } else { "s" },
         format_num(&p.cost, false),
         p.cost_unit
     );

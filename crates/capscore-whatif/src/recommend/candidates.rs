@@ -586,27 +586,29 @@ impl Gen<'_> {
             if let Some(w) = workload {
                 let wn = workload_name(self.catalog, &w);
                 let seats = b.above + 1;
-                let t = format!("NEW-{}-{}", area, track.unwrap_or("area"));
-                push(
-                    mk(
-                        "new_customer",
-                        format!(
-                            "a new customer with {seats} paid seats of {wn}, {ty} from {}",
-                            m.first_day()
+                for k in 1..=self.per_metric {
+                    let t = format!("NEW-{}-{}-{k}", area, track.unwrap_or("area"));
+                    push(
+                        mk(
+                            "new_customer",
+                            format!(
+                                "a new customer ({t}) with {seats} paid seats of {wn}, {ty} from {}",
+                                m.first_day()
+                            ),
+                            format!(
+                                "[[add_customer]]\ntenant = {tq}\nname = \"New customer {k}\"\n\n[[add_association]]\ntenant = {tq}\ntype = {}\nworkload = {}\nstart = \"{}\"\n\n[[add_usage]]\ntenant = {tq}\nworkload = {}\nfrom = \"{m}\"\nto = \"{m}\"\npaid_units = {seats}\nactive_users = 0\n",
+                                q(ty),
+                                q(&wn),
+                                m.first_day(),
+                                q(&wn),
+                                tq = q(&t)
+                            ),
+                            vec![("new_customer", int(1))],
+                            format!("new:{t}"),
                         ),
-                        format!(
-                            "[[add_customer]]\ntenant = {tq}\nname = \"New customer\"\n\n[[add_association]]\ntenant = {tq}\ntype = {}\nworkload = {}\nstart = \"{}\"\n\n[[add_usage]]\ntenant = {tq}\nworkload = {}\nfrom = \"{m}\"\nto = \"{m}\"\npaid_units = {seats}\nactive_users = 0\n",
-                            q(ty),
-                            q(&wn),
-                            m.first_day(),
-                            q(&wn),
-                            tq = q(&t)
-                        ),
-                        vec![("new_customer", int(1))],
-                        format!("new:{t}"),
-                    ),
-                    out,
-                );
+                        out,
+                    );
+                }
             }
         }
     }

@@ -73,6 +73,9 @@ pub struct Action {
     pub qualified_after: bool,
     #[serde(skip)]
     pub(crate) key: String,
+    /// Change of each option's value of the metric (in the engine's option order).
+    #[serde(skip)]
+    pub(crate) deltas: Vec<Num>,
 }
 
 /// A risk: points the partner loses in a coming month if nothing changes.
@@ -272,40 +275,40 @@ impl<'c> Planner<'c> {
             .score(&applied.tables, applied.month.unwrap_or(self.base.month))
     }
 
-    /// A candidate simulated: `None` when it adds no points to its area (or the data
-    /// refuses it).
+    /// A candidate simulated: `None` when it adds no points to its area or its metric
+    /// and raises no option's value of its metric (or the data refuses it).
     #[must_use]
     pub fn verify(&self, c: &Candidate) -> Option<Action> {
         let (cost, cost_lines) = self.cost(c)?;
         let after = self.score_scenario(&c.scenario).ok()?;
         let a0 = self.before.areas.iter().find(|a| a.area == c.area)?;
         let a1 = after.areas.iter().find(|a| a.area == c.area)?;
-        let metric_points = |p: &PartnerScore| -> Num {
-            p.areas
-                .iter()
-                .find(|a| a.area == c.area)
-                .and_then(|a| {
-                    if a.tracks.is_empty() {
-                        a.metrics
-                            .iter()
-                            .find(|m| m.metric == c.metric)
-                            .map(|m| m.points)
-                    } else {
-                        a.tracks
-                            .iter()
-                            .find(|t| t.track == c.track)
-                            .and_then(|t| t.metrics.iter().find(|m| m.metric == c.metric))
-                            .map(|m| m.points)
-                    }
-                })
-                .unwrap_or_else(|| Num::from_integer(0))
+        let metric = |p: &PartnerScore| -> Option<capscore_engine::MetricScore> {
+            let a = p.areas.iter().find(|a| a.area == c.area)?;
+            let ms = if a.tracks.is_empty() {
+                &a.metrics
+            } else {
+                &a.tracks.iter().find(|t| t.track == c.track)?.metrics
+            };
+            ms.iter().find(|m| m.metric == c.metric).cloned()
         };
+        let (m0, m1) = (metric(&self.before)?, metric(&after)?);
+        let values = |m: &capscore_engine::MetricScore| -> Vec<Num> {
+            if m.options.is_empty() {
+                vec![m.value]
+            } else {
+                m.options.iter().map(|o| o.value).collect()
+            }
+        };
+        let deltas: Vec<Num> = values(&m1)
+            .iter()
+            .zip(values(&m0))
+            .map(|(a, b)| *a - b)
+            .collect();
         let points = a1.total - a0.total;
-        let mp = metric_points(&after) - metric_points(&self.before);
-        if points <= Num::from_integer(0)
-            && mp <= Num::from_integer(0)
-            && !(a1.qualified && !a0.qualified)
-        {
+        let mp = m1.points - m0.points;
+        let zero = Num::from_integer(0);
+        if points <= zero && mp <= zero && !deltas.iter().any(|d| *d > zero) {
             return None;
         }
         Some(Action {
@@ -323,6 +326,7 @@ impl<'c> Planner<'c> {
             total_after: a1.total,
             qualified_after: a1.qualified,
             key: c.key.clone(),
+            deltas,
         })
     }
 
