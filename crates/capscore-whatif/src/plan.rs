@@ -46,39 +46,49 @@ pub struct MetricState {
     pub max: Num,
 }
 
-/// A candidate for the optimiser: the metric it changes, the change of each option's
-/// value (simulated alone), its cost, and a key (two candidates with the same key
-/// cannot both be chosen).
+/// A candidate for the optimiser: the change of each option's value of each metric it
+/// moves (simulated alone), its cost, and a key. Two candidates with the same key
+/// cannot both be chosen; candidates found for different metrics never share a key.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Choice {
-    /// Index of the metric.
-    pub metric: usize,
-    /// Change of each option's value, in the order of [`MetricState::options`].
-    pub deltas: Vec<Num>,
+    /// (index of a metric, change of each of its options' values, in the order of
+    /// [`MetricState::options`]), for every metric it moves.
+    pub deltas: Vec<(usize, Vec<Num>)>,
     /// Its cost.
     pub cost: Num,
     /// Exclusive key.
     pub key: String,
 }
 
-/// The points of a metric whose options' values change by the sum of `chosen`'s
+impl Choice {
+    /// The one metric it moves, if only one.
+    fn single(&self) -> Option<usize> {
+        match self.deltas.as_slice() {
+            [(i, _)] => Some(*i),
+            _ => None,
+        }
+    }
+}
+
+/// The points of metric `i` when its options' values change by the sum of `chosen`'s
 /// deltas: the best option's points, by the engine's own points function.
 fn metric_pts(
     m: &MetricState,
+    i: usize,
     cands: &[Choice],
     chosen: &[usize],
-    i: usize,
     rounding: Rounding,
 ) -> Num {
     let mut best = Num::from_integer(0);
     for (k, o) in m.options.iter().enumerate() {
-        let v = o.value
-            + chosen
-                .iter()
-                .filter(|c| cands[**c].metric == i)
-                .filter_map(|c| cands[*c].deltas.get(k))
-                .copied()
-                .sum::<Num>();
+        let mut v = o.value;
+        for c in chosen {
+            for (j, d) in &cands[*c].deltas {
+                if *j == i {
+                    v += d.get(k).copied().unwrap_or_else(|| Num::from_integer(0));
+                }
+            }
+        }
         let p = metric_points(v, o.target, m.max, rounding);
         if p > best {
             best = p;
@@ -99,7 +109,7 @@ pub fn model_points(
     metrics
         .iter()
         .enumerate()
-        .map(|(i, m)| metric_pts(m, cands, chosen, i, rounding))
+        .map(|(i, m)| metric_pts(m, i, cands, chosen, rounding))
         .collect()
 }
 
@@ -139,9 +149,12 @@ pub fn model_qualifies(
     pts.iter().all(|p| *p >= goal.min) && pts.iter().copied().sum::<Num>() >= goal.total
 }
 
+type State = (Num, Num, Vec<usize>);
+
 /// Sets of candidates that qualify under the model, cheapest first (ties: more points,
-/// then fewer actions), at most `limit` of them (the cheapest for each reachable
-/// total). Exact over the candidates given (each metric's first [`MAX_PER_METRIC`]).
+/// then fewer actions), at most `limit` of them. Exact over the candidates given: the
+/// first [`MAX_PER_METRIC`] moving only one metric, per metric, and the first
+/// [`MAX_PER_METRIC`] moving several.
 #[must_use]
 pub fn optimise(
     metrics: &[MetricState],
@@ -149,68 +162,85 @@ pub fn optimise(
     goal: Goal,
     limit: usize,
 ) -> Vec<Vec<usize>> {
-    // Per metric: every subset of its candidates → (cost, points, subset), Pareto front.
-    let mut fronts: Vec<Vec<(Num, Num, Vec<usize>)>> = Vec::new();
-    for (i, m) in metrics.iter().enumerate() {
-        let mine: Vec<usize> = (0..cands.len())
-            .filter(|c| cands[*c].metric == i)
-            .take(MAX_PER_METRIC)
+    let multi: Vec<usize> = (0..cands.len())
+        .filter(|c| cands[*c].single().is_none() && !cands[*c].deltas.is_empty())
+        .take(MAX_PER_METRIC)
+        .collect();
+    let mut found: Vec<State> = Vec::new();
+    // Every subset of the candidates that move several metrics, then the exact search
+    // over those that move one.
+    for mask in 0u32..(1u32 << multi.len()) {
+        let fixed: Vec<usize> = multi
+            .iter()
+            .enumerate()
+            .filter(|(b, _)| mask & (1 << b) != 0)
+            .map(|(_, c)| *c)
             .collect();
-        let mut subsets: Vec<(Num, Num, Vec<usize>)> = Vec::new();
-        for mask in 0u32..(1u32 << mine.len()) {
-            let set: Vec<usize> = mine
-                .iter()
-                .enumerate()
-                .filter(|(b, _)| mask & (1 << b) != 0)
-                .map(|(_, c)| *c)
+        if !keys_distinct(cands, &fixed) {
+            continue;
+        }
+        let fixed_cost: Num = fixed.iter().map(|c| cands[*c].cost).sum();
+        let mut states: Vec<State> = vec![(fixed_cost, Num::from_integer(0), fixed.clone())];
+        for (i, m) in metrics.iter().enumerate() {
+            let mine: Vec<usize> = (0..cands.len())
+                .filter(|c| {
+                    cands[*c].single() == Some(i)
+                        && !fixed.iter().any(|f| cands[*f].key == cands[*c].key)
+                })
+                .take(MAX_PER_METRIC)
                 .collect();
-            if !keys_distinct(cands, &set) {
-                continue;
+            let mut subsets: Vec<State> = Vec::new();
+            for mask in 0u32..(1u32 << mine.len()) {
+                let mut set: Vec<usize> = mine
+                    .iter()
+                    .enumerate()
+                    .filter(|(b, _)| mask & (1 << b) != 0)
+                    .map(|(_, c)| *c)
+                    .collect();
+                if !keys_distinct(cands, &set) {
+                    continue;
+                }
+                let cost: Num = set.iter().map(|c| cands[*c].cost).sum();
+                set.extend(&fixed);
+                let pts = metric_pts(m, i, cands, &set, goal.rounding);
+                set.truncate(set.len() - fixed.len());
+                if pts < goal.min {
+                    continue;
+                }
+                subsets.push((cost, pts, set));
             }
-            let pts = metric_pts(m, cands, &set, i, goal.rounding);
-            if pts < goal.min {
-                continue;
+            let front = pareto(subsets);
+            let mut next = Vec::new();
+            for s in &states {
+                for o in &front {
+                    let mut set = s.2.clone();
+                    set.extend(&o.2);
+                    next.push((s.0 + o.0, s.1 + o.1, set));
+                }
             }
-            let cost: Num = set.iter().map(|c| cands[*c].cost).sum();
-            subsets.push((cost, pts, set));
+            states = pareto(next);
         }
-        fronts.push(pareto(subsets));
+        found.extend(states.into_iter().filter(|s| s.1 >= goal.total));
     }
-    // Combine metric by metric, keeping every state no other beats on cost and points.
-    let mut states: Vec<(Num, Num, Vec<usize>)> =
-        vec![(Num::from_integer(0), Num::from_integer(0), Vec::new())];
-    for f in &fronts {
-        let mut next = Vec::new();
-        for s in &states {
-            for o in f {
-                let mut set = s.2.clone();
-                set.extend(&o.2);
-                next.push((s.0 + o.0, s.1 + o.1, set));
-            }
-        }
-        states = pareto(next);
-    }
-    // A key shared by candidates of two metrics (one change found through both).
-    states.retain(|s| s.1 >= goal.total && model_qualifies(metrics, cands, &s.2, goal));
-    states.sort_by(|a, b| {
+    found.sort_by(|a, b| {
         a.0.cmp(&b.0)
             .then(b.1.cmp(&a.1))
             .then(a.2.len().cmp(&b.2.len()))
             .then(a.2.cmp(&b.2))
     });
-    states.into_iter().take(limit).map(|s| s.2).collect()
+    found.into_iter().take(limit).map(|s| s.2).collect()
 }
 
 /// States no other state beats: a state stays only with more points than every
 /// cheaper-or-equal one (among equals, the fewest actions). Sorted by cost.
-fn pareto(mut v: Vec<(Num, Num, Vec<usize>)>) -> Vec<(Num, Num, Vec<usize>)> {
+fn pareto(mut v: Vec<State>) -> Vec<State> {
     v.sort_by(|a, b| {
         a.0.cmp(&b.0)
             .then(b.1.cmp(&a.1))
             .then(a.2.len().cmp(&b.2.len()))
             .then(a.2.cmp(&b.2))
     });
-    let mut out: Vec<(Num, Num, Vec<usize>)> = Vec::new();
+    let mut out: Vec<State> = Vec::new();
     for s in v {
         if out.last().is_none_or(|l| s.1 > l.1) {
             out.push(s);
@@ -331,21 +361,26 @@ impl Planner<'_> {
         let mut actions: Vec<Action> = cands
             .iter()
             .filter_map(|c| self.verify(c))
-            .filter(|a| a.deltas.iter().any(|d| *d > Num::from_integer(0)))
+            .filter(|a| !a.deltas.is_empty())
             .collect();
         // The most points per cost first (the search keeps each metric's first ones).
         actions.sort_by(|a, b| {
             let gain = |x: &Action| {
-                x.deltas
-                    .iter()
-                    .copied()
-                    .max()
-                    .unwrap_or_else(|| Num::from_integer(1))
+                let g = x.points.max(x.metric_points);
+                if g > Num::from_integer(0) {
+                    g
+                } else {
+                    Num::from_integer(1)
+                }
             };
             (a.cost / gain(a))
                 .cmp(&(b.cost / gain(b)))
                 .then_with(|| a.description.cmp(&b.description))
         });
+        // One action per thing it changes (a tenant's association or band, a service's
+        // users, a person's certification): the most points per cost.
+        let mut seen = std::collections::BTreeSet::new();
+        actions.retain(|a| seen.insert((a.track.clone(), a.key.clone())));
         let tracks: Vec<(Option<String>, &[capscore_engine::MetricScore])> = if a0.tracks.is_empty()
         {
             vec![(a0.track.clone(), a0.metrics.as_slice())]
@@ -368,15 +403,18 @@ impl Planner<'_> {
             let mine: Vec<&Action> = actions.iter().filter(|a| &a.track == track).collect();
             let opts: Vec<Choice> = mine
                 .iter()
-                .filter_map(|a| {
-                    ms.iter()
-                        .position(|m| m.metric == a.metric)
-                        .map(|i| Choice {
-                            metric: i,
-                            deltas: a.deltas.clone(),
-                            cost: a.cost,
-                            key: a.key.clone(),
+                .map(|a| Choice {
+                    deltas: a
+                        .deltas
+                        .iter()
+                        .filter_map(|(id, d)| {
+                            ms.iter()
+                                .position(|m| &m.metric == id)
+                                .map(|i| (i, d.clone()))
                         })
+                        .collect(),
+                    cost: a.cost,
+                    key: a.key.clone(),
                 })
                 .collect();
             let sets = optimise(&states, &opts, goal, TRIES);
@@ -406,12 +444,19 @@ impl Planner<'_> {
                 plan.scenario = text;
                 return Ok(plan);
             }
-            why.push(format!(
-                "a plan of {} {} was found but the engine scores it {} (not qualified), so the actions do not add up as simulated alone",
+            let msg = format!(
+                "the cheapest plan found ({}: {} {}) is scored {} by the engine once applied (not qualified): its actions do not add up as they did alone",
+                acts.iter()
+                    .map(|a| a.description.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
                 capscore_core::format_num(&cost, false),
                 self.costs.unit,
                 capscore_core::format_num(&a1.total, false)
-            ));
+            );
+            if !why.contains(&msg) {
+                why.push(msg);
+            }
         }
         plan.reason = Some(if why.is_empty() {
             "no action found adds points to the area".to_string()

@@ -224,7 +224,7 @@ impl Gen<'_> {
                             format!("person {person} renews {}", c.name),
                             scenario,
                             Vec::new(),
-                            format!("person:{person}"),
+                            format!("cert:{person}:{}", c.id),
                         );
                         cand.cert = Some(id);
                         push(cand, out);
@@ -272,7 +272,7 @@ impl Gen<'_> {
                             format!("{who} earns {name}"),
                             scenario,
                             Vec::new(),
-                            format!("person:{person}"),
+                            format!("cert:{person}:{cert:?}"),
                         );
                         cand.cert = Some(cert);
                         push(cand, out);
@@ -394,7 +394,7 @@ impl Gen<'_> {
                             q(&wn)
                         ),
                         vec![("paid_seat", int(need))],
-                        format!("seats:{t}:{w}"),
+                        format!("band:{t}"),
                     ),
                     out,
                 );
@@ -503,7 +503,7 @@ impl Gen<'_> {
                             m.first_day()
                         ),
                         vec![("association", int(1))],
-                        format!("assoc:{t}:{ty}"),
+                        format!("assoc:{t}"),
                     ),
                     out,
                 );

@@ -73,9 +73,10 @@ pub struct Action {
     pub qualified_after: bool,
     #[serde(skip)]
     pub(crate) key: String,
-    /// Change of each option's value of the metric (in the engine's option order).
+    /// Every metric of its track whose option values change: (metric, change of each
+    /// option's value, in the engine's option order).
     #[serde(skip)]
-    pub(crate) deltas: Vec<Num>,
+    pub(crate) deltas: Vec<(String, Vec<Num>)>,
 }
 
 /// A risk: points the partner loses in a coming month if nothing changes.
@@ -283,16 +284,19 @@ impl<'c> Planner<'c> {
         let after = self.score_scenario(&c.scenario).ok()?;
         let a0 = self.before.areas.iter().find(|a| a.area == c.area)?;
         let a1 = after.areas.iter().find(|a| a.area == c.area)?;
-        let metric = |p: &PartnerScore| -> Option<capscore_engine::MetricScore> {
+        let track_metrics = |p: &PartnerScore| -> Option<Vec<capscore_engine::MetricScore>> {
             let a = p.areas.iter().find(|a| a.area == c.area)?;
-            let ms = if a.tracks.is_empty() {
-                &a.metrics
+            Some(if a.tracks.is_empty() {
+                a.metrics.clone()
             } else {
-                &a.tracks.iter().find(|t| t.track == c.track)?.metrics
-            };
-            ms.iter().find(|m| m.metric == c.metric).cloned()
+                a.tracks
+                    .iter()
+                    .find(|t| t.track == c.track)?
+                    .metrics
+                    .clone()
+            })
         };
-        let (m0, m1) = (metric(&self.before)?, metric(&after)?);
+        let (t0, t1) = (track_metrics(&self.before)?, track_metrics(&after)?);
         let values = |m: &capscore_engine::MetricScore| -> Vec<Num> {
             if m.options.is_empty() {
                 vec![m.value]
@@ -300,15 +304,28 @@ impl<'c> Planner<'c> {
                 m.options.iter().map(|o| o.value).collect()
             }
         };
-        let deltas: Vec<Num> = values(&m1)
-            .iter()
-            .zip(values(&m0))
-            .map(|(a, b)| *a - b)
-            .collect();
-        let points = a1.total - a0.total;
-        let mp = m1.points - m0.points;
         let zero = Num::from_integer(0);
-        if points <= zero && mp <= zero && !deltas.iter().any(|d| *d > zero) {
+        let mut deltas = Vec::new();
+        let mut mp = zero;
+        for m1 in &t1 {
+            let Some(m0) = t0.iter().find(|m| m.metric == m1.metric) else {
+                continue;
+            };
+            let d: Vec<Num> = values(m1)
+                .iter()
+                .zip(values(m0))
+                .map(|(a, b)| *a - b)
+                .collect();
+            if m1.metric == c.metric {
+                mp = m1.points - m0.points;
+            }
+            if d.iter().any(|x| *x != zero) {
+                deltas.push((m1.metric.clone(), d));
+            }
+        }
+        let points = a1.total - a0.total;
+        if points <= zero && mp <= zero && !deltas.iter().any(|(_, d)| d.iter().any(|x| *x > zero))
+        {
             return None;
         }
         Some(Action {

@@ -5,5 +5,6 @@ mod common;
 mod diff_properties;
 mod forecast;
 mod outlook;
+mod recommend;
 mod roundtrip_properties;
 mod simulate;
