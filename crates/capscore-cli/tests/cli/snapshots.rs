@@ -46,6 +46,8 @@ fn help_texts() {
         &["forecast"],
         &["simulate"],
         &["outlook"],
+        &["recommend"],
+        &["plan"],
         &["import", "partner-center"],
         &["generate"],
     ] {

@@ -125,3 +125,160 @@ fn outlook_names_the_expiring_certification() {
         "{text}"
     );
 }
+
+#[test]
+fn recommend_lists_simulated_actions_with_costs_and_risks() {
+    let data = sample();
+    let text = ok(&capscore(&[
+        "recommend",
+        "--data",
+        &data,
+        "--partner",
+        "P003",
+        "--area",
+        "modern_work",
+    ]));
+    assert!(
+        text.contains("Recommendations for P003 in 2024-06 (costs in hours, from costs.toml)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  1. Modern Work: +2.56 points → 70.56 (qualified), cost 2.00 hours"),
+        "{text}"
+    );
+    assert!(
+        text.contains("risks: points lost in the next 3 months"),
+        "{text}"
+    );
+    let json: Value = serde_json::from_str(&ok(&capscore(&[
+        "recommend",
+        "--data",
+        &data,
+        "--partner",
+        "P003",
+        "--area",
+        "modern_work",
+        "--format",
+        "json",
+        "--risk-months",
+        "0",
+    ])))
+    .unwrap();
+    let first = &json["actions"][0];
+    assert_eq!(first["total_before"], 68);
+    assert_eq!(first["total_after"], 70.56);
+    assert_eq!(first["qualified_after"], true);
+    assert_eq!(first["cost"], 2);
+    assert_eq!(json["risks"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn plan_writes_a_scenario_that_simulate_scores_as_qualified() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.toml");
+    let (data, o) = (sample(), out.display().to_string());
+    let plan: Value = serde_json::from_str(&ok(&capscore(&[
+        "plan",
+        "--data",
+        &data,
+        "--partner",
+        "P005",
+        "--area",
+        "modern_work",
+        "--format",
+        "json",
+        "--scenario-out",
+        &o,
+    ])))
+    .unwrap();
+    assert_eq!(plan["qualified_after"], true);
+    assert_eq!(plan["total_after"], 70.03);
+    assert_eq!(plan["cost"], 100.5);
+    assert!(plan.get("reason").is_none());
+    let actions = plan["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 2);
+    for a in actions {
+        assert!(a["cost"].as_f64().unwrap() > 0.0);
+        assert!(a["metric_points"].as_f64().unwrap() > 0.0);
+    }
+    let sim: Value = serde_json::from_str(&ok(&capscore(&[
+        "simulate",
+        "--data",
+        &data,
+        "--partner",
+        "P005",
+        "--area",
+        "modern_work",
+        "--scenario",
+        &o,
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(sim["areas"][0]["total_after"], 70.03);
+    assert_eq!(sim["areas"][0]["qualified_after"], true);
+}
+
+#[test]
+fn plan_says_why_there_is_none_and_refuses_bad_costs() {
+    let data = sample();
+    let plan: Value = serde_json::from_str(&ok(&capscore(&[
+        "plan",
+        "--data",
+        &data,
+        "--partner",
+        "P006",
+        "--area",
+        "modern_work",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(plan["qualified_after"], false);
+    assert!(plan["actions"].as_array().unwrap().is_empty());
+    assert!(
+        plan["reason"].as_str().unwrap().contains("under 70"),
+        "{plan}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let costs = dir.path().join("costs.toml");
+    std::fs::write(
+        &costs,
+        "[[action]]\nid = \"active_users\"\nvalues = [{ cost = 1 }]\n",
+    )
+    .unwrap();
+    let c = costs.display().to_string();
+    let o = capscore(&[
+        "plan",
+        "--data",
+        &data,
+        "--partner",
+        "P003",
+        "--area",
+        "modern_work",
+        "--costs",
+        &c,
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("costs.toml") && err.contains("line 2, column 6"),
+        "{err}"
+    );
+    assert!(err.contains("unknown action"), "{err}");
+    let o = capscore(&[
+        "plan",
+        "--data",
+        &data,
+        "--partner",
+        "P003",
+        "--area",
+        "modern_wrk",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
