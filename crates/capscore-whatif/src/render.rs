@@ -317,8 +317,10 @@ pub fn plan(p: &crate::plan::Plan, catalog: &Catalog) -> String {
         let _ = writeln!(s, "no plan: {r}");
         let _ = writeln!(
             s,
-            "({} candidate actions simulated, {} plans tried)",
-            p.candidates_simulated, p.plans_tried
+            "({} candidate actions simulated, {} plan{} tried)",
+            p.candidates_simulated,
+            p.plans_tried,
+            if p.plans_tried == 1 { "" } else { "s" }
         );
         return s;
     }
@@ -357,8 +359,10 @@ pub fn plan(p: &crate::plan::Plan, catalog: &Catalog) -> String {
     );
     let _ = writeln!(
         s,
-        "({} candidate actions simulated, {} plans tried)",
-        p.candidates_simulated, p.plans_tried
+        "({} candidate actions simulated, {} plan{} tried)",
+        p.candidates_simulated,
+        p.plans_tried,
+        if p.plans_tried == 1 { "" } else { "s" }
     );
     s
 }
