@@ -358,9 +358,10 @@ impl Planner<'_> {
             .filter(|c| c.area == area)
             .collect();
         plan.candidates_simulated = cands.len();
+        // Each candidate screened on the tenants it touches: the model's value changes.
         let mut actions: Vec<Action> = cands
             .iter()
-            .filter_map(|c| self.verify(c))
+            .filter_map(|c| self.screen(c))
             .filter(|a| !a.deltas.is_empty())
             .collect();
         // The most points per cost first (the search keeps each metric's first ones).
@@ -436,6 +437,17 @@ impl Planner<'_> {
                 continue;
             };
             if a1.qualified {
+                // Each action's own effect, simulated alone.
+                let acts: Vec<Action> = acts
+                    .iter()
+                    .map(|a| {
+                        cands
+                            .iter()
+                            .find(|c| c.scenario == a.scenario && c.track == a.track)
+                            .and_then(|c| self.verify(c, true))
+                            .unwrap_or_else(|| a.clone())
+                    })
+                    .collect();
                 plan.track = track;
                 plan.cost = cost;
                 plan.actions = acts;

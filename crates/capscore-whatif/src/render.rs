@@ -234,13 +234,13 @@ pub fn recommendations(r: &crate::recommend::Recommendations, catalog: &Catalog)
     if r.actions.is_empty() {
         let _ = writeln!(
             s,
-            "\nno action found adds points ({} candidates simulated)",
+            "\nno action found adds points ({} candidates screened)",
             r.candidates_simulated
         );
     } else {
         let _ = writeln!(
             s,
-            "\nactions, each simulated ({} candidates simulated; best first):",
+            "\nactions, each simulated ({} candidates screened; best first):",
             r.candidates_simulated
         );
     }
@@ -317,7 +317,7 @@ pub fn plan(p: &crate::plan::Plan, catalog: &Catalog) -> String {
         let _ = writeln!(s, "no plan: {r}");
         let _ = writeln!(
             s,
-            "({} candidate actions simulated, {} plan{} tried)",
+            "({} candidate actions screened, {} plan{} tried)",
             p.candidates_simulated,
             p.plans_tried,
             if p.plans_tried == 1 { "" } else { "s" }
@@ -359,7 +359,7 @@ pub fn plan(p: &crate::plan::Plan, catalog: &Catalog) -> String {
     );
     let _ = writeln!(
         s,
-        "({} candidate actions simulated, {} plan{} tried)",
+        "({} candidate actions screened, {} plan{} tried)",
         p.candidates_simulated,
         p.plans_tried,
         if p.plans_tried == 1 { "" } else { "s" }

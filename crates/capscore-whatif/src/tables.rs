@@ -428,6 +428,17 @@ impl Tables {
     /// subset's score with the full dataset's before relying on it.
     #[must_use]
     pub fn for_partner(&self, partner: &str) -> Tables {
+        self.for_partner_tenants(partner, None)
+    }
+
+    /// As [`Tables::for_partner`], keeping only the tenants of `only` (when given) of
+    /// those the partner is associated with: its associations, tenants and usage rows.
+    #[must_use]
+    pub fn for_partner_tenants(
+        &self,
+        partner: &str,
+        only: Option<&std::collections::BTreeSet<String>>,
+    ) -> Tables {
         let mut ids: Vec<String> = vec![partner.to_string()];
         if let Some(p) = self.tables.get("partners")
             && let (Some(ic), Some(pc)) = (p.col("partner_id"), p.col("parent_id"))
@@ -457,11 +468,19 @@ impl Tables {
                     .map(|r| r[tc].clone()),
             );
         }
+        if let Some(only) = only {
+            tenants.retain(|t| only.contains(t));
+        }
         let mut out = Tables::default();
         let (ids, tenants) = (&ids, &tenants);
         for (name, t) in &self.tables {
             let keep: Box<dyn Fn(&Vec<String>) -> bool> = if let Some(pc) = t.col("partner_id") {
-                Box::new(move |r: &Vec<String>| ids.contains(&r[pc]))
+                match (only.is_some(), t.col("tenant_id")) {
+                    (true, Some(tc)) => Box::new(move |r: &Vec<String>| {
+                        ids.contains(&r[pc]) && tenants.contains(&r[tc])
+                    }),
+                    _ => Box::new(move |r: &Vec<String>| ids.contains(&r[pc])),
+                }
             } else if let Some(tc) = t.col("tenant_id") {
                 Box::new(move |r: &Vec<String>| tenants.contains(&r[tc]))
             } else {

@@ -37,6 +37,8 @@ pub struct Candidate {
     pub cert: Option<CertId>,
     /// Something only one candidate of a plan may change (a person, a service).
     pub key: String,
+    /// The tenants the change touches (for the screening on those tenants alone).
+    pub tenants: Vec<String>,
 }
 
 fn q(s: &str) -> String {
@@ -144,6 +146,17 @@ impl Gen<'_> {
         // One candidate per scenario (the same change found through several metrics).
         let mut seen = BTreeSet::new();
         out.retain(|c| seen.insert(c.scenario.clone()));
+        for c in &mut out {
+            c.tenants = c
+                .scenario
+                .lines()
+                .filter_map(|l| l.strip_prefix("tenant = "))
+                .filter_map(|v| toml::from_str::<toml::Value>(&format!("v = {v}")).ok())
+                .filter_map(|t| t.get("v").and_then(|v| v.as_str()).map(str::to_string))
+                .collect();
+            c.tenants.sort();
+            c.tenants.dedup();
+        }
         out
     }
 
@@ -174,6 +187,7 @@ impl Gen<'_> {
                     units,
                     cert: None,
                     key,
+                    tenants: Vec::new(),
                 }
             };
         // At most `per_metric` candidates of each kind per metric and track.

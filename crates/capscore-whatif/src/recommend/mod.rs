@@ -120,7 +120,9 @@ pub struct Recommendations {
     pub risks: Vec<Risk>,
     /// The months the risks look ahead.
     pub risk_months: u32,
-    /// Candidates simulated (and dropped when they added nothing).
+    /// Candidates found and screened on their own tenants (the most promising
+    /// [`VERIFIED`] are simulated on the partner's rows; those that add nothing are
+    /// dropped).
     pub candidates_simulated: usize,
 }
 
@@ -276,14 +278,68 @@ impl<'c> Planner<'c> {
             .score(&applied.tables, applied.month.unwrap_or(self.base.month))
     }
 
-    /// A candidate simulated: `None` when it adds no points to its area or its metric
-    /// and raises no option's value of its metric (or the data refuses it).
+    /// A candidate simulated on the partner's rows: `None` when it adds no points to
+    /// its area or its metric and raises no option's value of its metric (or the data
+    /// refuses it), unless `keep_zero`.
     #[must_use]
-    pub fn verify(&self, c: &Candidate) -> Option<Action> {
-        let (cost, cost_lines) = self.cost(c)?;
+    pub fn verify(&self, c: &Candidate, keep_zero: bool) -> Option<Action> {
         let after = self.score_scenario(&c.scenario).ok()?;
-        let a0 = self.before.areas.iter().find(|a| a.area == c.area)?;
-        let a1 = after.areas.iter().find(|a| a.area == c.area)?;
+        self.action(c, &self.before, &after, None, keep_zero)
+    }
+
+    /// A candidate screened on the tenants it touches alone (the partner's accounts,
+    /// certifications and those tenants' rows): the change of each option's value of
+    /// each metric of its track, and the points they would give if values add up over
+    /// tenants (as Microsoft 365 metrics do). Fast; an estimate, used to choose which
+    /// candidates to [`Planner::verify`] and as the plan's model.
+    #[must_use]
+    pub fn screen(&self, c: &Candidate) -> Option<Action> {
+        let only: std::collections::BTreeSet<String> = c.tenants.iter().cloned().collect();
+        let tiny = Base {
+            catalog: self.base.catalog,
+            tables: self
+                .base
+                .tables
+                .for_partner_tenants(&self.base.partner, Some(&only)),
+            partner: self.base.partner.clone(),
+            month: self.base.month,
+            areas: self.base.areas.clone(),
+            partial: true,
+        };
+        let before = tiny.score(&tiny.tables, tiny.month).ok()?;
+        let s = scenario::parse(&c.scenario, "scenario").ok()?;
+        let applied = scenario::apply(
+            &s,
+            &tiny.tables,
+            tiny.catalog,
+            &tiny.partner,
+            "scenario",
+            &c.scenario,
+        )
+        .ok()?;
+        let after = tiny.score(&applied.tables, tiny.month).ok()?;
+        let rounding = self
+            .base
+            .catalog
+            .at_month(self.base.month)
+            .ok()?
+            .params
+            .points_rounding;
+        self.action(c, &before, &after, Some(rounding), false)
+    }
+
+    /// The action of a candidate from scores before and after it. With `estimate`
+    /// (screening on a few tenants), the changes of values are added to the partner's
+    /// values and the points recomputed with the engine's points function.
+    fn action(
+        &self,
+        c: &Candidate,
+        before: &PartnerScore,
+        after: &PartnerScore,
+        estimate: Option<capscore_catalog::Rounding>,
+        keep_zero: bool,
+    ) -> Option<Action> {
+        let (cost, cost_lines) = self.cost(c)?;
         let track_metrics = |p: &PartnerScore| -> Option<Vec<capscore_engine::MetricScore>> {
             let a = p.areas.iter().find(|a| a.area == c.area)?;
             Some(if a.tracks.is_empty() {
@@ -296,7 +352,7 @@ impl<'c> Planner<'c> {
                     .clone()
             })
         };
-        let (t0, t1) = (track_metrics(&self.before)?, track_metrics(&after)?);
+        let (t0, t1) = (track_metrics(before)?, track_metrics(after)?);
         let values = |m: &capscore_engine::MetricScore| -> Vec<Num> {
             if m.options.is_empty() {
                 vec![m.value]
@@ -323,8 +379,46 @@ impl<'c> Planner<'c> {
                 deltas.push((m1.metric.clone(), d));
             }
         }
-        let points = a1.total - a0.total;
-        if points <= zero && mp <= zero && !deltas.iter().any(|(_, d)| d.iter().any(|x| *x > zero))
+        let a0 = self.before.areas.iter().find(|a| a.area == c.area)?;
+        let (points, total_after, qualified_after) = match estimate {
+            None => {
+                let a1 = after.areas.iter().find(|a| a.area == c.area)?;
+                (a1.total - a0.total, a1.total, a1.qualified)
+            }
+            Some(rounding) => {
+                // The partner's own metrics of the track, moved by the deltas.
+                let mine = track_metrics(&self.before)?;
+                let mut total = zero;
+                let mut now = zero;
+                for m in &mine {
+                    let d = deltas.iter().find(|(id, _)| *id == m.metric).map(|x| &x.1);
+                    let opts: Vec<(Num, Num)> = if m.options.is_empty() {
+                        vec![(m.value, m.target)]
+                    } else {
+                        m.options.iter().map(|o| (o.value, o.target)).collect()
+                    };
+                    let best = opts
+                        .iter()
+                        .enumerate()
+                        .map(|(k, (v, t))| {
+                            let dv = d.and_then(|d| d.get(k)).copied().unwrap_or(zero);
+                            capscore_engine::metric_points(*v + dv, *t, m.max_points, rounding)
+                        })
+                        .max()
+                        .unwrap_or(zero);
+                    if m.metric == c.metric {
+                        mp = best - m.points;
+                    }
+                    total += best;
+                    now += m.points;
+                }
+                (total - now, a0.total + (total - now), false)
+            }
+        };
+        if !keep_zero
+            && points <= zero
+            && mp <= zero
+            && !deltas.iter().any(|(_, d)| d.iter().any(|x| *x > zero))
         {
             return None;
         }
@@ -340,8 +434,8 @@ impl<'c> Planner<'c> {
             points,
             metric_points: mp,
             total_before: a0.total,
-            total_after: a1.total,
-            qualified_after: a1.qualified,
+            total_after,
+            qualified_after,
             key: c.key.clone(),
             deltas,
         })
@@ -354,10 +448,23 @@ impl<'c> Planner<'c> {
     pub fn recommend(&self, risk_months: u32) -> Result<Recommendations, WhatIfError> {
         let cands = self.candidates(8)?;
         let n = cands.len();
-        let mut actions: Vec<Action> = cands
+        // Screen every candidate on its own tenants, then simulate on the partner's
+        // rows the most promising ones, by estimated points per cost.
+        let zero = Num::from_integer(0);
+        let mut screened: Vec<(Num, &Candidate)> = cands
             .iter()
-            .filter_map(|c| self.verify(c))
-            .filter(|a| a.points > Num::from_integer(0))
+            .filter_map(|c| {
+                let a = self.screen(c)?;
+                let gain = a.points.max(a.metric_points);
+                (gain > zero).then(|| (a.cost / gain, c))
+            })
+            .collect();
+        screened.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.what.cmp(&b.1.what)));
+        let mut actions: Vec<Action> = screened
+            .iter()
+            .take(VERIFIED)
+            .filter_map(|(_, c)| self.verify(c, false))
+            .filter(|a| a.points > zero)
             .collect();
         rank(&mut actions);
         let mut risks = Vec::new();
@@ -402,6 +509,9 @@ impl<'c> Planner<'c> {
         })
     }
 }
+
+/// Candidates simulated on the partner's rows after screening (the most promising).
+pub const VERIFIED: usize = 16;
 
 /// Qualifying actions first, then the lowest cost per point, then the most points.
 pub fn rank(actions: &mut [Action]) {
