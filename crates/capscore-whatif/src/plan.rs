@@ -428,7 +428,7 @@ impl Planner<'_> {
                 found.push((cost, track.clone(), acts));
             }
         }
-        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.sort_by_key(|a| a.0);
         for (cost, track, acts) in found.into_iter().take(TRIES) {
             plan.plans_tried += 1;
             let text = scenario_text(&self.base.partner, area, self.base.month, &acts);

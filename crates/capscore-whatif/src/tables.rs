@@ -131,6 +131,9 @@ pub const COLUMNS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Which rows of a table to keep.
+type RowFilter<'a> = dyn Fn(&Vec<String>) -> bool + 'a;
+
 /// The tables of a dataset as text. Only tables present in the dataset (or added by a
 /// scenario) are held; an absent table stays absent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -474,7 +477,7 @@ impl Tables {
         let mut out = Tables::default();
         let (ids, tenants) = (&ids, &tenants);
         for (name, t) in &self.tables {
-            let keep: Box<dyn Fn(&Vec<String>) -> bool> = if let Some(pc) = t.col("partner_id") {
+            let keep: Box<RowFilter<'_>> = if let Some(pc) = t.col("partner_id") {
                 match (only.is_some(), t.col("tenant_id")) {
                     (true, Some(tc)) => Box::new(move |r: &Vec<String>| {
                         ids.contains(&r[pc]) && tenants.contains(&r[tc])

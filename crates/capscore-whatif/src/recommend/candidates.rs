@@ -104,6 +104,10 @@ fn option_types(
         .collect()
 }
 
+/// Builds a candidate of a metric: kind, description, scenario, cost units, key.
+type MakeCandidate<'a> =
+    dyn Fn(&'static str, String, String, Vec<(&'static str, Num)>, String) -> Candidate + 'a;
+
 /// Everything the generator needs.
 pub(crate) struct Gen<'a> {
     pub catalog: &'a Catalog,
@@ -318,7 +322,7 @@ impl Gen<'_> {
         o: &OptionExplanation,
         types: &[String],
         out: &mut Vec<Candidate>,
-        mk: &dyn Fn(&'static str, String, String, Vec<(&'static str, Num)>, String) -> Candidate,
+        mk: &MakeCandidate<'_>,
         push: &mut dyn FnMut(Candidate, &mut Vec<Candidate>),
     ) {
         let m = self.month;
