@@ -492,9 +492,27 @@ impl Planner<'_> {
             (Some(t), Some(d)) => format!("{} track", d.track_name(t)),
             _ => "the area".to_string(),
         };
-        // With every candidate at once (keys aside): the most each metric can reach.
-        let all: Vec<usize> = (0..opts.len()).collect();
-        let reach = model_points(states, opts, &all, goal.rounding);
+        // With every candidate at once, counting only the changes that raise a value
+        // (keys aside): the most each metric can reach under the model.
+        let raising: Vec<Choice> = opts
+            .iter()
+            .map(|c| Choice {
+                deltas: c
+                    .deltas
+                    .iter()
+                    .map(|(i, d)| {
+                        (
+                            *i,
+                            d.iter().map(|x| (*x).max(Num::from_integer(0))).collect(),
+                        )
+                    })
+                    .collect(),
+                cost: c.cost,
+                key: c.key.clone(),
+            })
+            .collect();
+        let all: Vec<usize> = (0..raising.len()).collect();
+        let reach = model_points(states, &raising, &all, goal.rounding);
         let mut short = Vec::new();
         for (m, r) in ms.iter().zip(&reach) {
             if *r < goal.min {
