@@ -17,8 +17,9 @@ use crate::names::{NameIndex, normalize};
 use crate::raw::{self, MetricKind, Needs, TrackSelection};
 use crate::snapshot::{Band, Classification, OptionRule, Scope, Settings, Step};
 
-const REQUIRED: [&str; 7] = [
+const REQUIRED: [&str; 8] = [
     "catalog.toml",
+    "costs.toml",
     "workloads.toml",
     "certifications.toml",
     "membership/lifecycle.toml",
@@ -186,7 +187,7 @@ impl Catalog {
                 requires_areas: bd.requires_areas.clone(),
             });
         }
-        Ok(Catalog {
+        let mut catalog = Catalog {
             version: main.catalog.version,
             title: main.catalog.title,
             origin: origin.to_string(),
@@ -203,7 +204,11 @@ impl Catalog {
             assoc_names: b.assoc_names,
             cert_names: b.cert_names,
             listed,
-        })
+            costs: crate::costs::Costs::default(),
+        };
+        catalog.costs =
+            crate::costs::parse_costs(&catalog, "costs.toml", text("costs.toml")?, true)?;
+        Ok(catalog)
     }
 }
 

@@ -19,6 +19,7 @@
 #![deny(missing_docs)]
 
 mod build;
+pub mod costs;
 mod error;
 pub mod membership;
 mod model;
@@ -47,6 +48,7 @@ pub const EMBEDDED_FILES: &[(&str, &str)] = &[
         "catalog.toml",
         include_str!("../../../catalog/catalog.toml"),
     ),
+    ("costs.toml", include_str!("../../../catalog/costs.toml")),
     (
         "workloads.toml",
         include_str!("../../../catalog/workloads.toml"),

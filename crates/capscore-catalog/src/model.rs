@@ -313,6 +313,8 @@ pub struct Catalog {
     pub badges: Vec<Badge>,
     /// Membership rules: lifecycle, windows, competencies, specializations, benefits.
     pub membership: crate::membership::Membership,
+    /// The default cost model of `recommend` and `plan` (`costs.toml`).
+    pub costs: crate::costs::Costs,
     pub(crate) workload_names: NameIndex<WorkloadId>,
     pub(crate) assoc_names: NameIndex<capscore_core::AssocTypeId>,
     pub(crate) cert_names: NameIndex<CertId>,

@@ -353,3 +353,85 @@ fn metrics_and_tracks_carry_display_names_and_units() {
 
 #[path = "overlay/overlay.rs"]
 mod overlay;
+#[test]
+fn default_costs_price_every_action_and_certification() {
+    let c = Catalog::embedded().unwrap();
+    let day = capscore_core::parse_date("2024-06-30").unwrap();
+    assert_eq!(c.costs.unit, "hours");
+    for k in capscore_catalog::costs::ACTION_KINDS {
+        assert!(c.costs.action(k, day).is_some(), "{k}");
+    }
+    let teams = c.certification("Teams Administrator Associate").unwrap();
+    let (level, hours) = c.costs.certification(teams, day).unwrap();
+    assert_eq!(level.id, "associate");
+    assert_eq!(hours, capscore_core::Num::from_integer(40));
+    for i in 0..c.certifications.len() {
+        let id = capscore_core::CertId(u16::try_from(i).unwrap());
+        assert!(c.costs.certification(id, day).is_some(), "{i}");
+    }
+}
+
+#[test]
+fn invalid_costs_are_refused_with_file_line_and_column() {
+    let e = refused("costs.toml", "id = \"paid_seat\"", "id = \"paid_seats\"");
+    assert!(e.contains("costs.toml"), "{e}");
+    assert!(e.contains("line "), "{e}");
+    assert!(e.contains("column 6"), "{e}");
+    assert!(e.contains("unknown action"), "{e}");
+    let e = refused(
+        "costs.toml",
+        "\"teams_administrator_associate\",",
+        "\"teams_admin_asociate\",",
+    );
+    assert!(
+        e.contains("unknown certification \"teams_admin_asociate\""),
+        "{e}"
+    );
+    assert!(e.contains("column 3"), "{e}");
+    let e = refused(
+        "costs.toml",
+        "values = [{ cost = 40 }]",
+        "values = [{ cost = -4 }]",
+    );
+    assert!(e.contains("cannot be negative"), "{e}");
+    // A certification left out of every level.
+    let e = refused("costs.toml", "  \"teams_administrator_associate\",\n", "");
+    assert!(e.contains("in no certification_level"), "{e}");
+    let e = refused(
+        "costs.toml",
+        "unit = \"hours\"",
+        "unit = \"hours\"\ncurrency = 1",
+    );
+    assert!(e.contains("line 20, column 1"), "{e}");
+}
+
+#[test]
+fn a_costs_file_is_merged_over_the_defaults_with_dates() {
+    let c = Catalog::embedded().unwrap();
+    let text = "[[action]]\nid = \"active_user\"\nvalues = [{ until = \"2023-12-31\", cost = 2 }, { since = \"2024-01-01\", cost = \"0.25\" }]\n\n[[certification_level]]\nid = \"premium\"\ncertifications = [\"Teams Administrator Associate\"]\nvalues = [{ cost = 100 }]\n";
+    let m = c.costs.merged(&c, "mine.toml", text).unwrap();
+    let d = |s: &str| capscore_core::parse_date(s).unwrap();
+    let n = capscore_core::Num::new;
+    assert_eq!(m.action("active_user", d("2023-06-30")), Some(n(2, 1)));
+    assert_eq!(m.action("active_user", d("2024-06-30")), Some(n(1, 4)));
+    assert_eq!(
+        m.action("paid_seat", d("2024-06-30")),
+        c.costs.action("paid_seat", d("2024-06-30"))
+    );
+    let teams = c.certification("Teams Administrator Associate").unwrap();
+    let (level, cost) = m.certification(teams, d("2024-06-30")).unwrap();
+    assert_eq!((level.id.as_str(), cost), ("premium", n(100, 1)));
+    let err = c
+        .costs
+        .merged(
+            &c,
+            "mine.toml",
+            "[[action]]\nid = \"active_user\"\nvalues = [{ cost = 1 }, { cost = 2 }]\n",
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("mine.toml") && err.contains("line 3, column 34") && err.contains("overlap"),
+        "{err}"
+    );
+}

@@ -75,6 +75,13 @@ pub(crate) enum Command {
     /// docs/reforms.md), every partner scored under both rules, per area and track who
     /// qualifies before and after, who gains and who loses, and the totals' distribution.
     Reform(ReformArgs),
+    /// Actions that add points, ranked, each verified by simulation, with its cost
+    /// (costs.toml of the catalog, or --costs) and the exact new total; and the points
+    /// at risk in the next months.
+    Recommend(RecommendArgs),
+    /// The cheapest set of actions that makes the partner qualify in an area, verified
+    /// by simulation; or why there is none.
+    Plan(PlanArgs),
     /// Import data from another source into a capscore dataset.
     Import {
         #[command(subcommand)]
@@ -417,6 +424,47 @@ pub(crate) struct SimulateArgs {
     /// Replace the --write folder if it holds files.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct RecommendArgs {
+    #[command(flatten)]
+    pub scope: WhatIfScope,
+    /// A cost file (the schema of the catalog's costs.toml) merged over the default
+    /// costs.
+    #[arg(long, value_name = "FILE")]
+    pub costs: Option<PathBuf>,
+    /// Months ahead to look for points at risk (0: none).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=12))]
+    pub risk_months: u32,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct PlanArgs {
+    /// Dataset folder (CSV or Parquet tables).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// The partner (a global account id).
+    #[arg(long, value_name = "ID")]
+    pub partner: String,
+    /// The area to qualify in.
+    #[arg(long, value_name = "AREA")]
+    pub area: String,
+    /// A cost file (the schema of the catalog's costs.toml) merged over the default
+    /// costs.
+    #[arg(long, value_name = "FILE")]
+    pub costs: Option<PathBuf>,
+    /// The month to qualify in (YYYY-MM, a month the data covers); default: the latest
+    /// month covered by every usage table with rows.
+    #[arg(long, value_name = "YYYY-MM", value_parser = month_arg)]
+    pub by: Option<Month>,
+    /// Also write the plan as a scenario file that `capscore simulate` reads
+    /// (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub scenario_out: Option<PathBuf>,
+    /// Output format: table or json.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, clap::Args)]

@@ -21,6 +21,8 @@ pub mod diff;
 pub mod error;
 pub mod forecast;
 pub mod outlook;
+pub mod plan;
+pub mod recommend;
 pub mod reform;
 pub mod reform_render;
 pub mod render;

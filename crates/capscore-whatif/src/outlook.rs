@@ -169,7 +169,9 @@ fn explain_one(
             base.partner
         ))
     })?;
-    ensure_covered(data, catalog, month, base.areas.as_deref())?;
+    if !base.partial {
+        ensure_covered(data, catalog, month, base.areas.as_deref())?;
+    }
     Ok(explain(
         data,
         catalog,
@@ -255,7 +257,14 @@ pub fn outlook(base: &Base<'_>, months: u32) -> Result<Outlook, WhatIfError> {
     let mut prev: Option<Explanation> = None;
     for k in 0..=months {
         let m = base.month.offset(i32::try_from(k).unwrap_or(i32::MAX));
-        let score = score_partner(data, base.catalog, &base.partner, m, base.areas.as_deref())?;
+        let score = score_partner(
+            data,
+            base.catalog,
+            &base.partner,
+            m,
+            base.areas.as_deref(),
+            base.partial,
+        )?;
         let expl = explain_one(data, base.catalog, base, m)?;
         let mut changes = Vec::new();
         if let (Some(p), Some(now)) = (prev.as_ref(), expl.partners.first()) {

@@ -61,6 +61,13 @@ pub fn simulation(sim: &Simulation, catalog: &Catalog) -> String {
         for u in &a.unmet_after {
             let _ = writeln!(s, "  still unmet: {u}");
         }
+        if let Some(d) = sim
+            .status
+            .as_ref()
+            .and_then(|st| st.designations.iter().find(|d| d.area == a.area))
+        {
+            let _ = writeln!(s, "  status: {}", d.describe());
+        }
         for t in &a.tracks {
             let counts = if t.track == a.track_after {
                 " (counts)"
@@ -93,6 +100,30 @@ pub fn simulation(sim: &Simulation, catalog: &Catalog) -> String {
             }
         }
     }
+    if let Some(st) = &sim.status {
+        if let (Some(d0), Some(d1)) = (st.date_before, st.date_after) {
+            let on = if d0 == d1 {
+                format!("on {d0}")
+            } else {
+                format!("on {d0} before, {d1} after")
+            };
+            let _ = writeln!(
+                s,
+                "\nstatus as `capscore status` gives it {on}, the day the month's data is published"
+            );
+            if st.badges_before != st.badges_after {
+                let _ = writeln!(
+                    s,
+                    "status badges: [{}] → [{}]",
+                    st.badges_before.join(", "),
+                    st.badges_after.join(", ")
+                );
+            }
+        }
+        if let Some(r) = &st.refused {
+            let _ = writeln!(s, "\nstatus: not worked out: {r}");
+        }
+    }
     if sim.badges_before != sim.badges_after {
         let _ = writeln!(
             s,
@@ -102,6 +133,27 @@ pub fn simulation(sim: &Simulation, catalog: &Catalog) -> String {
         );
     }
     s
+}
+
+/// A cause of `outlook` in words.
+fn cause(c: &Cause) -> String {
+    match c {
+        Cause::CertificationExpired {
+            person,
+            certification,
+        } => format!("{certification} of person {person} expired"),
+        Cause::AssociationEnded {
+            tenant,
+            tenant_name,
+        } => format!(
+            "association of {} ended",
+            tenant_name
+                .as_ref()
+                .map_or(tenant.clone(), |n| format!("{n} ({tenant})"))
+        ),
+        Cause::UsageChanged => "the data's usage changed and the months compared moved".to_string(),
+        Cause::BaselineMoved => "the months compared moved (m-12, TTM, claim baseline)".to_string(),
+    }
 }
 
 /// `outlook` as a table.
@@ -132,31 +184,7 @@ pub fn outlook(o: &Outlook, catalog: &Catalog) -> String {
             );
         }
         for c in &m.changes {
-            let causes: Vec<String> = c
-                .causes
-                .iter()
-                .map(|c| match c {
-                    Cause::CertificationExpired {
-                        person,
-                        certification,
-                    } => format!("{certification} of person {person} expired"),
-                    Cause::AssociationEnded {
-                        tenant,
-                        tenant_name,
-                    } => format!(
-                        "association of {} ended",
-                        tenant_name
-                            .as_ref()
-                            .map_or(tenant.clone(), |n| format!("{n} ({tenant})"))
-                    ),
-                    Cause::UsageChanged => {
-                        "the data's usage changed and the months compared moved".to_string()
-                    }
-                    Cause::BaselineMoved => {
-                        "the months compared moved (m-12, TTM, claim baseline)".to_string()
-                    }
-                })
-                .collect();
+            let causes: Vec<String> = c.causes.iter().map(cause).collect();
             let _ = writeln!(
                 s,
                 "    {}{} · {}: {} → {}, {} → {} points; because {}",
@@ -171,5 +199,170 @@ pub fn outlook(o: &Outlook, catalog: &Catalog) -> String {
             );
         }
     }
+    s
+}
+
+fn area_track(catalog: &Catalog, area: &str, track: Option<&str>) -> String {
+    format!(
+        "{}{}",
+        catalog.area_name(area),
+        track_name(catalog, area, track)
+    )
+}
+
+/// `recommend` as a table.
+#[must_use]
+pub fn recommendations(r: &crate::recommend::Recommendations, catalog: &Catalog) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Recommendations for {} in {} (costs in {}, from {})",
+        r.partner_id,
+        r.month,
+        r.cost_unit,
+        r.cost_sources.join(" + ")
+    );
+    for a in &r.areas {
+        let _ = writeln!(
+            s,
+            "  {}: {} points, {}",
+            area_track(catalog, &a.area, a.track.as_deref()),
+            format_num(&a.total, false),
+            qualified(a.qualified)
+        );
+    }
+    if r.actions.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nno action found adds points ({} candidates screened)",
+            r.candidates_simulated
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "\nactions, each simulated ({} candidates screened; best first):",
+            r.candidates_simulated
+        );
+    }
+    for (i, a) in r.actions.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "{:>3}. {}: +{} points → {} ({}), cost {} {}",
+            i + 1,
+            catalog.area_name(&a.area),
+            format_num(&a.points, false),
+            format_num(&a.total_after, false),
+            qualified(a.qualified_after),
+            format_num(&a.cost, false),
+            r.cost_unit
+        );
+        let _ = writeln!(
+            s,
+            "     {} (for {} · {})",
+            a.description,
+            area_track(catalog, &a.area, a.track.as_deref()),
+            metric_name(catalog, &a.area, &a.metric)
+        );
+    }
+    if r.risk_months > 0 {
+        if r.risks.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nno points at risk in the next {} months if nothing changes",
+                r.risk_months
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "\nrisks: points lost in the next {} months if nothing changes",
+                r.risk_months
+            );
+        }
+        for k in &r.risks {
+            let _ = writeln!(
+                s,
+                "  {} {} · {}: {} → {} points; because {}",
+                k.month,
+                area_track(catalog, &k.area, k.track.as_deref()),
+                metric_name(catalog, &k.area, &k.metric),
+                format_num(&k.points_before, false),
+                format_num(&k.points_after, false),
+                k.causes.iter().map(cause).collect::<Vec<_>>().join("; ")
+            );
+        }
+    }
+    s
+}
+
+/// `plan` as a table.
+#[must_use]
+pub fn plan(p: &crate::plan::Plan, catalog: &Catalog) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Plan for {} to qualify in {} in {}: now {} points, {}",
+        p.partner_id,
+        catalog.area_name(&p.area),
+        p.month,
+        format_num(&p.total_before, false),
+        qualified(p.qualified_before)
+    );
+    if let Some(r) = &p.reason
+        && p.actions.is_empty()
+    {
+        if p.qualified_before {
+            let _ = writeln!(s, "{r}");
+            return s;
+        }
+        let _ = writeln!(s, "no plan: {r}");
+        let _ = writeln!(
+            s,
+            "({} candidate actions screened, {} plan{} tried)",
+            p.candidates_simulated,
+            p.plans_tried,
+            if p.plans_tried == 1 { "" } else { "s" }
+        );
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "cheapest plan, {} track: {} action{}, cost {} {}",
+        p.track
+            .as_deref()
+            .and_then(|t| catalog
+                .area_def(&p.area)
+                .map(|a| a.track_name(t).to_string()))
+            .unwrap_or_else(|| "the area's".to_string()),
+        p.actions.len(),
+        if p.actions.len() == 1 { "" } else { "s" },
+        format_num(&p.cost, false),
+        p.cost_unit
+    );
+    for (i, a) in p.actions.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "{:>3}. {} ({} · +{} points alone), cost {} {}",
+            i + 1,
+            a.description,
+            metric_name(catalog, &a.area, &a.metric),
+            format_num(&a.metric_points, false),
+            format_num(&a.cost, false),
+            p.cost_unit
+        );
+    }
+    let _ = writeln!(
+        s,
+        "applied together (simulated): {} → {} points, {}",
+        format_num(&p.total_before, false),
+        format_num(&p.total_after, false),
+        qualified(p.qualified_after)
+    );
+    let _ = writeln!(
+        s,
+        "({} candidate actions screened, {} plan{} tried)",
+        p.candidates_simulated,
+        p.plans_tried,
+        if p.plans_tried == 1 { "" } else { "s" }
+    );
     s
 }

@@ -1,9 +1,11 @@
 //! `simulate`: a partner's scores before and after a scenario, both from the engine.
 
 use capscore_catalog::Catalog;
-use capscore_core::{Month, Num, PartnerIdx};
+use capscore_core::{Month, NaiveDate, Num, PartnerIdx};
 use capscore_data::{Dataset, Loaded};
 use capscore_engine::{AreaScore, PartnerScore, ScoreRequest, score_checked};
+use capscore_status::{PartnerStanding, StatusRequest};
+use chrono::Datelike;
 use serde::Serialize;
 
 use crate::error::WhatIfError;
@@ -23,9 +25,13 @@ pub struct Base<'c> {
     pub month: Month,
     /// Areas asked (`None`: all in force).
     pub areas: Option<Vec<String>>,
+    /// Score without refusing months the tables do not cover (set only for a subset
+    /// of the tables checked to score as the whole dataset, see
+    /// [`crate::recommend::Planner`]).
+    pub partial: bool,
 }
 
-/// Scores one partner (refusing months the data does not cover).
+/// Scores one partner (refusing months the data does not cover unless `allow_partial`).
 ///
 /// # Errors
 /// [`WhatIfError::Engine`], or [`WhatIfError::Scenario`] when the partner is missing.
@@ -35,6 +41,7 @@ pub fn score_partner(
     partner: &str,
     month: Month,
     areas: Option<&[String]>,
+    allow_partial: bool,
 ) -> Result<PartnerScore, WhatIfError> {
     let idx: PartnerIdx = data.partners.find(partner).ok_or_else(|| {
         WhatIfError::Scenario(format!(
@@ -46,7 +53,7 @@ pub fn score_partner(
         partners: Some(vec![idx]),
         areas: areas.map(<[String]>::to_vec),
     };
-    let mut s = score_checked(data, catalog, &req, false)?;
+    let mut s = score_checked(data, catalog, &req, allow_partial)?;
     s.partners
         .pop()
         .ok_or_else(|| WhatIfError::Scenario(format!("partner \"{partner}\" has no score")))
@@ -70,6 +77,7 @@ impl<'c> Base<'c> {
             partner: partner.to_string(),
             month,
             areas,
+            partial: false,
         })
     }
 
@@ -85,10 +93,12 @@ impl<'c> Base<'c> {
             &self.partner,
             month,
             self.areas.as_deref(),
+            self.partial,
         )
     }
 
-    /// Applies a scenario and scores before and after.
+    /// Applies a scenario and scores before and after; with `standing`, also the
+    /// partner's `capscore status` before and after ([`Simulation::status`]).
     ///
     /// # Errors
     /// A refused scenario (file, line, column), data the scenario makes invalid, or a
@@ -99,6 +109,21 @@ impl<'c> Base<'c> {
         file: &str,
         text: &str,
     ) -> Result<(Simulation, Tables), WhatIfError> {
+        self.simulate_with(scenario, file, text, true)
+    }
+
+    /// As [`Base::simulate`]; `standing` says whether to work out the status too
+    /// (recommend and plan only need the scores).
+    ///
+    /// # Errors
+    /// As [`Base::simulate`].
+    pub fn simulate_with(
+        &self,
+        scenario: &Scenario,
+        file: &str,
+        text: &str,
+        standing: bool,
+    ) -> Result<(Simulation, Tables), WhatIfError> {
         let applied = scenario::apply(
             scenario,
             &self.tables,
@@ -107,13 +132,182 @@ impl<'c> Base<'c> {
             file,
             text,
         )?;
-        let before = self.score(&self.tables, self.month)?;
         let month_after = applied.month.unwrap_or(self.month);
-        let after = self.score(&applied.tables, month_after)?;
-        Ok((
-            Simulation::compare(&before, self.month, &after, month_after),
-            applied.tables,
-        ))
+        let data0 = self.tables.load(self.catalog)?;
+        let data1 = applied.tables.load(self.catalog)?;
+        let before = self.score_loaded(&data0.dataset, self.month)?;
+        let after = self.score_loaded(&data1.dataset, month_after)?;
+        let mut sim = Simulation::compare(&before, self.month, &after, month_after);
+        if standing {
+            sim.status = Some(StatusComparison::of(
+                self.standing(&data0.dataset, self.month),
+                self.standing(&data1.dataset, month_after),
+                &sim,
+            ));
+        }
+        Ok((sim, applied.tables))
+    }
+
+    fn score_loaded(&self, data: &Dataset, month: Month) -> Result<PartnerScore, WhatIfError> {
+        score_partner(
+            data,
+            self.catalog,
+            &self.partner,
+            month,
+            self.areas.as_deref(),
+            self.partial,
+        )
+    }
+
+    /// The partner's standing (`capscore status`) on the day the data of `month` is
+    /// published, with that month in force; a refusal in words.
+    fn standing(
+        &self,
+        data: &Dataset,
+        month: Month,
+    ) -> Result<(NaiveDate, PartnerStanding), String> {
+        let date = status_date(self.catalog, month);
+        let idx = data
+            .partners
+            .find(&self.partner)
+            .ok_or_else(|| format!("partner \"{}\" is not in the partners table", self.partner))?;
+        let req = StatusRequest {
+            date,
+            month: Some(month),
+            partners: Some(vec![idx]),
+        };
+        let mut s = capscore_status::status(data, self.catalog, &req).map_err(|e| e.to_string())?;
+        s.partners
+            .pop()
+            .map(|p| (date, p))
+            .ok_or_else(|| format!("partner \"{}\" has no standing", self.partner))
+    }
+}
+
+/// The day the data of `month` is published (the catalog's refresh day of the next
+/// month): the first day on which its scores are in force.
+#[must_use]
+pub fn status_date(catalog: &Catalog, month: Month) -> NaiveDate {
+    let first = month.offset(1).first_day();
+    let day = catalog.membership.lifecycle.refresh_publish_day;
+    first.with_day(day).unwrap_or(first)
+}
+
+/// One designation's `capscore status` before and after.
+#[derive(Debug, Clone, Serialize)]
+pub struct DesignationChange {
+    /// Area id.
+    pub area: String,
+    /// Status before (`in_progress`, `qualified`, `enrolled`, `enrolled_renewal_due`).
+    pub status_before: &'static str,
+    /// Status after.
+    pub status_after: &'static str,
+    /// Data months of the qualification window whose score qualifies, before.
+    pub qualifying_months_before: Vec<Month>,
+    /// The same, after.
+    pub qualifying_months_after: Vec<Month>,
+}
+
+impl DesignationChange {
+    /// In words: `in progress → qualified; window met in 2024-05`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let label = |s: &str| {
+            s.replace("enrolled_renewal_due", "enrolled, renewal due")
+                .replace('_', " ")
+        };
+        let mut out = format!(
+            "{} → {}",
+            label(self.status_before),
+            label(self.status_after)
+        );
+        let new: Vec<String> = self
+            .qualifying_months_after
+            .iter()
+            .filter(|m| !self.qualifying_months_before.contains(m))
+            .map(ToString::to_string)
+            .collect();
+        let lost: Vec<String> = self
+            .qualifying_months_before
+            .iter()
+            .filter(|m| !self.qualifying_months_after.contains(m))
+            .map(ToString::to_string)
+            .collect();
+        if !new.is_empty() {
+            out.push_str(&format!("; window met in {}", new.join(", ")));
+        }
+        if !lost.is_empty() {
+            out.push_str(&format!("; no longer met in {}", lost.join(", ")));
+        }
+        if new.is_empty() && lost.is_empty() {
+            if self.qualifying_months_after.is_empty() {
+                out.push_str("; window not met");
+            } else {
+                out.push_str("; window met as before");
+            }
+        }
+        out
+    }
+}
+
+/// `capscore status` before and after a scenario, for the areas simulated.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusComparison {
+    /// The date asked before (the day the data of the month before is published).
+    pub date_before: Option<NaiveDate>,
+    /// The date asked after.
+    pub date_after: Option<NaiveDate>,
+    /// Each designation simulated.
+    pub designations: Vec<DesignationChange>,
+    /// Badges (designations enrolled) before.
+    pub badges_before: Vec<String>,
+    /// Badges after.
+    pub badges_after: Vec<String>,
+    /// Why the status cannot be worked out (a data month the usage tables do not all
+    /// cover), when it cannot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+}
+
+type StandingResult = Result<(NaiveDate, PartnerStanding), String>;
+
+impl StatusComparison {
+    fn of(before: StandingResult, after: StandingResult, sim: &Simulation) -> Self {
+        match (before, after) {
+            (Ok((d0, s0)), Ok((d1, s1))) => {
+                let designations = sim
+                    .areas
+                    .iter()
+                    .filter_map(|a| {
+                        let b = s0.designations.iter().find(|d| d.area == a.area)?;
+                        let n = s1.designations.iter().find(|d| d.area == a.area)?;
+                        Some(DesignationChange {
+                            area: a.area.clone(),
+                            status_before: b.status.as_str(),
+                            status_after: n.status.as_str(),
+                            qualifying_months_before: b.qualifying_months.clone(),
+                            qualifying_months_after: n.qualifying_months.clone(),
+                        })
+                    })
+                    .collect();
+                StatusComparison {
+                    date_before: Some(d0),
+                    date_after: Some(d1),
+                    designations,
+                    badges_before: s0.badges,
+                    badges_after: s1.badges,
+                    refused: None,
+                }
+            }
+            (Err(e), _) | (_, Err(e)) => StatusComparison {
+                date_before: None,
+                date_after: None,
+                designations: Vec::new(),
+                badges_before: Vec::new(),
+                badges_after: Vec::new(),
+                refused: Some(e),
+            },
+        }
     }
 }
 
@@ -199,6 +393,9 @@ pub struct Simulation {
     pub badges_after: Vec<String>,
     /// Every area.
     pub areas: Vec<AreaChange>,
+    /// `capscore status` before and after (`None` when not asked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<StatusComparison>,
 }
 
 /// Exact numbers as JSON numbers rounded to 2 decimals, or integers when whole.
@@ -278,6 +475,7 @@ impl Simulation {
             badges_before: before.badges.clone(),
             badges_after: after.badges.clone(),
             areas,
+            status: None,
         }
     }
 

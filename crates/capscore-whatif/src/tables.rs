@@ -131,6 +131,9 @@ pub const COLUMNS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Which rows of a table to keep.
+type RowFilter<'a> = dyn Fn(&Vec<String>) -> bool + 'a;
+
 /// The tables of a dataset as text. Only tables present in the dataset (or added by a
 /// scenario) are held; an absent table stays absent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -420,5 +423,80 @@ impl Tables {
                     .filter_map(move |r| c.and_then(|c| r[c].parse::<Month>().ok()))
             })
             .max()
+    }
+
+    /// Only the rows of one partner: the partner and its location accounts, their rows
+    /// of every table with a `partner_id`, and the tenants they are associated with (and
+    /// those tenants' usage). A partner's score reads nothing else; callers compare the
+    /// subset's score with the full dataset's before relying on it.
+    #[must_use]
+    pub fn for_partner(&self, partner: &str) -> Tables {
+        self.for_partner_tenants(partner, None)
+    }
+
+    /// As [`Tables::for_partner`], keeping only the tenants of `only` (when given) of
+    /// those the partner is associated with: its associations, tenants and usage rows.
+    #[must_use]
+    pub fn for_partner_tenants(
+        &self,
+        partner: &str,
+        only: Option<&std::collections::BTreeSet<String>>,
+    ) -> Tables {
+        let mut ids: Vec<String> = vec![partner.to_string()];
+        if let Some(p) = self.tables.get("partners")
+            && let (Some(ic), Some(pc)) = (p.col("partner_id"), p.col("parent_id"))
+        {
+            // Location accounts, at any depth.
+            loop {
+                let more: Vec<String> = p
+                    .rows
+                    .iter()
+                    .filter(|r| ids.contains(&r[pc]) && !ids.contains(&r[ic]))
+                    .map(|r| r[ic].clone())
+                    .collect();
+                if more.is_empty() {
+                    break;
+                }
+                ids.extend(more);
+            }
+        }
+        let mut tenants: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        if let Some(a) = self.tables.get("associations")
+            && let (Some(pc), Some(tc)) = (a.col("partner_id"), a.col("tenant_id"))
+        {
+            tenants.extend(
+                a.rows
+                    .iter()
+                    .filter(|r| ids.contains(&r[pc]))
+                    .map(|r| r[tc].clone()),
+            );
+        }
+        if let Some(only) = only {
+            tenants.retain(|t| only.contains(t));
+        }
+        let mut out = Tables::default();
+        let (ids, tenants) = (&ids, &tenants);
+        for (name, t) in &self.tables {
+            let keep: Box<RowFilter<'_>> = if let Some(pc) = t.col("partner_id") {
+                match (only.is_some(), t.col("tenant_id")) {
+                    (true, Some(tc)) => Box::new(move |r: &Vec<String>| {
+                        ids.contains(&r[pc]) && tenants.contains(&r[tc])
+                    }),
+                    _ => Box::new(move |r: &Vec<String>| ids.contains(&r[pc])),
+                }
+            } else if let Some(tc) = t.col("tenant_id") {
+                Box::new(move |r: &Vec<String>| tenants.contains(&r[tc]))
+            } else {
+                Box::new(|_: &Vec<String>| true)
+            };
+            out.tables.insert(
+                name,
+                Table {
+                    columns: t.columns.clone(),
+                    rows: t.rows.iter().filter(|r| keep(r)).cloned().collect(),
+                },
+            );
+        }
+        out
     }
 }

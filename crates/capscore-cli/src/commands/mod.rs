@@ -20,6 +20,8 @@ mod forecast;
 pub(crate) mod generate;
 mod import;
 mod outlook;
+mod plan;
+mod recommend;
 mod reform;
 mod score;
 mod score_out;
@@ -60,6 +62,8 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Simulate(args) => simulate::run(&catalog, &args),
         Command::Outlook(args) => outlook::run(&catalog, &args),
         Command::Reform(args) => reform::run(&catalog, cli.catalog.as_deref(), &args),
+        Command::Recommend(args) => recommend::run(&catalog, &args),
+        Command::Plan(args) => plan::run(&catalog, &args),
         Command::Status(args) => {
             status::check_args(&args);
             let loaded = load_data(&args.data, &catalog)?;

@@ -47,6 +47,8 @@ fn help_texts() {
         &["simulate"],
         &["outlook"],
         &["reform"],
+        &["recommend"],
+        &["plan"],
         &["import", "partner-center"],
         &["generate"],
     ] {

@@ -39,6 +39,10 @@ fn simulate_prints_before_and_after_and_writes_a_dataset_that_scores_the_same() 
     let text = ok(&capscore(&base));
     assert!(text.contains("Modern Work: 68.00 → 68.15 points"), "{text}");
     assert!(
+        text.contains("  status: in progress → in progress; window not met"),
+        "{text}"
+    );
+    assert!(
         text.contains("* Usage growth: 1,400 users → 1,410 users; 21.00 → 21.15 points"),
         "{text}"
     );
@@ -46,6 +50,11 @@ fn simulate_prints_before_and_after_and_writes_a_dataset_that_scores_the_same() 
     with_write.extend(["--format", "json", "--write", &o]);
     let sim: Value = serde_json::from_str(&ok(&capscore(&with_write))).unwrap();
     assert_eq!(sim["areas"][0]["total_after"], 68.15);
+    let status = &sim["status"]["designations"][0];
+    assert_eq!(status["area"], "modern_work");
+    assert_eq!(status["status_before"], "in_progress");
+    assert_eq!(status["status_after"], "in_progress");
+    assert_eq!(sim["status"]["date_after"], "2024-07-20");
     // The written dataset scores as the simulation said.
     let scored: Value = serde_json::from_str(&ok(&capscore(&[
         "score",
@@ -114,5 +123,162 @@ fn outlook_names_the_expiring_certification() {
     assert!(
         text.contains("Advanced certifications: 1 person → 0 people, 7.50 → 0.00 points; because Administrator Expert of person p-405 expired"),
         "{text}"
+    );
+}
+
+#[test]
+fn recommend_lists_simulated_actions_with_costs_and_risks() {
+    let data = sample();
+    let text = ok(&capscore(&[
+        "recommend",
+        "--data",
+        &data,
+        "--partner",
+        "P003",
+        "--area",
+        "modern_work",
+    ]));
+    assert!(
+        text.contains("Recommendations for P003 in 2024-06 (costs in hours, from costs.toml)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  1. Modern Work: +2.56 points → 70.56 (qualified), cost 2.00 hours"),
+        "{text}"
+    );
+    assert!(
+        text.contains("risks: points lost in the next 3 months"),
+        "{text}"
+    );
+    let json: Value = serde_json::from_str(&ok(&capscore(&[
+        "recommend",
+        "--data",
+        &data,
+        "--partner",
+        "P003",
+        "--area",
+        "modern_work",
+        "--format",
+        "json",
+        "--risk-months",
+        "0",
+    ])))
+    .unwrap();
+    let first = &json["actions"][0];
+    assert_eq!(first["total_before"], 68);
+    assert_eq!(first["total_after"], 70.56);
+    assert_eq!(first["qualified_after"], true);
+    assert_eq!(first["cost"], 2);
+    assert_eq!(json["risks"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn plan_writes_a_scenario_that_simulate_scores_as_qualified() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.toml");
+    let (data, o) = (sample(), out.display().to_string());
+    let plan: Value = serde_json::from_str(&ok(&capscore(&[
+        "plan",
+        "--data",
+        &data,
+        "--partner",
+        "P005",
+        "--area",
+        "modern_work",
+        "--format",
+        "json",
+        "--scenario-out",
+        &o,
+    ])))
+    .unwrap();
+    assert_eq!(plan["qualified_after"], true);
+    assert_eq!(plan["total_after"], 70.03);
+    assert_eq!(plan["cost"], 100.5);
+    assert!(plan.get("reason").is_none());
+    let actions = plan["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 2);
+    for a in actions {
+        assert!(a["cost"].as_f64().unwrap() > 0.0);
+        assert!(a["metric_points"].as_f64().unwrap() > 0.0);
+    }
+    let sim: Value = serde_json::from_str(&ok(&capscore(&[
+        "simulate",
+        "--data",
+        &data,
+        "--partner",
+        "P005",
+        "--area",
+        "modern_work",
+        "--scenario",
+        &o,
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(sim["areas"][0]["total_after"], 70.03);
+    assert_eq!(sim["areas"][0]["qualified_after"], true);
+}
+
+#[test]
+fn plan_says_why_there_is_none_and_refuses_bad_costs() {
+    let data = sample();
+    let plan: Value = serde_json::from_str(&ok(&capscore(&[
+        "plan",
+        "--data",
+        &data,
+        "--partner",
+        "P006",
+        "--area",
+        "modern_work",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(plan["qualified_after"], false);
+    assert!(plan["actions"].as_array().unwrap().is_empty());
+    assert!(
+        plan["reason"].as_str().unwrap().contains("under 70"),
+        "{plan}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let costs = dir.path().join("costs.toml");
+    std::fs::write(
+        &costs,
+        "[[action]]\nid = \"active_users\"\nvalues = [{ cost = 1 }]\n",
+    )
+    .unwrap();
+    let c = costs.display().to_string();
+    let o = capscore(&[
+        "plan",
+        "--data",
+        &data,
+        "--partner",
+        "P003",
+        "--area",
+        "modern_work",
+        "--costs",
+        &c,
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("costs.toml") && err.contains("line 2, column 6"),
+        "{err}"
+    );
+    assert!(err.contains("unknown action"), "{err}");
+    let o = capscore(&[
+        "plan",
+        "--data",
+        &data,
+        "--partner",
+        "P003",
+        "--area",
+        "modern_wrk",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
     );
 }

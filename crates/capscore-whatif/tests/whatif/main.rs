@@ -5,6 +5,7 @@ mod common;
 mod diff_properties;
 mod forecast;
 mod outlook;
+mod recommend;
 mod reform;
 mod roundtrip_properties;
 mod simulate;

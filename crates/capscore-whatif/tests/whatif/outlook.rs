@@ -60,7 +60,7 @@ fn outlook_of_next_month_equals_its_score_when_its_data_repeats_the_month_before
         let o = outlook(&base, 1).unwrap();
         assert_eq!(o.months.len(), 2);
         assert!(o.months[1].projected);
-        let want = score_partner(&real.dataset, &catalog, partner, june, None).unwrap();
+        let want = score_partner(&real.dataset, &catalog, partner, june, None, false).unwrap();
         for (a, w) in o.months[1].areas.iter().zip(&want.areas) {
             assert_eq!(a.area, w.area);
             assert_eq!(a.total, w.total, "{partner} {}", a.area);

@@ -164,3 +164,37 @@ fn the_written_dataset_is_a_valid_dataset() {
     let back = capscore_data::load_dir(&out, &catalog).unwrap();
     assert!(back.dataset.tenants.get("T9001").is_some());
 }
+
+#[test]
+fn a_scenario_that_qualifies_changes_the_status_and_meets_the_window() {
+    // P003's SMB track is at 68 in 2024-06; one more intermediate certification and 200
+    // more Teams active users on T0173 bring it over 70.
+    let text = "[[add_certification]]\nperson = \"p-new1\"\ncertification = \"Teams Administrator Associate\"\nearned = \"2024-06-01\"\n[[change_usage]]\ntenant = \"T0173\"\nworkload = \"Teams\"\nfrom = \"2024-06\"\nadd_active_users = 200\n";
+    let sim = simulate("P003", text).unwrap();
+    let mw = sim.area("modern_work").unwrap();
+    assert!(!mw.qualified_before && mw.qualified_after);
+    let st = sim.status.as_ref().unwrap();
+    assert_eq!(st.refused, None);
+    assert_eq!(st.date_after.unwrap().to_string(), "2024-07-20");
+    let d = st
+        .designations
+        .iter()
+        .find(|d| d.area == "modern_work")
+        .unwrap();
+    assert_eq!(
+        (d.status_before, d.status_after),
+        ("in_progress", "qualified")
+    );
+    assert!(d.qualifying_months_before.is_empty());
+    assert_eq!(d.qualifying_months_after, vec![june()]);
+    assert_eq!(
+        d.describe(),
+        "in progress → qualified; window met in 2024-06"
+    );
+    // An empty scenario changes no status.
+    let same = simulate("P003", "").unwrap();
+    for d in &same.status.unwrap().designations {
+        assert_eq!(d.status_before, d.status_after, "{}", d.area);
+        assert_eq!(d.qualifying_months_before, d.qualifying_months_after);
+    }
+}
