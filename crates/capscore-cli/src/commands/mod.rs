@@ -21,6 +21,7 @@ pub(crate) mod generate;
 mod import;
 mod outlook;
 mod score;
+pub(crate) mod serve;
 mod simulate;
 mod status;
 mod validate;
@@ -55,6 +56,8 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Generate(args) => generate::run(&catalog, &args),
         Command::Simulate(args) => simulate::run(&catalog, &args),
         Command::Outlook(args) => outlook::run(&catalog, &args),
+        Command::Serve(args) => serve::serve(catalog, &args),
+        Command::User(args) => serve::user(&args),
         Command::Status(args) => {
             status::check_args(&args);
             let loaded = load_data(&args.data, &catalog)?;

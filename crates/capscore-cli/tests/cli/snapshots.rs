@@ -48,6 +48,12 @@ fn help_texts() {
         &["outlook"],
         &["import", "partner-center"],
         &["generate"],
+        &["serve"],
+        &["user"],
+        &["user", "add"],
+        &["user", "grant"],
+        &["user", "revoke"],
+        &["user", "token"],
     ] {
         let mut args: Vec<&str> = cmd.to_vec();
         args.push("--help");
