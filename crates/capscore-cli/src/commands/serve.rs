@@ -87,7 +87,11 @@ pub(crate) enum UserAction {
     Add {
         /// Login name.
         username: String,
-        #[arg(long, default_value = "report_viewer", help = "admin, partner_admin or report_viewer")]
+        #[arg(
+            long,
+            default_value = "report_viewer",
+            help = "admin, partner_admin or report_viewer"
+        )]
         role: String,
     },
     /// Let a user see a partner of a workspace (every partner without --partner).

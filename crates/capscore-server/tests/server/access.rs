@@ -69,9 +69,9 @@ fn import_routes(f: &Fixture) -> Vec<String> {
     ]
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_route_every_role_and_another_partners_user() {
-    let f = fixture(None).await;
+on_both!(every_route_every_role_and_another_partners_user);
+async fn every_route_every_role_and_another_partners_user(db: Option<String>) {
+    let f = fixture(db).await;
     let callers = [
         ("admin", f.admin.clone()),
         ("partner admin of all", f.partner_admin.clone()),

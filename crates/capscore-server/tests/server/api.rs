@@ -18,9 +18,9 @@ fn engine_scores(month: &str) -> capscore_engine::Scores {
     score(&loaded.dataset, &catalog, &request).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn portfolio_and_area_are_the_engines_scores() {
-    let f = fixture(None).await;
+on_both!(portfolio_and_area_are_the_engines_scores);
+async fn portfolio_and_area_are_the_engines_scores(db: Option<String>) {
+    let f = fixture(db).await;
     let p = f
         .json(&f.admin, &format!("/api/workspaces/{}/portfolio", f.w1))
         .await;
@@ -74,9 +74,9 @@ async fn portfolio_and_area_are_the_engines_scores() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn partner_overview_has_every_area_with_history() {
-    let f = fixture(None).await;
+on_both!(partner_overview_has_every_area_with_history);
+async fn partner_overview_has_every_area_with_history(db: Option<String>) {
+    let f = fixture(db).await;
     let o = f
         .json(
             &f.viewer_p1,
@@ -152,9 +152,9 @@ fn without_last_month() -> (Vec<(String, Vec<u8>)>, String) {
     (out, last)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rejected_import_changes_nothing_and_history_outlives_later_imports() {
-    let f = fixture(None).await;
+on_both!(a_rejected_import_changes_nothing_and_history_outlives_later_imports);
+async fn a_rejected_import_changes_nothing_and_history_outlives_later_imports(db: Option<String>) {
+    let f = fixture(db).await;
     let base = &f.server.base;
     let before = f
         .json(&f.admin, &format!("/api/workspaces/{}/imports", f.w1))
@@ -254,9 +254,9 @@ async fn a_rejected_import_changes_nothing_and_history_outlives_later_imports() 
     assert_eq!(imports[0]["created_by"], "pa");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn errors_have_one_shape_and_openapi_describes_the_routes() {
-    let f = fixture(None).await;
+on_both!(errors_have_one_shape_and_openapi_describes_the_routes);
+async fn errors_have_one_shape_and_openapi_describes_the_routes(db: Option<String>) {
+    let f = fixture(db).await;
     let (status, body) = f
         .get(
             &f.admin,
@@ -297,9 +297,9 @@ async fn errors_have_one_shape_and_openapi_describes_the_routes() {
     assert!(body.contains("\"unauthenticated\""));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn portfolio_filters_sorts_and_downloads() {
-    let f = fixture(None).await;
+on_both!(portfolio_filters_sorts_and_downloads);
+async fn portfolio_filters_sorts_and_downloads(db: Option<String>) {
+    let f = fixture(db).await;
     let all = f
         .json(&f.admin, &format!("/api/workspaces/{}/portfolio", f.w1))
         .await;

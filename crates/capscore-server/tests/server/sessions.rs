@@ -30,9 +30,9 @@ async fn login(c: &Client, base: &str, user: &str, password: &str) -> reqwest::R
         .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sign_in_forms_carry_csrf_and_sign_out_ends_the_session() {
-    let f = fixture(None).await;
+on_both!(sign_in_forms_carry_csrf_and_sign_out_ends_the_session);
+async fn sign_in_forms_carry_csrf_and_sign_out_ends_the_session(db: Option<String>) {
+    let f = fixture(db).await;
     let base = &f.server.base;
     // Not signed in: pages send to the login page, the API answers 401.
     let c = client();
@@ -133,9 +133,9 @@ async fn sign_in_forms_carry_csrf_and_sign_out_ends_the_session() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn repeated_failed_sign_ins_are_refused_even_with_the_right_password() {
-    let f = fixture(None).await;
+on_both!(repeated_failed_sign_ins_are_refused_even_with_the_right_password);
+async fn repeated_failed_sign_ins_are_refused_even_with_the_right_password(db: Option<String>) {
+    let f = fixture(db).await;
     let base = &f.server.base;
     let c = client();
     for _ in 0..5 {
