@@ -12,6 +12,7 @@ mod history_cli;
 mod import_cli;
 mod output_cli;
 mod repository;
+mod serve_cli;
 mod snapshots;
 mod status_cli;
 mod util;
