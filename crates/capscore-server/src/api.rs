@@ -13,6 +13,8 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::auth::{CSRF_HEADER, Caller};
 use crate::error::{AppError, ErrorBody};
+use crate::explain::{self, MetricPage};
+use crate::explain_pages::{CustomerQuery, ExplainQuery};
 use crate::pages::MonthQuery;
 use crate::state::Shared;
 use crate::views::{self, AreaDetail, PartnerOverview, Portfolio, PortfolioQuery};
@@ -22,8 +24,8 @@ use crate::{csv_out, upload};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "capscore API", description = "Partner capability scores of a workspace: portfolio, partner overview, area detail, imports."),
-    paths(me, workspaces, create_workspace, portfolio, partner, area, imports, import),
-    components(schemas(ErrorBody, WorkspaceOut, NewWorkspace, ImportOut, MeOut, Portfolio, PartnerOverview, AreaDetail)),
+    paths(me, workspaces, create_workspace, portfolio, partner, area, metric, customers, imports, import),
+    components(schemas(MetricPage, ErrorBody, WorkspaceOut, NewWorkspace, ImportOut, MeOut, Portfolio, PartnerOverview, AreaDetail)),
     modifiers(&Security)
 )]
 pub struct ApiDoc;
@@ -204,6 +206,57 @@ pub async fn area(
         return csv_out::area(&d);
     }
     Ok(Json(d).into_response())
+}
+
+/// `GET /api/workspaces/{ws}/partners/{partner}/areas/{area}/metrics/{metric}`: the
+/// engine's explanation of a metric, contributions and exclusions paged.
+#[utoipa::path(get, path = "/api/workspaces/{ws}/partners/{partner}/areas/{area}/metrics/{metric}",
+    params(("ws" = i64, Path, description = "workspace id"), ("partner" = String, Path, description = "partner_id"), ("area" = String, Path, description = "area id"), ("metric" = String, Path, description = "metric id"), ExplainQuery),
+    responses((status = 200, body = MetricPage), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn metric(
+    State(state): State<Shared>,
+    c: Caller,
+    Path((ws, pid, area, metric)): Path<(i64, String, String, String)>,
+    Query(q): Query<ExplainQuery>,
+) -> Result<Json<MetricPage>, AppError> {
+    c.workspace(ws)?;
+    c.partner(ws, &pid)?;
+    let cur = state.current(ws).await?;
+    Ok(Json(explain::metric(
+        &state,
+        &c,
+        &cur,
+        &pid,
+        &area,
+        &metric,
+        q.track.as_deref(),
+        q.month.as_deref(),
+        q.page,
+    )?))
+}
+
+/// `GET /api/workspaces/{ws}/partners/{partner}/customers`: customer eligibility,
+/// `q` searching tenant ids and names.
+#[utoipa::path(get, path = "/api/workspaces/{ws}/partners/{partner}/customers",
+    params(("ws" = i64, Path, description = "workspace id"), ("partner" = String, Path, description = "partner_id"), CustomerQuery),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn customers(
+    State(state): State<Shared>,
+    c: Caller,
+    Path((ws, pid)): Path<(i64, String)>,
+    Query(q): Query<CustomerQuery>,
+) -> Result<Json<capscore_engine::explain::CustomerEligibility>, AppError> {
+    c.workspace(ws)?;
+    c.partner(ws, &pid)?;
+    let cur = state.current(ws).await?;
+    Ok(Json(explain::customer_lookup(
+        &state,
+        &c,
+        &cur,
+        &pid,
+        q.month.as_deref(),
+        q.q.as_deref(),
+    )?))
 }
 
 /// An import version.

@@ -13,6 +13,8 @@ pub mod api;
 pub mod auth;
 mod csv_out;
 pub mod error;
+pub mod explain;
+pub mod explain_pages;
 pub mod html;
 pub mod import;
 pub mod pages;
@@ -87,6 +89,14 @@ pub fn router(state: Shared) -> Router {
         .route(
             "/api/workspaces/{ws}/partners/{partner}/areas/{area}",
             get(api::area),
+        )
+        .route(
+            "/api/workspaces/{ws}/partners/{partner}/areas/{area}/metrics/{metric}",
+            get(api::metric),
+        )
+        .route(
+            "/api/workspaces/{ws}/partners/{partner}/customers",
+            get(api::customers),
         );
     let pages = Router::new()
         .route("/", get(pages::home))
@@ -101,7 +111,15 @@ pub fn router(state: Shared) -> Router {
         )
         .route("/w/{ws}/imports", get(pages::imports))
         .route("/w/{ws}/p/{partner}", get(pages::partner))
-        .route("/w/{ws}/p/{partner}/a/{area}", get(pages::area));
+        .route("/w/{ws}/p/{partner}/a/{area}", get(pages::area))
+        .route(
+            "/w/{ws}/p/{partner}/a/{area}/m/{metric}",
+            get(explain_pages::metric),
+        )
+        .route(
+            "/w/{ws}/p/{partner}/customers",
+            get(explain_pages::customers),
+        );
     Router::new()
         .merge(api)
         .merge(pages)

@@ -412,7 +412,10 @@ pub async fn partner(
         b,
         "<h1>{} <span class=\"muted\">({})</span></h1>\
          <form method=\"get\" aria-label=\"Month\">{} <button type=\"submit\">Show</button></form>\
-         <p>Scores for {} · catalog {}{}</p><div class=\"cards\">",
+         <p>Scores for {} · catalog {}{}</p>\
+         <p><a href=\"/w/{ws}/p/{pid_url}/customers?month={m}\">Customers: which count and why</a> · \
+         <a href=\"/api/workspaces/{ws}/partners/{pid_url}?month={m}&amp;format=csv\">Score history as CSV</a></p>\
+         <div class=\"cards\">",
         esc(&name),
         esc(&o.partner_id),
         month_select(
@@ -428,7 +431,9 @@ pub async fn partner(
             String::new()
         } else {
             format!(" · badges: {}", esc(&o.badges.join(", ")))
-        }
+        },
+        pid_url = url(&o.partner_id),
+        m = esc(&o.month),
     );
     for a in &o.areas {
         let hist: Vec<(String, f64)> = a
@@ -553,7 +558,12 @@ pub async fn area(
             let mname = metric_name(&state, &area, &m.metric);
             let _ = write!(
                 b,
-                "<section class=\"card\"><h3>{}</h3><p>{} of {} target</p><p>{} of {} points {}</p>",
+                "<section class=\"card\"><h3><a href=\"/w/{ws}/p/{}/a/{}/m/{}?month={}&track={}\">{}</a></h3><p>{} of {} target</p><p>{} of {} points {}</p>",
+                url(&d.partner_id),
+                url(&area),
+                url(&m.metric),
+                esc(&d.month),
+                url(track.as_deref().unwrap_or("")),
                 esc(&mname),
                 esc(&amount(&state, &area, &m.metric, &m.value)),
                 esc(&amount(&state, &area, &m.metric, &m.target)),

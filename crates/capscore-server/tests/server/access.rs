@@ -45,6 +45,10 @@ fn p001_routes(f: &Fixture) -> Vec<String> {
         format!("/api/workspaces/{w}/partners/P001/areas/security?format=csv"),
         format!("/w/{w}/p/P001"),
         format!("/w/{w}/p/P001/a/modern_work"),
+        format!("/api/workspaces/{w}/partners/P001/areas/modern_work/metrics/usage_growth"),
+        format!("/api/workspaces/{w}/partners/P001/customers?q=T00"),
+        format!("/w/{w}/p/P001/a/modern_work/m/usage_growth?page=1"),
+        format!("/w/{w}/p/P001/customers?q=beacon"),
     ]
 }
 

@@ -20,6 +20,7 @@ macro_rules! on_both {
 
 mod access;
 mod api;
+mod explain;
 mod harness;
 mod pg;
 mod sessions;
