@@ -24,8 +24,8 @@ use crate::{csv_out, upload};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "capscore API", description = "Partner capability scores of a workspace: portfolio, partner overview, area detail, imports."),
-    paths(me, workspaces, create_workspace, portfolio, partner, area, metric, customers, imports, import),
-    components(schemas(MetricPage, ErrorBody, WorkspaceOut, NewWorkspace, ImportOut, MeOut, Portfolio, PartnerOverview, AreaDetail)),
+    paths(me, workspaces, create_workspace, portfolio, partner, area, metric, customers, crate::whatif::api_simulate, crate::whatif::api_outlook, imports, import),
+    components(schemas(MetricPage, crate::whatif::SimulateBody, ErrorBody, WorkspaceOut, NewWorkspace, ImportOut, MeOut, Portfolio, PartnerOverview, AreaDetail)),
     modifiers(&Security)
 )]
 pub struct ApiDoc;

@@ -21,6 +21,7 @@ pub mod pages;
 pub mod state;
 mod upload;
 pub mod views;
+pub mod whatif;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -97,6 +98,14 @@ pub fn router(state: Shared) -> Router {
         .route(
             "/api/workspaces/{ws}/partners/{partner}/customers",
             get(api::customers),
+        )
+        .route(
+            "/api/workspaces/{ws}/partners/{partner}/simulate",
+            post(whatif::api_simulate),
+        )
+        .route(
+            "/api/workspaces/{ws}/partners/{partner}/outlook",
+            get(whatif::api_outlook),
         );
     let pages = Router::new()
         .route("/", get(pages::home))
@@ -119,6 +128,10 @@ pub fn router(state: Shared) -> Router {
         .route(
             "/w/{ws}/p/{partner}/customers",
             get(explain_pages::customers),
+        )
+        .route(
+            "/w/{ws}/p/{partner}/simulate",
+            get(whatif::page_simulate).post(whatif::page_simulate_post),
         );
     Router::new()
         .merge(api)

@@ -49,6 +49,8 @@ fn p001_routes(f: &Fixture) -> Vec<String> {
         format!("/api/workspaces/{w}/partners/P001/customers?q=T00"),
         format!("/w/{w}/p/P001/a/modern_work/m/usage_growth?page=1"),
         format!("/w/{w}/p/P001/customers?q=beacon"),
+        format!("/api/workspaces/{w}/partners/P001/outlook?months=1"),
+        format!("/w/{w}/p/P001/simulate?months=1"),
     ]
 }
 
@@ -147,6 +149,26 @@ async fn every_route_every_role_and_another_partners_user(db: Option<String>) {
                 );
             }
         }
+        // A simulation of a partner not visible is refused the same way.
+        let r = client()
+            .post(format!(
+                "{}/api/workspaces/{}/partners/P001/simulate",
+                f.server.base, f.w1
+            ))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"scenario": ""}))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let body = r.text().await.unwrap();
+        check(
+            "POST simulate",
+            who,
+            if sees_p001 { Want::Ok } else { Want::Hidden },
+            status,
+            &body,
+        );
         // Writes: only an admin creates workspaces; importers import.
         let r = client()
             .post(format!("{}/api/workspaces", f.server.base))

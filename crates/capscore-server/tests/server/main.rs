@@ -24,3 +24,4 @@ mod explain;
 mod harness;
 mod pg;
 mod sessions;
+mod whatif;
