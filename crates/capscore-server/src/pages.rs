@@ -446,7 +446,7 @@ pub async fn partner(
             b,
             "<section class=\"card\" aria-labelledby=\"a-{id}\"><h2 id=\"a-{id}\"><a href=\"/w/{ws}/p/{p}/a/{id}?month={m}\">{name}</a></h2>\
              <p><span class=\"{cls}\">{status}</span>{track}</p>\
-             <p>{total:.2} of {qt} points needed {bar}</p>\
+             <p>{total:.2} points ({qt} to qualify) {bar}</p>\
              <p class=\"muted\">History, {n} months stored</p>{spark}</section>",
             id = esc(&a.area),
             p = url(&o.partner_id),
@@ -508,7 +508,7 @@ pub async fn area(
     let mut b = crumbs(ws, &cur.workspace.name, Some((&d.partner_id, &name)));
     let _ = write!(
         b,
-        "<h1>{} — {}</h1><p>{}: <span class=\"{}\">{}</span>, {} of {} points needed</p>",
+        "<h1>{} — {}</h1><p>{}: <span class=\"{}\">{}</span>, {} points ({} to qualify)</p>",
         esc(&d.area_name),
         esc(&name),
         esc(&d.month),

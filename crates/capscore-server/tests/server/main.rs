@@ -20,6 +20,7 @@ macro_rules! on_both {
 
 mod access;
 mod api;
+mod browser;
 mod explain;
 mod harness;
 mod pg;
