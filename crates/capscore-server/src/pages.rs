@@ -446,7 +446,7 @@ pub async fn partner(
             b,
             "<section class=\"card\" aria-labelledby=\"a-{id}\"><h2 id=\"a-{id}\"><a href=\"/w/{ws}/p/{p}/a/{id}?month={m}\">{name}</a></h2>\
              <p><span class=\"{cls}\">{status}</span>{track}</p>\
-             <p>{total:.2} points ({qt} to qualify) {bar}</p>\
+             <p>{total:.2} points ({qt} to qualify) {bar}</p>{designation}\
              <p class=\"muted\">History, {n} months stored</p>{spark}</section>",
             id = esc(&a.area),
             p = url(&o.partner_id),
@@ -464,6 +464,16 @@ pub async fn partner(
                 .map_or(String::new(), |t| format!(" · {} track", esc(t))),
             total = a.total,
             qt = o.qualifying_total,
+            designation = a.designation.as_ref().map_or(String::new(), |d| format!(
+                "<p>On {}: {}; qualification window {} to {}{}</p>",
+                esc(&d.date),
+                esc(&d.label),
+                esc(&d.window_start),
+                esc(&d.window_end),
+                d.anniversary_date
+                    .as_ref()
+                    .map_or(String::new(), |x| format!("; anniversary {}", esc(x)))
+            )),
             bar = bar(a.total, 100.0, &format!("{:.2} points out of 100", a.total)),
             n = hist.len(),
             spark = sparkline(

@@ -211,6 +211,65 @@ pub struct AreaCard {
     pub track: Option<String>,
     /// Every month stored, oldest first (kept across imports).
     pub history: Vec<HistoryPoint>,
+    /// The designation's standing while this month's data is in force
+    /// (`capscore status`), where the data answers for it.
+    pub designation: Option<Designation>,
+}
+
+/// A designation's standing (from `capscore-status`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Designation {
+    /// `in_progress`, `qualified`, `enrolled` or `enrolled_renewal_due`.
+    pub status: String,
+    /// The status in words.
+    pub label: String,
+    /// The date the standing is for (`YYYY-MM-DD`): the last day of the month after
+    /// the data month, when that month's data is in force.
+    pub date: String,
+    /// First day of the qualification window.
+    pub window_start: String,
+    /// Last day of the qualification window.
+    pub window_end: String,
+    /// Anniversary date, when enrolled.
+    pub anniversary_date: Option<String>,
+}
+
+/// The designations of a partner while `month`'s data is in force; empty when the data
+/// does not answer (the page then shows the scores only).
+fn designations(
+    state: &AppState,
+    cur: &Current,
+    partner: capscore_core::PartnerIdx,
+    month: Month,
+) -> Vec<(String, Designation)> {
+    let date = month.offset(1).last_day();
+    let request = capscore_status::StatusRequest {
+        date,
+        month: Some(month),
+        partners: Some(vec![partner]),
+    };
+    let Ok(standing) = capscore_status::status(&cur.loaded.dataset, &state.catalog, &request)
+    else {
+        return Vec::new();
+    };
+    standing
+        .partners
+        .into_iter()
+        .flat_map(|p| p.designations)
+        .map(|d| {
+            (
+                d.area.clone(),
+                Designation {
+                    status: d.status.as_str().to_string(),
+                    label: d.status.label().to_string(),
+                    date: date.to_string(),
+                    window_start: d.window_start.to_string(),
+                    window_end: d.window_end.to_string(),
+                    anniversary_date: d.anniversary_date.map(|a| a.to_string()),
+                },
+            )
+        })
+        .collect()
 }
 
 /// A partner's overview.
@@ -274,6 +333,13 @@ pub async fn partner(
     let month = cur.month(month)?;
     let (names, qualifying_total) = area_names(state, month)?;
     let scored = score_partner(state, cur, partner, month)?;
+    let standing = cur
+        .loaded
+        .dataset
+        .partners
+        .find(partner)
+        .map(|idx| designations(state, cur, idx, month))
+        .unwrap_or_default();
     let history = state.store.score_history(ws, partner).await?;
     let catalog_version = state
         .catalog
@@ -307,6 +373,10 @@ pub async fn partner(
                     qualified: h.qualified,
                 })
                 .collect(),
+            designation: standing
+                .iter()
+                .find(|(area, _)| *area == a.area)
+                .map(|(_, d)| d.clone()),
         })
         .collect();
     Ok(PartnerOverview {

@@ -102,6 +102,37 @@ async fn partner_overview_has_every_area_with_history(db: Option<String>) {
         assert_eq!(history.last().unwrap()["total"], card["total"]);
     }
     assert_eq!(o["qualifying_total"].as_f64().unwrap(), 70.0);
+    // Each card's designation is capscore-status's standing while the month's data is
+    // in force.
+    let catalog = Catalog::embedded().unwrap();
+    let loaded = capscore_data::load_dir(&sample_dir(), &catalog).unwrap();
+    let month: capscore_core::Month = o["month"].as_str().unwrap().parse().unwrap();
+    let date = month.offset(1).last_day();
+    let standing = capscore_status::status(
+        &loaded.dataset,
+        &catalog,
+        &capscore_status::StatusRequest {
+            date,
+            month: Some(month),
+            partners: Some(vec![loaded.dataset.partners.find("P001").unwrap()]),
+        },
+    )
+    .unwrap();
+    let designations = &standing.partners[0].designations;
+    assert!(!designations.is_empty());
+    for d in designations {
+        let card = areas.iter().find(|c| c["area"] == d.area.as_str()).unwrap();
+        assert_eq!(card["designation"]["status"], d.status.as_str());
+        assert_eq!(
+            card["designation"]["window_start"],
+            d.window_start.to_string()
+        );
+        assert_eq!(card["designation"]["window_end"], d.window_end.to_string());
+        assert_eq!(
+            card["designation"]["anniversary_date"],
+            serde_json::to_value(d.anniversary_date.map(|a| a.to_string())).unwrap()
+        );
+    }
 }
 
 /// The sample without its last month of usage.

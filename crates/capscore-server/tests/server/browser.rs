@@ -44,14 +44,13 @@ impl Driver {
         let base = format!("http://127.0.0.1:{port}");
         let mut ready = false;
         for _ in 0..300 {
-            if let Ok(r) = http.get(format!("{base}/status")).send().await {
-                if r.json::<Value>()
+            if let Ok(r) = http.get(format!("{base}/status")).send().await
+                && r.json::<Value>()
                     .await
                     .is_ok_and(|v| v["value"]["ready"] == true)
-                {
-                    ready = true;
-                    break;
-                }
+            {
+                ready = true;
+                break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
