@@ -23,6 +23,7 @@ mod api;
 mod browser;
 mod explain;
 mod harness;
+mod html;
 mod pg;
 mod sessions;
 mod whatif;
