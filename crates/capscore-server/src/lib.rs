@@ -72,8 +72,13 @@ pub struct Started {
     pub data_dir: PathBuf,
 }
 
-/// The router over a state (also used by tests).
+/// The router over a state, with the default body limit [`MAX_BODY`].
 pub fn router(state: Shared) -> Router {
+    router_with_limit(state, MAX_BODY)
+}
+
+/// The router over a state, refusing request bodies over `max_body` bytes (413).
+pub fn router_with_limit(state: Shared, max_body: usize) -> Router {
     let api = Router::new()
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/me", get(api::me))
@@ -139,7 +144,7 @@ pub fn router(state: Shared) -> Router {
         .route("/health", get(api::health))
         .route("/ready", get(api::ready))
         .layer(DefaultBodyLimit::disable())
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(RequestBodyLimitLayer::new(max_body))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

@@ -4,7 +4,7 @@
 use capscore_catalog::Catalog;
 use capscore_engine::{ScoreRequest, score};
 
-use crate::harness::{client, fixture, multipart, sample_dir, sample_files};
+use crate::harness::{client, fixture, multipart, sample_dir, sample_files, start_limited};
 
 /// The engine's own scores of the sample for a month, through the real loader.
 fn engine_scores(month: &str) -> capscore_engine::Scores {
@@ -401,4 +401,46 @@ async fn portfolio_filters_sorts_and_downloads(db: Option<String>) {
         1 + all["partners"].as_array().unwrap().len() * n_areas
     );
     assert!(csv.contains("P001,Northwind Cloud Services Ltd,modern_work,"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_over_the_limit_are_refused_and_health_and_ready_answer() {
+    let server = start_limited(None, tempfile::tempdir().unwrap(), 4096).await;
+    let store = &server.state.store;
+    let u = store
+        .add_user("ops", crate::harness::PASSWORD, capscore_store::Role::Admin)
+        .await
+        .unwrap();
+    let (_, token) = store.create_token(u.id, "t").await.unwrap();
+    let ws = store.create_workspace("w").await.unwrap().id;
+    let big = vec![("partners.csv".to_string(), vec![b'x'; 10_000])];
+    let r = client()
+        .post(format!("{}/api/workspaces/{ws}/imports", server.base))
+        .bearer_auth(&token)
+        .multipart(multipart(&big))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    let r = client()
+        .get(format!("{}/health", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = client()
+        .get(format!("{}/ready", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().await.unwrap(), "ready");
+    // Once the database is closed, the server is no longer ready.
+    store.close().await;
+    let r = client()
+        .get(format!("{}/ready", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
 }

@@ -51,6 +51,15 @@ pub(crate) fn multipart(files: &[(String, Vec<u8>)]) -> Form {
 /// The database of a test: SQLite in the test's folder, or a new PostgreSQL database
 /// when `pg` gives a server URL.
 pub(crate) async fn start_with(db: Option<String>, dir: tempfile::TempDir) -> Server {
+    start_limited(db, dir, capscore_server::MAX_BODY).await
+}
+
+/// As [`start_with`], refusing request bodies over `max_body` bytes.
+pub(crate) async fn start_limited(
+    db: Option<String>,
+    dir: tempfile::TempDir,
+    max_body: usize,
+) -> Server {
     let db = db.unwrap_or_else(|| capscore_server::default_db(dir.path()));
     let state = capscore_server::open_state(
         &db,
@@ -62,7 +71,7 @@ pub(crate) async fn start_with(db: Option<String>, dir: tempfile::TempDir) -> Se
     .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = capscore_server::router(state.clone());
+    let app = capscore_server::router_with_limit(state.clone(), max_body);
     let handle = tokio::spawn(async move {
         axum::serve(
             listener,
