@@ -58,6 +58,13 @@ impl Store {
             if path.is_empty() {
                 return Err(StoreError::BadUrl(url.to_string()));
             }
+            // The file is created on first use, and its folder with it.
+            let file = std::path::Path::new(path.split('?').next().unwrap_or(path));
+            if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    StoreError::Invalid(format!("cannot create {}: {e}", parent.display()))
+                })?;
+            }
             // Make sure the file can be created (mode=rwc), and wait on a busy
             // database rather than failing at once.
             let sep = if path.contains('?') { '&' } else { '?' };

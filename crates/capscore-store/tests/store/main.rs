@@ -18,6 +18,13 @@ async fn migrations_apply_once_and_reopening_keeps_the_data() {
     let s = store(&dir).await;
     assert_eq!(s.schema_versions().await.unwrap(), vec![1]);
     assert!(s.user_by_name("ann").await.unwrap().is_some());
+    // A database in a folder that does not exist yet: both are created.
+    let nested = dir.path().join("a/b/c.db");
+    let s = Store::connect(&format!("sqlite://{}", nested.display()))
+        .await
+        .unwrap();
+    assert_eq!(s.schema_versions().await.unwrap(), vec![1]);
+    assert!(nested.exists());
     assert!(matches!(
         Store::connect("mysql://x").await,
         Err(StoreError::BadUrl(_))
