@@ -24,7 +24,7 @@ use crate::{csv_out, upload};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "capscore API", description = "Partner capability scores of a workspace: portfolio, partner overview, area detail, imports."),
-    paths(me, workspaces, create_workspace, portfolio, partner, area, metric, customers, crate::whatif::api_simulate, crate::whatif::api_outlook, imports, import),
+    paths(me, workspaces, create_workspace, portfolio, partner, area, metric, customers, skilling, crate::whatif::api_simulate, crate::whatif::api_outlook, imports, import),
     components(schemas(MetricPage, crate::whatif::SimulateBody, ErrorBody, WorkspaceOut, NewWorkspace, ImportOut, MeOut, Portfolio, PartnerOverview, AreaDetail)),
     modifiers(&Security)
 )]
@@ -256,6 +256,29 @@ pub async fn customers(
         &pid,
         q.month.as_deref(),
         q.q.as_deref(),
+    )?))
+}
+
+/// `GET /api/workspaces/{ws}/partners/{partner}/skilling`: people, certifications and
+/// whether each counts.
+#[utoipa::path(get, path = "/api/workspaces/{ws}/partners/{partner}/skilling",
+    params(("ws" = i64, Path, description = "workspace id"), ("partner" = String, Path, description = "partner_id"), MonthQuery),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn skilling(
+    State(state): State<Shared>,
+    c: Caller,
+    Path((ws, pid)): Path<(i64, String)>,
+    Query(q): Query<MonthQuery>,
+) -> Result<Json<capscore_engine::explain::SkillingEligibility>, AppError> {
+    c.workspace(ws)?;
+    c.partner(ws, &pid)?;
+    let cur = state.current(ws).await?;
+    Ok(Json(explain::skilling_of(
+        &state,
+        &c,
+        &cur,
+        &pid,
+        q.month.as_deref(),
     )?))
 }
 

@@ -3,7 +3,9 @@
 //! regrouped by tenant), for the pages and the API.
 
 use capscore_engine::ExplainRequest;
-use capscore_engine::explain::{CustomerEligibility, MetricExplanation, customers, explain};
+use capscore_engine::explain::{
+    CustomerEligibility, MetricExplanation, SkillingEligibility, customers, explain, skilling,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -178,4 +180,39 @@ pub fn customer_lookup(
         });
     }
     Ok(c)
+}
+
+/// Skilling eligibility of a partner: each person, their certifications, and whether
+/// each counts in each certification metric (and why not).
+///
+/// # Errors
+/// Not found (partner not visible); a month not scored.
+pub fn skilling_of(
+    state: &AppState,
+    caller: &Caller,
+    cur: &Current,
+    partner: &str,
+    month: Option<&str>,
+) -> Result<SkillingEligibility, AppError> {
+    caller.partner(cur.workspace.id, partner)?;
+    let month = cur.month(month)?;
+    let not_found = || AppError::NotFound("partner".to_string());
+    let idx = cur
+        .loaded
+        .dataset
+        .partners
+        .find(partner)
+        .ok_or_else(not_found)?;
+    let request = ExplainRequest {
+        month,
+        partners: Some(vec![idx]),
+        areas: None,
+        tracks: None,
+        metrics: None,
+    };
+    let expl = explain(&cur.loaded.dataset, &state.catalog, &request).map_err(|_| not_found())?;
+    skilling(&expl, &state.catalog)
+        .into_iter()
+        .next()
+        .ok_or_else(not_found)
 }

@@ -268,3 +268,66 @@ pub async fn customers(
         &b,
     ))
 }
+
+/// `GET /w/{ws}/p/{partner}/skilling`: people and certifications.
+pub async fn skilling(
+    State(state): State<Shared>,
+    PageCaller(c): PageCaller,
+    Path((ws, pid)): Path<(i64, String)>,
+    Query(q): Query<crate::pages::MonthQuery>,
+) -> Result<Html<String>, PageError> {
+    c.workspace(ws)?;
+    c.partner(ws, &pid)?;
+    let cur = state.current(ws).await?;
+    let e = explain::skilling_of(&state, &c, &cur, &pid, q.month.as_deref())?;
+    let name = e.name.clone().unwrap_or_else(|| e.partner_id.clone());
+    let mut b = format!(
+        "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Workspaces</a> › <a href=\"/w/{ws}\">{}</a> › <a href=\"/w/{ws}/p/{}\">{}</a></nav>\
+         <h1>Skilling of {} — {}</h1><p>{} people</p>",
+        esc(&cur.workspace.name),
+        url(&e.partner_id),
+        esc(&name),
+        esc(&name),
+        esc(&e.month.to_string()),
+        e.people.len()
+    );
+    for p in &e.people {
+        let _ = write!(b, "<section class=\"card\"><h2>{}</h2><ul>", esc(&p.person));
+        for cert in &p.certifications {
+            let _ = write!(
+                b,
+                "<li>{} — earned {}{}{}</li>",
+                esc(&cert.name),
+                esc(&cert.earned),
+                cert.expires
+                    .as_deref()
+                    .map_or(String::new(), |x| format!(", expires {}", esc(x))),
+                if cert.expiring_soon {
+                    " <strong>(expiring soon)</strong>"
+                } else {
+                    ""
+                }
+            );
+        }
+        b.push_str("</ul><table><thead><tr><th scope=\"col\">Area</th><th scope=\"col\">Metric</th><th scope=\"col\">Counts</th><th scope=\"col\">Why not</th></tr></thead><tbody>");
+        for l in &p.lines {
+            let def = state.catalog.area_def(&l.area);
+            let _ = write!(
+                b,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(def.map_or(l.area.as_str(), |a| a.name.as_str())),
+                esc(def
+                    .and_then(|a| a.metric(&l.metric))
+                    .map_or(l.metric.as_str(), |m| m.name.as_str())),
+                if l.counts { "yes" } else { "no" },
+                esc(l.reason.map_or("", |r| r.describe()))
+            );
+        }
+        b.push_str("</tbody></table></section>");
+    }
+    Ok(page(
+        &format!("Skilling of {name}"),
+        Some((&c.user.username, c.csrf.as_deref().unwrap_or(""))),
+        &b,
+    ))
+}

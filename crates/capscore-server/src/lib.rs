@@ -105,6 +105,10 @@ pub fn router_with_limit(state: Shared, max_body: usize) -> Router {
             get(api::customers),
         )
         .route(
+            "/api/workspaces/{ws}/partners/{partner}/skilling",
+            get(api::skilling),
+        )
+        .route(
             "/api/workspaces/{ws}/partners/{partner}/simulate",
             post(whatif::api_simulate),
         )
@@ -134,6 +138,7 @@ pub fn router_with_limit(state: Shared, max_body: usize) -> Router {
             "/w/{ws}/p/{partner}/customers",
             get(explain_pages::customers),
         )
+        .route("/w/{ws}/p/{partner}/skilling", get(explain_pages::skilling))
         .route(
             "/w/{ws}/p/{partner}/simulate",
             get(whatif::page_simulate).post(whatif::page_simulate_post),

@@ -414,6 +414,7 @@ pub async fn partner(
          <form method=\"get\" aria-label=\"Month\">{} <button type=\"submit\">Show</button></form>\
          <p>Scores for {} · catalog {}{}</p>\
          <p><a href=\"/w/{ws}/p/{pid_url}/customers?month={m}\">Customers: which count and why</a> · \
+         <a href=\"/w/{ws}/p/{pid_url}/skilling?month={m}\">Skilling</a> · \
          <a href=\"/w/{ws}/p/{pid_url}/simulate?month={m}\">Simulator and outlook</a> · \
          <a href=\"/api/workspaces/{ws}/partners/{pid_url}?month={m}&amp;format=csv\">Score history as CSV</a></p>\
          <div class=\"cards\">",

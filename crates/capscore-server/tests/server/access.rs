@@ -51,6 +51,8 @@ fn p001_routes(f: &Fixture) -> Vec<String> {
         format!("/w/{w}/p/P001/customers?q=beacon"),
         format!("/api/workspaces/{w}/partners/P001/outlook?months=1"),
         format!("/w/{w}/p/P001/simulate?months=1"),
+        format!("/api/workspaces/{w}/partners/P001/skilling"),
+        format!("/w/{w}/p/P001/skilling"),
     ]
 }
 

@@ -97,3 +97,33 @@ async fn customer_lookup_finds_tenants_by_id_and_name(db: Option<String>) {
     assert_eq!(page.0, 200);
     assert!(page.1.contains("Beacon Properties"));
 }
+
+on_both!(skilling_is_the_engines);
+async fn skilling_is_the_engines(db: Option<String>) {
+    let f = fixture(db).await;
+    let got = f
+        .json(
+            &f.viewer_p1,
+            &format!("/api/workspaces/{}/partners/P001/skilling", f.w1),
+        )
+        .await;
+    let catalog = Catalog::embedded().unwrap();
+    let loaded = capscore_data::load_dir(&sample_dir(), &catalog).unwrap();
+    let request = ExplainRequest {
+        month: got["month"].as_str().unwrap().parse().unwrap(),
+        partners: Some(vec![loaded.dataset.partners.find("P001").unwrap()]),
+        areas: None,
+        tracks: None,
+        metrics: None,
+    };
+    let expl = explain(&loaded.dataset, &catalog, &request).unwrap();
+    let expected = capscore_engine::explain::skilling(&expl, &catalog);
+    assert_eq!(got, serde_json::to_value(&expected[0]).unwrap());
+    assert!(!got["people"].as_array().unwrap().is_empty());
+    let (status, html) = f
+        .get(&f.viewer_p1, &format!("/w/{}/p/P001/skilling", f.w1))
+        .await;
+    assert_eq!(status, 200);
+    let person = got["people"][0]["person"].as_str().unwrap();
+    assert!(html.contains(person));
+}
