@@ -153,6 +153,19 @@ impl Driver {
             .to_string()
     }
 
+    /// The page source once it contains `text` (a click's navigation may still be
+    /// under way when the click returns).
+    async fn wait_for(&self, text: &str) -> String {
+        for _ in 0..600 {
+            let s = self.source().await;
+            if s.contains(text) {
+                return s;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the page never showed {text:?}: {}", self.source().await);
+    }
+
     async fn url(&self) -> String {
         self.call(reqwest::Method::GET, "/url", None)
             .await
@@ -198,41 +211,40 @@ async fn a_user_signs_in_and_walks_through_the_pages() {
     d.type_into("#password", PASSWORD).await;
     d.screenshot("01-login").await;
     d.click("button[type=submit]").await;
+    d.wait_for("Signed in as admin").await;
     assert_eq!(d.url().await, format!("{base}/"));
-    assert!(d.source().await.contains("Signed in as admin"));
 
     d.click(&format!("a[href=\"/w/{w}\"]")).await;
-    let s = d.source().await;
-    assert!(s.contains("Portfolio of w1") && s.contains("Northwind Cloud Services Ltd"));
+    let s = d.wait_for("Portfolio of w1").await;
+    assert!(s.contains("Northwind Cloud Services Ltd"));
     d.screenshot("02-portfolio").await;
 
     d.click(&format!("a[href^=\"/w/{w}/p/P001\"]")).await;
-    let s = d.source().await;
+    let s = d.wait_for("Customers: which count and why").await;
     assert!(s.contains("Northwind Cloud Services Ltd") && s.contains("<svg"));
     d.screenshot("03-partner").await;
 
     d.click(&format!("a[href^=\"/w/{w}/p/P001/a/modern_work\"]"))
         .await;
-    assert!(d.source().await.contains("Modern Work — Northwind"));
+    d.wait_for("Modern Work — Northwind").await;
     d.screenshot("04-area").await;
 
     d.click("section.card h3 a").await;
-    assert!(d.source().await.contains("why it is"));
+    d.wait_for("why it is").await;
     d.screenshot("05-metric-explanation").await;
 
     d.goto(&format!("{base}/w/{w}/p/P001")).await;
     d.click("a[href*=\"/customers\"]").await;
+    d.wait_for("Tenant id or name").await;
     d.type_into("#cq", "Beacon").await;
     d.click("form[role=search] button").await;
-    let s = d.source().await;
-    assert!(
-        s.contains("Beacon Properties") && s.contains("1 tenants"),
-        "{s}"
-    );
+    let s = d.wait_for("<p>1 tenants</p>").await;
+    assert!(s.contains("Beacon Properties"), "{s}");
     d.screenshot("06-customer-lookup").await;
 
     d.goto(&format!("{base}/w/{w}/p/P003")).await;
     d.click("a[href*=\"/simulate\"]").await;
+    d.wait_for("Outlook: the next months").await;
     d.screenshot("07-simulator").await;
     d.type_into(
         "#scenario",
@@ -240,14 +252,12 @@ async fn a_user_signs_in_and_walks_through_the_pages() {
     )
     .await;
     d.click("form[action$=\"/simulate\"] button").await;
-    let s = d.source().await;
-    assert!(
-        s.contains("Metrics that changed") && s.contains("Modern Work"),
-        "{s}"
-    );
+    let s = d.wait_for("Metrics that changed").await;
+    assert!(s.contains("Modern Work"), "{s}");
     d.screenshot("08-simulation").await;
 
     d.goto(&format!("{base}/w/{w}")).await;
+    d.wait_for("Download as CSV").await;
     d.click("a[href*=\"portfolio.csv\"]").await;
     let mut csv = None;
     for _ in 0..300 {
