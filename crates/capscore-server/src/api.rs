@@ -201,7 +201,7 @@ pub async fn area(
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    let d = views::area(&state, &c, &cur, &pid, &area, q.month.as_deref())?;
+    let d = views::area(&state, &c, &cur, &pid, &area, q.month.as_deref()).await?;
     if f.csv() {
         return csv_out::area(&d);
     }

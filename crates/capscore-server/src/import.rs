@@ -75,7 +75,8 @@ pub fn scoreable_months(loaded: &Loaded, catalog: &Catalog) -> Vec<Month> {
         .collect()
 }
 
-/// Scores every month given, for every partner: the rows kept in the store.
+/// Scores every month given, for every partner: the rows kept in the store, and the
+/// last month's scores (kept in memory for the pages).
 ///
 /// # Errors
 /// An engine error (internal: the months were checked).
@@ -83,8 +84,9 @@ pub fn month_scores(
     loaded: &Loaded,
     catalog: &Catalog,
     months: &[Month],
-) -> Result<Vec<ScoreRow>, AppError> {
+) -> Result<(Vec<ScoreRow>, Option<capscore_engine::Scores>), AppError> {
     let mut out = Vec::new();
+    let mut last = None;
     for &month in months {
         let request = ScoreRequest {
             month,
@@ -93,8 +95,8 @@ pub fn month_scores(
         };
         let scores = score(&loaded.dataset, catalog, &request)
             .map_err(|e| AppError::Internal(format!("scoring {month}: {e}")))?;
-        for p in scores.partners {
-            for a in p.areas {
+        for p in &scores.partners {
+            for a in &p.areas {
                 out.push(ScoreRow {
                     month: month.to_string(),
                     partner_id: p.partner_id.clone(),
@@ -104,8 +106,9 @@ pub fn month_scores(
                 });
             }
         }
+        last = Some(scores);
     }
-    Ok(out)
+    Ok((out, last))
 }
 
 /// What the blocking part of an import hands to the commit.
@@ -114,6 +117,7 @@ struct Prepared {
     loaded: Arc<Loaded>,
     report: String,
     scores: Vec<ScoreRow>,
+    last: Option<(Month, capscore_engine::Scores)>,
 }
 
 fn sync_dir(dir: &Path) {
@@ -173,7 +177,8 @@ fn prepare(
                 loaded.dataset.coverage.describe()
             )));
         }
-        let scores = month_scores(&loaded, catalog, &months)?;
+        let (scores, last) = month_scores(&loaded, catalog, &months)?;
+        let last = last.map(|s| (s.month, s));
         let report = Report {
             files: entries,
             partners: loaded.dataset.partners.len(),
@@ -182,9 +187,9 @@ fn prepare(
         };
         let report =
             serde_json::to_string(&report).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok((loaded, report, scores))
+        Ok((loaded, report, scores, last))
     })();
-    let (loaded, report, scores) = match result {
+    let (loaded, report, scores, last) = match result {
         Ok(r) => r,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
@@ -203,6 +208,7 @@ fn prepare(
         loaded: Arc::new(loaded),
         report,
         scores,
+        last,
     })
 }
 
@@ -243,6 +249,9 @@ pub async fn import_tables(
     match committed {
         Ok(row) => {
             state.remember(row.id, prepared.loaded)?;
+            if let Some((month, scores)) = prepared.last {
+                state.cache.seed(row.id, month, scores)?;
+            }
             tracing::info!(workspace = ws, import = row.id, months = %row.months, "import committed");
             Ok(row)
         }

@@ -11,6 +11,7 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod cache;
 mod csv_out;
 pub mod error;
 pub mod explain;
@@ -180,6 +181,7 @@ pub async fn open_state(
         limiter: Mutex::new(auth::LoginLimiter::default()),
         datasets: RwLock::new(std::collections::HashMap::new()),
         import_lock: tokio::sync::Mutex::new(()),
+        cache: cache::MonthCache::default(),
     });
     import::clean_orphans(&state)
         .await

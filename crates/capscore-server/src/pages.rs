@@ -513,7 +513,7 @@ pub async fn area(
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    let d = views::area(&state, &c, &cur, &pid, &area, q.month.as_deref())?;
+    let d = views::area(&state, &c, &cur, &pid, &area, q.month.as_deref()).await?;
     let name = d.name.clone().unwrap_or_else(|| d.partner_id.clone());
     let s = &d.score;
     let mut b = crumbs(ws, &cur.workspace.name, Some((&d.partner_id, &name)));

@@ -33,6 +33,8 @@ pub struct AppState {
     pub datasets: RwLock<HashMap<i64, Arc<Loaded>>>,
     /// One import at a time per server.
     pub import_lock: tokio::sync::Mutex<()>,
+    /// Scores and standings of whole months, per import version.
+    pub cache: crate::cache::MonthCache,
 }
 
 /// A workspace with the import serving it, loaded.

@@ -4,7 +4,7 @@
 //! import time (portfolio, history); nothing here computes a rule.
 
 use capscore_core::{Month, num_to_f64_2dp};
-use capscore_engine::{AreaScore, ScoreRequest, score};
+use capscore_engine::AreaScore;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -236,26 +236,19 @@ pub struct Designation {
 
 /// The designations of a partner while `month`'s data is in force; empty when the data
 /// does not answer (the page then shows the scores only).
-fn designations(
+async fn designations(
     state: &AppState,
     cur: &Current,
-    partner: capscore_core::PartnerIdx,
+    partner: &str,
     month: Month,
-) -> Vec<(String, Designation)> {
-    let date = month.offset(1).last_day();
-    let request = capscore_status::StatusRequest {
-        date,
-        month: Some(month),
-        partners: Some(vec![partner]),
+) -> Result<Vec<(String, Designation)>, AppError> {
+    let date = crate::cache::standing_date(month);
+    let Some(standing) = state.partner_standing(cur, month, partner).await? else {
+        return Ok(Vec::new());
     };
-    let Ok(standing) = capscore_status::status(&cur.loaded.dataset, &state.catalog, &request)
-    else {
-        return Vec::new();
-    };
-    standing
-        .partners
+    Ok(standing
+        .designations
         .into_iter()
-        .flat_map(|p| p.designations)
         .map(|d| {
             (
                 d.area.clone(),
@@ -269,7 +262,7 @@ fn designations(
                 },
             )
         })
-        .collect()
+        .collect())
 }
 
 /// A partner's overview.
@@ -293,28 +286,18 @@ pub struct PartnerOverview {
     pub areas: Vec<AreaCard>,
 }
 
-/// The partner's scores for `month` from the engine (one partner only).
-fn score_partner(
+/// The partner's scores for `month`: its part of the engine's scores of the month.
+async fn score_partner(
     state: &AppState,
     cur: &Current,
     partner: &str,
     month: Month,
 ) -> Result<capscore_engine::PartnerScore, AppError> {
-    let not_found = || AppError::NotFound("partner".to_string());
-    let idx = cur
-        .loaded
-        .dataset
-        .partners
-        .find(partner)
-        .ok_or_else(not_found)?;
-    let request = ScoreRequest {
-        month,
-        partners: Some(vec![idx]),
-        areas: None,
-    };
     // A location account is scored with its global account: not a partner page.
-    let scores = score(&cur.loaded.dataset, &state.catalog, &request).map_err(|_| not_found())?;
-    scores.partners.into_iter().next().ok_or_else(not_found)
+    state
+        .partner_score(cur, month, partner)
+        .await?
+        .ok_or_else(|| AppError::NotFound("partner".to_string()))
 }
 
 /// The partner's overview: a card per area with its history.
@@ -332,14 +315,8 @@ pub async fn partner(
     caller.partner(ws, partner)?;
     let month = cur.month(month)?;
     let (names, qualifying_total) = area_names(state, month)?;
-    let scored = score_partner(state, cur, partner, month)?;
-    let standing = cur
-        .loaded
-        .dataset
-        .partners
-        .find(partner)
-        .map(|idx| designations(state, cur, idx, month))
-        .unwrap_or_default();
+    let scored = score_partner(state, cur, partner, month).await?;
+    let standing = designations(state, cur, partner, month).await?;
     let history = state.store.score_history(ws, partner).await?;
     let catalog_version = state
         .catalog
@@ -417,7 +394,7 @@ pub struct AreaDetail {
 /// # Errors
 /// Not found (also for a partner the caller may not see, or an unknown area); a
 /// month not scored.
-pub fn area(
+pub async fn area(
     state: &AppState,
     caller: &Caller,
     cur: &Current,
@@ -431,7 +408,7 @@ pub fn area(
     let Some(area_name) = names.iter().find(|n| n.id == area) else {
         return Err(AppError::NotFound(format!("area \"{area}\"")));
     };
-    let scored = score_partner(state, cur, partner, month)?;
+    let scored = score_partner(state, cur, partner, month).await?;
     let score = scored
         .areas
         .into_iter()
