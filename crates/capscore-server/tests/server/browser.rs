@@ -23,6 +23,11 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // End the session first (it closes the browser, also when the test failed),
+        // from a thread of its own: a blocking client cannot run on the test's runtime.
+        let url = format!("{}/session/{}", self.base, self.session);
+        let _ =
+            std::thread::spawn(move || reqwest::blocking::Client::new().delete(url).send()).join();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
