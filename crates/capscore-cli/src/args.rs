@@ -90,6 +90,11 @@ pub(crate) enum Command {
     /// Write a synthetic dataset of realistic shape (all tables, all six areas),
     /// deterministic per seed.
     Generate(crate::commands::generate::GenerateArgs),
+    /// The web dashboard and JSON API (sign-in, workspaces, imports, portfolio,
+    /// partner and area pages).
+    Serve(crate::commands::serve::ServeArgs),
+    /// Users of the web dashboard: add, grant, revoke, API tokens.
+    User(crate::commands::serve::UserArgs),
 }
 
 /// Where `capscore import` reads from.

@@ -25,6 +25,7 @@ mod recommend;
 mod reform;
 mod score;
 mod score_out;
+pub(crate) mod serve;
 mod simulate;
 mod status;
 mod validate;
@@ -64,6 +65,8 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Reform(args) => reform::run(&catalog, cli.catalog.as_deref(), &args),
         Command::Recommend(args) => recommend::run(&catalog, &args),
         Command::Plan(args) => plan::run(&catalog, &args),
+        Command::Serve(args) => serve::serve(catalog, &args),
+        Command::User(args) => serve::user(&args),
         Command::Status(args) => {
             status::check_args(&args);
             let loaded = load_data(&args.data, &catalog)?;

@@ -14,6 +14,7 @@ mod import_cli;
 mod output_cli;
 mod reform_cli;
 mod repository;
+mod serve_cli;
 mod snapshots;
 mod status_cli;
 mod util;

@@ -51,6 +51,12 @@ fn help_texts() {
         &["plan"],
         &["import", "partner-center"],
         &["generate"],
+        &["serve"],
+        &["user"],
+        &["user", "add"],
+        &["user", "grant"],
+        &["user", "revoke"],
+        &["user", "token"],
     ] {
         let mut args: Vec<&str> = cmd.to_vec();
         args.push("--help");

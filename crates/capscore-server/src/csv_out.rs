@@ -1,0 +1,163 @@
+//! CSV downloads of what the pages show.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+use crate::views::{AreaDetail, PartnerOverview, Portfolio};
+
+fn respond(name: &str, w: csv::Writer<Vec<u8>>) -> Result<Response, AppError> {
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let body = w
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+fn err(e: csv::Error) -> AppError {
+    AppError::Internal(e.to_string())
+}
+
+/// The portfolio: one row per partner and area.
+///
+/// # Errors
+/// A write error (internal).
+pub(crate) fn portfolio(p: &Portfolio) -> Result<Response, AppError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["month", "partner_id", "name", "area", "total", "qualified"])
+        .map_err(err)?;
+    for r in &p.partners {
+        for c in &r.areas {
+            w.write_record([
+                p.month.as_str(),
+                &r.partner_id,
+                r.name.as_deref().unwrap_or(""),
+                &c.area,
+                &format!("{:.2}", c.total),
+                if c.qualified { "true" } else { "false" },
+            ])
+            .map_err(err)?;
+        }
+    }
+    respond(&format!("portfolio-{}.csv", p.month), w)
+}
+
+/// A partner's score history: one row per area and month stored.
+///
+/// # Errors
+/// A write error (internal).
+pub(crate) fn history(o: &PartnerOverview) -> Result<Response, AppError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["partner_id", "area", "month", "total", "qualified"])
+        .map_err(err)?;
+    for a in &o.areas {
+        for h in &a.history {
+            w.write_record([
+                o.partner_id.as_str(),
+                &a.area,
+                &h.month,
+                &format!("{:.2}", h.total),
+                if h.qualified { "true" } else { "false" },
+            ])
+            .map_err(err)?;
+        }
+    }
+    respond("history.csv", w)
+}
+
+/// An area's metrics: one row per track, metric and option.
+///
+/// # Errors
+/// A write error (internal).
+pub(crate) fn area(d: &AreaDetail) -> Result<Response, AppError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "month",
+        "partner_id",
+        "area",
+        "track",
+        "counting",
+        "metric",
+        "option",
+        "value",
+        "target",
+        "points",
+        "max_points",
+        "winning",
+    ])
+    .map_err(err)?;
+    let s = &d.score;
+    let tracks: Vec<(Option<&str>, &[capscore_engine::MetricScore])> = if s.tracks.is_empty() {
+        vec![(s.track.as_deref(), &s.metrics[..])]
+    } else {
+        s.tracks
+            .iter()
+            .map(|t| (t.track.as_deref(), &t.metrics[..]))
+            .collect()
+    };
+    let n = |v: &capscore_core::Num| format!("{:.2}", capscore_core::num_to_f64_2dp(v));
+    for (track, metrics) in tracks {
+        let counting = track == s.track.as_deref();
+        for m in metrics {
+            let rows: Vec<(Option<&str>, String, String, String, bool)> = if m.options.is_empty() {
+                vec![(
+                    m.option.as_deref(),
+                    n(&m.value),
+                    n(&m.target),
+                    n(&m.points),
+                    true,
+                )]
+            } else {
+                m.options
+                    .iter()
+                    .map(|o| {
+                        (
+                            o.option.as_deref(),
+                            n(&o.value),
+                            n(&o.target),
+                            n(&o.points),
+                            o.option == m.option,
+                        )
+                    })
+                    .collect()
+            };
+            for (opt, value, target, points, winning) in rows {
+                w.write_record([
+                    d.month.as_str(),
+                    &d.partner_id,
+                    &s.area,
+                    track.unwrap_or(""),
+                    if counting { "true" } else { "false" },
+                    &m.metric,
+                    opt.unwrap_or(""),
+                    &value,
+                    &target,
+                    &points,
+                    &n(&m.max_points),
+                    if winning { "true" } else { "false" },
+                ])
+                .map_err(err)?;
+            }
+        }
+    }
+    respond(&format!("{}-{}-{}.csv", d.partner_id, s.area, d.month), w)
+}

@@ -1,0 +1,218 @@
+//! Why a metric is what it is (the engine's explanation of one metric, its
+//! contributions and exclusions paged) and which customers count (the explanation
+//! regrouped by tenant), for the pages and the API.
+
+use capscore_engine::ExplainRequest;
+use capscore_engine::explain::{
+    CustomerEligibility, MetricExplanation, SkillingEligibility, customers, explain, skilling,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::state::{AppState, Current};
+
+/// Entries per page of contributions and exclusions.
+pub const PAGE_SIZE: usize = 50;
+
+/// One metric explained, its entries paged.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MetricPage {
+    /// `partner_id`.
+    pub partner_id: String,
+    /// Partner name.
+    pub name: Option<String>,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Area id.
+    pub area: String,
+    /// Track explained (`None` for areas without tracks).
+    pub track: Option<String>,
+    /// Every track of the area that has this metric.
+    pub tracks: Vec<Option<String>>,
+    /// Page shown (from 1).
+    pub page: usize,
+    /// Pages: the most any option's contributions or exclusions need.
+    pub pages: usize,
+    /// The engine's explanation of the metric, each option's `contributions` and
+    /// `excluded` cut to the page.
+    #[schema(value_type = Object)]
+    pub explanation: MetricExplanation,
+}
+
+/// The explanation of one metric of a partner.
+///
+/// # Errors
+/// Not found (partner not visible, unknown area, track or metric); a month not scored.
+#[allow(clippy::too_many_arguments)]
+pub fn metric(
+    state: &AppState,
+    caller: &Caller,
+    cur: &Current,
+    partner: &str,
+    area: &str,
+    metric: &str,
+    track: Option<&str>,
+    month: Option<&str>,
+    page: Option<usize>,
+) -> Result<MetricPage, AppError> {
+    caller.partner(cur.workspace.id, partner)?;
+    let month = cur.month(month)?;
+    let not_found = || AppError::NotFound("metric".to_string());
+    let idx = cur
+        .loaded
+        .dataset
+        .partners
+        .find(partner)
+        .ok_or_else(|| AppError::NotFound("partner".to_string()))?;
+    let request = ExplainRequest {
+        month,
+        partners: Some(vec![idx]),
+        areas: Some(vec![area.to_string()]),
+        tracks: None,
+        metrics: Some(vec![metric.to_string()]),
+    };
+    let expl = explain(&cur.loaded.dataset, &state.catalog, &request).map_err(|_| not_found())?;
+    let p = expl.partners.into_iter().next().ok_or_else(not_found)?;
+    let a = p.areas.into_iter().next().ok_or_else(not_found)?;
+    let tracks: Vec<Option<String>> = a
+        .tracks
+        .iter()
+        .filter(|t| t.metrics.iter().any(|m| m.metric == metric))
+        .map(|t| t.track.clone())
+        .collect();
+    let chosen = a
+        .tracks
+        .into_iter()
+        .filter(|t| t.metrics.iter().any(|m| m.metric == metric))
+        .find(|t| match track {
+            Some(id) if !id.is_empty() => t.track.as_deref() == Some(id),
+            _ => t.counts || t.track.is_none(),
+        })
+        .ok_or_else(not_found)?;
+    let track_id = chosen.track.clone();
+    let mut m = chosen
+        .metrics
+        .into_iter()
+        .find(|m| m.metric == metric)
+        .ok_or_else(not_found)?;
+    let most = m
+        .options
+        .iter()
+        .map(|o| o.contributions.len().max(o.excluded.len()))
+        .max()
+        .unwrap_or(0);
+    let pages = most.div_ceil(PAGE_SIZE).max(1);
+    let page = page.unwrap_or(1).clamp(1, pages);
+    let from = (page - 1) * PAGE_SIZE;
+    for o in &mut m.options {
+        o.contributions = o
+            .contributions
+            .iter()
+            .skip(from)
+            .take(PAGE_SIZE)
+            .cloned()
+            .collect();
+        o.excluded = o
+            .excluded
+            .iter()
+            .skip(from)
+            .take(PAGE_SIZE)
+            .cloned()
+            .collect();
+    }
+    Ok(MetricPage {
+        partner_id: p.partner_id,
+        name: p.name,
+        month: month.to_string(),
+        area: a.area,
+        track: track_id,
+        tracks,
+        page,
+        pages,
+        explanation: m,
+    })
+}
+
+/// Customer eligibility of a partner: every tenant and, per area, track, metric and
+/// option, whether it counts and why not; `q` keeps tenants whose id or name
+/// contains it (case-insensitive).
+///
+/// # Errors
+/// Not found (partner not visible); a month not scored.
+pub fn customer_lookup(
+    state: &AppState,
+    caller: &Caller,
+    cur: &Current,
+    partner: &str,
+    month: Option<&str>,
+    q: Option<&str>,
+) -> Result<CustomerEligibility, AppError> {
+    caller.partner(cur.workspace.id, partner)?;
+    let month = cur.month(month)?;
+    let not_found = || AppError::NotFound("partner".to_string());
+    let idx = cur
+        .loaded
+        .dataset
+        .partners
+        .find(partner)
+        .ok_or_else(not_found)?;
+    let request = ExplainRequest {
+        month,
+        partners: Some(vec![idx]),
+        areas: None,
+        tracks: None,
+        metrics: None,
+    };
+    let expl = explain(&cur.loaded.dataset, &state.catalog, &request).map_err(|_| not_found())?;
+    let mut c = customers(&expl, None)
+        .into_iter()
+        .next()
+        .ok_or_else(not_found)?;
+    if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+        let q = q.to_lowercase();
+        c.tenants.retain(|t| {
+            t.tenant.to_lowercase().contains(&q)
+                || t.tenant_name
+                    .as_deref()
+                    .is_some_and(|n| n.to_lowercase().contains(&q))
+        });
+    }
+    Ok(c)
+}
+
+/// Skilling eligibility of a partner: each person, their certifications, and whether
+/// each counts in each certification metric (and why not).
+///
+/// # Errors
+/// Not found (partner not visible); a month not scored.
+pub fn skilling_of(
+    state: &AppState,
+    caller: &Caller,
+    cur: &Current,
+    partner: &str,
+    month: Option<&str>,
+) -> Result<SkillingEligibility, AppError> {
+    caller.partner(cur.workspace.id, partner)?;
+    let month = cur.month(month)?;
+    let not_found = || AppError::NotFound("partner".to_string());
+    let idx = cur
+        .loaded
+        .dataset
+        .partners
+        .find(partner)
+        .ok_or_else(not_found)?;
+    let request = ExplainRequest {
+        month,
+        partners: Some(vec![idx]),
+        areas: None,
+        tracks: None,
+        metrics: None,
+    };
+    let expl = explain(&cur.loaded.dataset, &state.catalog, &request).map_err(|_| not_found())?;
+    skilling(&expl, &state.catalog)
+        .into_iter()
+        .next()
+        .ok_or_else(not_found)
+}
