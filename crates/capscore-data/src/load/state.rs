@@ -1,0 +1,350 @@
+//! What has been read so far: the rows of each table with provisional ids, the
+//! interners, and the catalog lookups (cached per distinct name) that the table
+//! readers use to resolve and check references.
+
+use std::collections::HashMap;
+
+use capscore_core::{
+    AssocTypeId, CertId, Month, NaiveDate, Num, PartnerIdx, Vocabulary, WorkloadId,
+};
+
+use crate::diag::{MAX_WARNINGS_PER_TABLE, quoted};
+use crate::model::{Interner, Market, Partners, ReferenceStatus};
+use crate::source::RowCtx;
+
+/// `; did you mean "A" or "B"?`, or nothing without suggestions.
+pub(super) fn did_you_mean(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        return " (no catalog name is close)".to_string();
+    }
+    let list: Vec<String> = suggestions
+        .iter()
+        .take(3)
+        .map(|s| format!("{s:?}"))
+        .collect();
+    format!("; did you mean {}?", list.join(" or "))
+}
+
+/// The message for a name the catalog does not know: `unknown workload "X"; did you
+/// mean "Y"?`. Suggestions are looked for only while problems are listed (`listing`):
+/// past [`crate::MAX_PROBLEMS`] a problem is only counted, and looking for suggestions
+/// for every distinct unknown name of a large file would take long for nothing.
+pub(super) fn unknown(
+    what: &str,
+    name: &str,
+    listing: bool,
+    suggest: impl FnOnce() -> Vec<String>,
+) -> String {
+    let hint = if listing {
+        did_you_mean(&suggest())
+    } else {
+        String::new()
+    };
+    format!("unknown {what} {}{hint}", quoted(name))
+}
+
+/// How a certification title resolved.
+#[derive(Debug, Clone)]
+pub(super) struct CertLookup {
+    pub(super) id: Option<CertId>,
+    /// The warning for rows with this title, if any.
+    pub(super) warning: Option<String>,
+}
+
+/// A certification warning, given once per title.
+#[derive(Debug)]
+pub(super) struct CertWarning {
+    pub(super) line: u64,
+    pub(super) rows: usize,
+    pub(super) column: String,
+    pub(super) message: String,
+}
+
+pub(super) struct PartnerRow {
+    pub(super) id: String,
+    pub(super) name: Option<String>,
+    pub(super) parent: Option<String>,
+    pub(super) market: Market,
+    pub(super) line: u32,
+}
+
+pub(super) struct TenantRow {
+    pub(super) tenant: u32,
+    pub(super) name: Option<String>,
+    pub(super) country: Option<String>,
+}
+
+pub(super) struct AssocRow {
+    pub(super) partner: PartnerIdx,
+    pub(super) tenant: u32,
+    pub(super) kind: AssocTypeId,
+    pub(super) workload: Option<WorkloadId>,
+    pub(super) subscription: Option<u32>,
+    pub(super) start: NaiveDate,
+    pub(super) end: Option<NaiveDate>,
+    pub(super) line: u32,
+}
+
+pub(super) struct M365Row {
+    pub(super) tenant: u32,
+    pub(super) workload: WorkloadId,
+    pub(super) month: Month,
+    pub(super) paid: u64,
+    pub(super) active: u64,
+    pub(super) line: u32,
+}
+
+pub(super) struct AzureRow {
+    pub(super) tenant: u32,
+    pub(super) subscription: Option<u32>,
+    pub(super) service: u32,
+    pub(super) offer: u32,
+    pub(super) month: Month,
+    pub(super) acr: Num,
+    pub(super) line: u32,
+}
+
+pub(super) struct BizRow {
+    pub(super) tenant: u32,
+    pub(super) workload: WorkloadId,
+    pub(super) month: Month,
+    pub(super) revenue: Num,
+    pub(super) units: Num,
+    pub(super) line: u32,
+}
+
+pub(super) struct CertRow {
+    pub(super) partner: PartnerIdx,
+    pub(super) person: u32,
+    pub(super) cert: Option<CertId>,
+    pub(super) title: String,
+    pub(super) earned: NaiveDate,
+    pub(super) expires: Option<NaiveDate>,
+    pub(super) line: u32,
+}
+
+pub(super) struct ExamRow {
+    pub(super) partner: PartnerIdx,
+    pub(super) person: u32,
+    pub(super) exam: String,
+    pub(super) passed: NaiveDate,
+    pub(super) line: u32,
+}
+
+pub(super) struct EnrollRow {
+    pub(super) partner: PartnerIdx,
+    pub(super) program: String,
+    pub(super) level: Option<String>,
+    pub(super) enrolled: NaiveDate,
+    pub(super) anniversary: NaiveDate,
+    pub(super) benefits: Option<String>,
+    pub(super) line: u32,
+}
+
+pub(super) struct RefRow {
+    pub(super) partner: PartnerIdx,
+    pub(super) program: String,
+    pub(super) tenant: Option<u32>,
+    pub(super) submitted: NaiveDate,
+    pub(super) status: ReferenceStatus,
+    pub(super) reviewed: Option<NaiveDate>,
+    pub(super) line: u32,
+}
+
+/// Everything read so far; ids of tenants, people, … are provisional (first come)
+/// until [`State::finish`] renumbers them in name order.
+pub(super) struct State<'v> {
+    pub(super) vocab: &'v dyn Vocabulary,
+    pub(super) present: Vec<String>,
+    pub(super) files: HashMap<&'static str, String>,
+    pub(super) tenants: Interner,
+    pub(super) people: Interner,
+    pub(super) subscriptions: Interner,
+    pub(super) services: Interner,
+    pub(super) offers: Interner,
+    /// Partner ids of valid partner rows.
+    pub(super) partner_ids: HashMap<String, PartnerIdx>,
+    /// Every partner id written in `partners`, valid row or not (to not report a
+    /// reference to a partner whose own row has a problem).
+    pub(super) partner_ids_written: HashMap<String, u64>,
+    /// Whether `partners` could be read, so that references can be checked.
+    pub(super) partners_known: bool,
+    pub(super) workloads: HashMap<String, Result<WorkloadId, String>>,
+    pub(super) assoc_types: HashMap<String, Result<AssocTypeId, String>>,
+    pub(super) certs: HashMap<String, CertLookup>,
+    /// Distinct unknown certification titles met so far.
+    pub(super) unknown_titles: usize,
+    pub(super) partners: Partners,
+    pub(super) tenant_rows: Vec<TenantRow>,
+    pub(super) assoc: Vec<AssocRow>,
+    pub(super) m365: Vec<M365Row>,
+    pub(super) azure: Vec<AzureRow>,
+    pub(super) biz: Vec<BizRow>,
+    pub(super) cert_rows: Vec<CertRow>,
+    pub(super) exams: Vec<ExamRow>,
+    pub(super) enroll: Vec<EnrollRow>,
+    pub(super) refs: Vec<RefRow>,
+}
+
+impl<'v> State<'v> {
+    pub(super) fn new(vocab: &'v dyn Vocabulary) -> Self {
+        State {
+            vocab,
+            present: Vec::new(),
+            files: HashMap::new(),
+            tenants: Interner::default(),
+            people: Interner::default(),
+            subscriptions: Interner::default(),
+            services: Interner::default(),
+            offers: Interner::default(),
+            partner_ids: HashMap::new(),
+            partner_ids_written: HashMap::new(),
+            partners_known: false,
+            workloads: HashMap::new(),
+            assoc_types: HashMap::new(),
+            certs: HashMap::new(),
+            unknown_titles: 0,
+            partners: Partners::default(),
+            tenant_rows: Vec::new(),
+            assoc: Vec::new(),
+            m365: Vec::new(),
+            azure: Vec::new(),
+            biz: Vec::new(),
+            cert_rows: Vec::new(),
+            exams: Vec::new(),
+            enroll: Vec::new(),
+            refs: Vec::new(),
+        }
+    }
+
+    /// A reference to a partner: must be a `partner_id` of `partners`.
+    pub(super) fn partner(&self, ctx: &mut RowCtx<'_>, slot: usize) -> PartnerIdx {
+        let id = ctx.required(slot);
+        if id.is_empty() {
+            return PartnerIdx(0);
+        }
+        if let Some(&p) = self.partner_ids.get(id) {
+            return p;
+        }
+        if !self.partners_known || self.partner_ids_written.contains_key(id) {
+            // `partners` itself has a problem, already reported.
+            ctx.failed = true;
+        } else {
+            ctx.error(
+                slot,
+                format!("partner_id {} is not in partners", quoted(id)),
+            );
+        }
+        PartnerIdx(0)
+    }
+
+    /// A required workload name, resolved through the catalog.
+    pub(super) fn workload(&mut self, ctx: &mut RowCtx<'_>, slot: usize) -> Option<WorkloadId> {
+        let name = ctx.get(slot)?;
+        let vocab = self.vocab;
+        let listing = ctx.diags.listing();
+        let found = if let Some(r) = self.workloads.get(name) {
+            r.clone()
+        } else {
+            let r = vocab.workload(name).ok_or_else(|| {
+                unknown("workload", name, listing, || vocab.suggest_workloads(name))
+            });
+            self.workloads.insert(name.to_string(), r.clone());
+            r
+        };
+        match found {
+            Ok(w) => Some(w),
+            Err(msg) => {
+                ctx.error(slot, msg);
+                None
+            }
+        }
+    }
+
+    /// A required association type, resolved through the catalog.
+    pub(super) fn assoc_type(&mut self, ctx: &mut RowCtx<'_>, slot: usize) -> AssocTypeId {
+        let name = ctx.required(slot);
+        if name.is_empty() {
+            return AssocTypeId(0);
+        }
+        let vocab = self.vocab;
+        let listing = ctx.diags.listing();
+        let found = if let Some(r) = self.assoc_types.get(name) {
+            r.clone()
+        } else {
+            let r = vocab.association_type(name).ok_or_else(|| {
+                unknown("association type", name, listing, || {
+                    vocab.suggest_association_types(name)
+                })
+            });
+            self.assoc_types.insert(name.to_string(), r.clone());
+            r
+        };
+        found.unwrap_or_else(|msg| {
+            ctx.error(slot, msg);
+            AssocTypeId(0)
+        })
+    }
+
+    /// A required program (`designation:modern_work`), lower case, known to the catalog.
+    pub(super) fn program(&self, ctx: &mut RowCtx<'_>, slot: usize) -> String {
+        let program = ctx.required(slot).to_lowercase();
+        if !program.is_empty() && !self.vocab.program(&program) {
+            let listing = ctx.diags.listing();
+            let vocab = self.vocab;
+            let msg = unknown("program", &program, listing, || {
+                vocab.suggest_programs(&program)
+            });
+            ctx.error(
+                slot,
+                format!(
+                    "{msg} (a program is designation:AREA, competency:ID or specialization:ID \
+                     of the catalog)"
+                ),
+            );
+        }
+        program
+    }
+
+    pub(super) fn cert(&mut self, title: &str) -> CertLookup {
+        if let Some(c) = self.certs.get(title) {
+            return c.clone();
+        }
+        let vocab = self.vocab;
+        let lookup = match vocab.certification(title) {
+            Some(id) if vocab.certification_listed(id) => CertLookup {
+                id: Some(id),
+                warning: None,
+            },
+            Some(id) => CertLookup {
+                id: Some(id),
+                warning: Some(format!(
+                    "certification {} is in the catalog but no area lists it: not eligible anywhere",
+                    quoted(title)
+                )),
+            },
+            None => {
+                // Suggestions for the titles whose warning is listed only.
+                self.unknown_titles += 1;
+                let suggestions = if self.unknown_titles <= MAX_WARNINGS_PER_TABLE {
+                    vocab.suggest_certifications(title)
+                } else {
+                    Vec::new()
+                };
+                let closest = suggestions.first().map_or_else(
+                    || "no catalog title is close".to_string(),
+                    |s| format!("closest catalog title: {s:?}"),
+                );
+                CertLookup {
+                    id: None,
+                    warning: Some(format!(
+                        "unknown certification {}: not eligible anywhere; {closest}",
+                        quoted(title)
+                    )),
+                }
+            }
+        };
+        self.certs.insert(title.to_string(), lookup.clone());
+        lookup
+    }
+}
