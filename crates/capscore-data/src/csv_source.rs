@@ -262,6 +262,8 @@ fn read_stream<R: Read>(
             cells: &cells,
             names: &resolved.names,
             date_typed: &date_typed,
+            typed: &[],
+            keys: &[],
             diags,
             failed: false,
         };

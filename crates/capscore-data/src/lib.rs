@@ -43,7 +43,9 @@ mod diag;
 mod hierarchy;
 mod load;
 pub mod model;
+mod parquet_cells;
 mod parquet_source;
+mod parquet_text;
 mod sort;
 mod source;
 

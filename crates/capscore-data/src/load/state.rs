@@ -10,7 +10,66 @@ use capscore_core::{
 
 use crate::diag::{MAX_WARNINGS_PER_TABLE, quoted};
 use crate::model::{Interner, Market, Partners, ReferenceStatus};
-use crate::source::RowCtx;
+use crate::source::{DictKey, RowCtx};
+
+/// Values derived from the text of a dictionary-encoded column once per dictionary
+/// entry (an interned id, a resolved workload); rows without an entry derive theirs.
+/// Only successes are kept: a failing derivation reports its problem on every row.
+pub(super) struct PerEntry<T> {
+    dict: u32,
+    values: Vec<Option<T>>,
+}
+
+impl<T> Default for PerEntry<T> {
+    fn default() -> Self {
+        PerEntry {
+            dict: 0,
+            values: Vec::new(),
+        }
+    }
+}
+
+impl<T: Copy> PerEntry<T> {
+    /// The value for the entry `key`, derived by `derive` the first time.
+    pub(super) fn get_or(
+        &mut self,
+        key: Option<DictKey>,
+        derive: impl FnOnce() -> Option<T>,
+    ) -> Option<T> {
+        let Some(key) = key else {
+            return derive();
+        };
+        if key.dict != self.dict {
+            self.dict = key.dict;
+            self.values.clear();
+        }
+        let k = key.key as usize;
+        if let Some(Some(v)) = self.values.get(k) {
+            return Some(*v);
+        }
+        let v = derive();
+        if self.values.len() <= k {
+            self.values.resize(k + 1, None);
+        }
+        if let Some(slot) = self.values.get_mut(k) {
+            *slot = v;
+        }
+        v
+    }
+}
+
+impl PerEntry<u32> {
+    /// The id of `name` in `interner`, interned once per dictionary entry.
+    pub(super) fn intern(
+        &mut self,
+        key: Option<DictKey>,
+        interner: &mut Interner,
+        name: &str,
+    ) -> u32 {
+        self.get_or(key, || Some(interner.intern(name)))
+            .unwrap_or_default()
+    }
+}
 
 /// `; did you mean "A" or "B"?`, or nothing without suggestions.
 pub(super) fn did_you_mean(suggestions: &[String]) -> String {

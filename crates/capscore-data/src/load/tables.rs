@@ -16,7 +16,7 @@ use super::columns::{
 use super::read;
 use super::state::{
     AssocRow, AzureRow, BizRow, CertRow, CertWarning, EnrollRow, ExamRow, M365Row, PartnerRow,
-    RefRow, State, TenantRow,
+    PerEntry, RefRow, State, TenantRow,
 };
 
 impl State<'_> {
@@ -247,10 +247,11 @@ impl State<'_> {
         const PAID: usize = 3;
         const ACTIVE: usize = 4;
         let mut rows = std::mem::take(&mut self.m365);
+        let (mut tenants, mut workloads) = (PerEntry::default(), PerEntry::default());
         read(input, &M365, diags, &mut |ctx| {
             let tenant_id = ctx.required(TENANT);
             let workload = if ctx.get(WORKLOAD).is_some() {
-                self.workload(ctx, WORKLOAD)
+                workloads.get_or(ctx.key(WORKLOAD), || self.workload(ctx, WORKLOAD))
             } else {
                 ctx.required(WORKLOAD);
                 None
@@ -267,7 +268,7 @@ impl State<'_> {
                     format!("active_users {active} is greater than paid_units {paid}"),
                 );
             }
-            let tenant = self.tenants.intern(tenant_id);
+            let tenant = tenants.intern(ctx.key(TENANT), &mut self.tenants, tenant_id);
             rows.push(M365Row {
                 tenant,
                 workload,
@@ -288,6 +289,9 @@ impl State<'_> {
         const MONTH: usize = 4;
         const ACR: usize = 5;
         let mut rows = std::mem::take(&mut self.azure);
+        let mut tenants = PerEntry::default();
+        let mut subscriptions = PerEntry::default();
+        let (mut services, mut offers) = (PerEntry::default(), PerEntry::default());
         read(input, &AZURE, diags, &mut |ctx| {
             let tenant_id = ctx.required(TENANT);
             let service = ctx.required(SERVICE);
@@ -298,10 +302,12 @@ impl State<'_> {
                 return;
             }
             rows.push(AzureRow {
-                tenant: self.tenants.intern(tenant_id),
-                subscription: ctx.get(SUBSCRIPTION).map(|s| self.subscriptions.intern(s)),
-                service: self.services.intern(service),
-                offer: self.offers.intern(offer),
+                tenant: tenants.intern(ctx.key(TENANT), &mut self.tenants, tenant_id),
+                subscription: ctx.get(SUBSCRIPTION).map(|s| {
+                    subscriptions.intern(ctx.key(SUBSCRIPTION), &mut self.subscriptions, s)
+                }),
+                service: services.intern(ctx.key(SERVICE), &mut self.services, service),
+                offer: offers.intern(ctx.key(OFFER), &mut self.offers, offer),
                 month,
                 acr,
                 line: ctx.line32(),
@@ -317,10 +323,11 @@ impl State<'_> {
         const REVENUE: usize = 3;
         const UNITS: usize = 4;
         let mut rows = std::mem::take(&mut self.biz);
+        let (mut tenants, mut workloads) = (PerEntry::default(), PerEntry::default());
         read(input, &BIZAPPS, diags, &mut |ctx| {
             let tenant_id = ctx.required(TENANT);
             let workload = if ctx.get(WORKLOAD).is_some() {
-                self.workload(ctx, WORKLOAD)
+                workloads.get_or(ctx.key(WORKLOAD), || self.workload(ctx, WORKLOAD))
             } else {
                 ctx.required(WORKLOAD);
                 None
@@ -331,7 +338,7 @@ impl State<'_> {
             let (false, Some(workload)) = (ctx.failed, workload) else {
                 return;
             };
-            let tenant = self.tenants.intern(tenant_id);
+            let tenant = tenants.intern(ctx.key(TENANT), &mut self.tenants, tenant_id);
             rows.push(BizRow {
                 tenant,
                 workload,
