@@ -12,6 +12,7 @@ use crate::model::{
     Enrollments, Exams, Interner, M365Usage, ReferenceStatus, TenantInfo,
 };
 use crate::sort::sort_if_needed;
+use crate::window::MonthTally;
 
 use super::state::State;
 
@@ -322,14 +323,8 @@ impl State<'_> {
             cr.line.push(r.line);
         }
 
-        let latest_month = m
-            .month
-            .iter()
-            .chain(&az.month)
-            .chain(&bz.month)
-            .max()
-            .copied();
-        let coverage = crate::coverage::Coverage::of_tables(&self.files, &m, &az, &bz);
+        let latest_month = self.tallies.iter().filter_map(MonthTally::last).max();
+        let coverage = crate::coverage::Coverage::of_tables(&self.files, &self.tallies);
         Dataset {
             partners: self.partners,
             tenants,
@@ -349,6 +344,7 @@ impl State<'_> {
             present: self.present,
             latest_month,
             coverage,
+            usage_window: self.window,
         }
     }
 

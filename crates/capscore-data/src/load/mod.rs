@@ -26,6 +26,7 @@ use crate::diag::{Diagnostic, Diags, LoadError, Loaded};
 use crate::model::Dataset;
 use crate::parquet_source::read_parquet;
 use crate::source::{Column, Data, Format, Input, RowCtx};
+use crate::window::LoadOptions;
 use state::State;
 
 /// The tables a dataset may hold, in loading order (`partners` is required).
@@ -57,6 +58,20 @@ fn table_order(table: &str) -> usize {
 /// directory cannot be read, `partners` is missing, or any table has a problem; nothing
 /// is loaded then.
 pub fn load_dir(dir: &Path, vocab: &dyn Vocabulary) -> Result<Loaded, LoadError> {
+    load_dir_with(dir, vocab, &LoadOptions::default())
+}
+
+/// Loads the dataset in a directory as [`load_dir`] does, with options: with a
+/// [`crate::UsageWindow`], only the usage rows of its months are kept (every row is
+/// still checked, and counted in the coverage).
+///
+/// # Errors
+/// A [`LoadError`] listing every problem found, as for [`load_dir`].
+pub fn load_dir_with(
+    dir: &Path,
+    vocab: &dyn Vocabulary,
+    options: &LoadOptions,
+) -> Result<Loaded, LoadError> {
     let mut diags = Diags::default();
     let place = dir.display().to_string();
     let dir_problem = |message: String| Diagnostic {
@@ -99,7 +114,7 @@ pub fn load_dir(dir: &Path, vocab: &dyn Vocabulary) -> Result<Loaded, LoadError>
         }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    run(&place, files, vocab, diags)
+    run(&place, files, vocab, options, diags)
 }
 
 /// Loads a dataset from files in memory, given as (file name, bytes) pairs such as
@@ -108,11 +123,24 @@ pub fn load_dir(dir: &Path, vocab: &dyn Vocabulary) -> Result<Loaded, LoadError>
 /// # Errors
 /// A [`LoadError`] listing every problem found, as for [`load_dir`].
 pub fn load_files(files: &[(&str, &[u8])], vocab: &dyn Vocabulary) -> Result<Loaded, LoadError> {
+    load_files_with(files, vocab, &LoadOptions::default())
+}
+
+/// Loads a dataset from files in memory as [`load_files`] does, with options (see
+/// [`load_dir_with`]).
+///
+/// # Errors
+/// A [`LoadError`] listing every problem found, as for [`load_dir`].
+pub fn load_files_with(
+    files: &[(&str, &[u8])],
+    vocab: &dyn Vocabulary,
+    options: &LoadOptions,
+) -> Result<Loaded, LoadError> {
     let files = files
         .iter()
         .map(|(name, bytes)| ((*name).to_string(), Data::Bytes(bytes)))
         .collect();
-    run("dataset", files, vocab, Diags::default())
+    run("dataset", files, vocab, options, Diags::default())
 }
 
 /// The table and format a file name stands for.
@@ -143,6 +171,7 @@ fn run(
     place: &str,
     files: Vec<(String, Data<'_>)>,
     vocab: &dyn Vocabulary,
+    options: &LoadOptions,
     mut diags: Diags,
 ) -> Result<Loaded, LoadError> {
     let mut inputs: Vec<Option<Input<'_>>> = vec![None; TABLES.len()];
@@ -198,7 +227,7 @@ fn run(
                     .to_string(),
         });
     }
-    let mut st = State::new(vocab);
+    let mut st = State::new(vocab, options.usage_window.clone());
     for input in inputs.iter().flatten() {
         st.present.push(input.table.to_string());
         st.files.insert(input.table, input.file.clone());

@@ -8,9 +8,11 @@ use capscore_core::{
     AssocTypeId, CertId, Month, NaiveDate, Num, PartnerIdx, Vocabulary, WorkloadId,
 };
 
+use crate::coverage::UsageTable;
 use crate::diag::{MAX_WARNINGS_PER_TABLE, quoted};
 use crate::model::{Interner, Market, Partners, ReferenceStatus};
 use crate::source::{DictKey, RowCtx};
+use crate::window::{MonthTally, UsageWindow};
 
 /// Values derived from the text of a dictionary-encoded column once per dictionary
 /// entry (an interned id, a resolved workload); rows without an entry derive theirs.
@@ -243,10 +245,14 @@ pub(super) struct State<'v> {
     pub(super) exams: Vec<ExamRow>,
     pub(super) enroll: Vec<EnrollRow>,
     pub(super) refs: Vec<RefRow>,
+    /// The usage months kept (`None`: all).
+    pub(super) window: Option<UsageWindow>,
+    /// Valid rows per month of each usage table, in [`UsageTable::ALL`] order.
+    pub(super) tallies: [MonthTally; 3],
 }
 
 impl<'v> State<'v> {
-    pub(super) fn new(vocab: &'v dyn Vocabulary) -> Self {
+    pub(super) fn new(vocab: &'v dyn Vocabulary, window: Option<UsageWindow>) -> Self {
         State {
             vocab,
             present: Vec::new(),
@@ -273,7 +279,22 @@ impl<'v> State<'v> {
             exams: Vec::new(),
             enroll: Vec::new(),
             refs: Vec::new(),
+            window,
+            tallies: Default::default(),
         }
+    }
+
+    /// Counts a valid usage row of month `m` in its table's coverage; whether the load
+    /// keeps it.
+    pub(super) fn tally(&mut self, table: UsageTable, m: Month, line: u32) -> bool {
+        let i = UsageTable::ALL
+            .iter()
+            .position(|t| *t == table)
+            .unwrap_or(0);
+        if let Some(t) = self.tallies.get_mut(i) {
+            t.count(m, line);
+        }
+        self.window.as_ref().is_none_or(|w| w.keeps(table, m))
     }
 
     /// A reference to a partner: must be a `partner_id` of `partners`.

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use capscore_core::PartnerIdx;
 
+use crate::coverage::UsageTable;
 use crate::diag::{Diags, quoted};
 use crate::model::{Market, Partners, ReferenceStatus};
 use crate::source::{Format, Input};
@@ -268,6 +269,9 @@ impl State<'_> {
                     format!("active_users {active} is greater than paid_units {paid}"),
                 );
             }
+            if !self.tally(UsageTable::M365Usage, month, ctx.line32()) {
+                return;
+            }
             let tenant = tenants.intern(ctx.key(TENANT), &mut self.tenants, tenant_id);
             rows.push(M365Row {
                 tenant,
@@ -298,7 +302,7 @@ impl State<'_> {
             let offer = ctx.required(OFFER);
             let month = ctx.month(MONTH);
             let acr = ctx.decimal(ACR);
-            if ctx.failed {
+            if ctx.failed || !self.tally(UsageTable::AzureUsage, month, ctx.line32()) {
                 return;
             }
             rows.push(AzureRow {
@@ -338,6 +342,9 @@ impl State<'_> {
             let (false, Some(workload)) = (ctx.failed, workload) else {
                 return;
             };
+            if !self.tally(UsageTable::BizappsUsage, month, ctx.line32()) {
+                return;
+            }
             let tenant = tenants.intern(ctx.key(TENANT), &mut self.tenants, tenant_id);
             rows.push(BizRow {
                 tenant,

@@ -8,3 +8,4 @@ mod load_errors;
 mod load_ok;
 mod props;
 mod typed_parquet;
+mod window;
