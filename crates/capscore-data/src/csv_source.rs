@@ -264,6 +264,7 @@ fn read_stream<R: Read>(
             date_typed: &date_typed,
             typed: &[],
             keys: &[],
+            rows_hint: 0,
             diags,
             failed: false,
         };

@@ -16,6 +16,7 @@ use arrow_array::{Array, ArrayRef, StringArray};
 use arrow_schema::DataType;
 use capscore_core::{
     MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, MAX_YEAR, MIN_YEAR, Month, NaiveDate, Num, parse_date,
+    scaled_decimal,
 };
 
 use crate::parquet_text::{TextColumn, UNIX_EPOCH_FROM_CE, to_text};
@@ -215,7 +216,7 @@ fn decimals(scale: i8, array: &ArrayRef) -> Option<Vec<Typed>> {
     a.iter()
         .map(|v| match v {
             None => Some(Typed::None),
-            Some(v) if (0..max).contains(&v) => Some(Typed::Decimal(Num::new(v, denom))),
+            Some(v) if (0..max).contains(&v) => Some(Typed::Decimal(scaled_decimal(v, scale))),
             Some(_) => None,
         })
         .collect()

@@ -128,6 +128,7 @@ fn read_chunks<T: ChunkReader + 'static>(
     if !ok {
         return false;
     }
+    let rows_hint = usize::try_from(meta.metadata().file_metadata().num_rows()).unwrap_or(0);
     let meta = with_dictionaries(meta, &resolved.source_of);
     let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(reader, meta);
     // Read only the table's columns, when the Parquet roots match the Arrow fields.
@@ -189,10 +190,8 @@ fn read_chunks<T: ChunkReader + 'static>(
             check_rows(
                 input,
                 columns,
-                &resolved.names,
-                &date_typed,
-                row_base,
-                rows,
+                (&resolved.names, &date_typed, rows_hint),
+                (row_base, rows),
                 &slots,
                 diags,
                 on_row,
@@ -294,15 +293,14 @@ fn decode(
     }
 }
 
-/// Checks the rows of one decoded batch and hands the valid ones to `on_row`.
-#[allow(clippy::too_many_arguments)]
+/// Checks the rows of one decoded batch (its first row's number and its row count)
+/// and hands the valid ones to `on_row` (the slots' names and date types and the
+/// file's rows travel together).
 fn check_rows(
     input: &Input<'_>,
     columns: &[Column],
-    names: &[String],
-    date_typed: &[bool],
-    row_base: u64,
-    rows: usize,
+    (names, date_typed, rows_hint): (&[String], &[bool], usize),
+    (row_base, rows): (u64, usize),
     slots: &[SlotValues],
     diags: &mut Diags,
     on_row: &mut dyn FnMut(&mut RowCtx<'_>),
@@ -378,6 +376,7 @@ fn check_rows(
             date_typed,
             typed: &typed,
             keys: &keys,
+            rows_hint,
             diags,
             failed: false,
         };

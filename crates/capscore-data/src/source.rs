@@ -284,6 +284,9 @@ pub(crate) struct RowCtx<'r> {
     pub(crate) typed: &'r [Typed],
     /// Dictionary entries of text cells by slot (empty for CSV).
     pub(crate) keys: &'r [Option<DictKey>],
+    /// Rows the file holds, when known before reading (Parquet), else 0: a size to
+    /// reserve (only the memory filled is ever touched).
+    pub(crate) rows_hint: usize,
     /// Column names by slot, as written in the header.
     pub(crate) names: &'r [String],
     /// By slot: whether the Parquet column holds dates (a month column may then hold

@@ -107,6 +107,15 @@ impl State<'_> {
             by_partner: ranges(n_partners, rows.iter().map(|r| r.partner.index())),
             ..Default::default()
         };
+        let n = rows.len();
+        a.partner.reserve_exact(n);
+        a.tenant.reserve_exact(n);
+        a.kind.reserve_exact(n);
+        a.workload.reserve_exact(n);
+        a.subscription.reserve_exact(n);
+        a.start.reserve_exact(n);
+        a.end.reserve_exact(n);
+        a.line.reserve_exact(n);
         for r in rows {
             a.partner.push(r.partner);
             a.tenant.push(TenantIdx(r.tenant));
@@ -137,6 +146,13 @@ impl State<'_> {
             by_tenant: ranges(n_tenants, rows.iter().map(|r| r.tenant as usize)),
             ..Default::default()
         };
+        let n = rows.len();
+        m.tenant.reserve_exact(n);
+        m.workload.reserve_exact(n);
+        m.month.reserve_exact(n);
+        m.paid_units.reserve_exact(n);
+        m.active_users.reserve_exact(n);
+        m.line.reserve_exact(n);
         for r in rows {
             m.tenant.push(TenantIdx(r.tenant));
             m.workload.push(r.workload);
@@ -177,6 +193,14 @@ impl State<'_> {
             by_tenant: ranges(n_tenants, rows.iter().map(|r| r.tenant as usize)),
             ..Default::default()
         };
+        let n = rows.len();
+        az.tenant.reserve_exact(n);
+        az.subscription.reserve_exact(n);
+        az.service.reserve_exact(n);
+        az.offer.reserve_exact(n);
+        az.month.reserve_exact(n);
+        az.acr_usd.reserve_exact(n);
+        az.line.reserve_exact(n);
         for r in rows {
             az.tenant.push(TenantIdx(r.tenant));
             az.subscription.push(r.subscription);
@@ -206,6 +230,13 @@ impl State<'_> {
             by_tenant: ranges(n_tenants, rows.iter().map(|r| r.tenant as usize)),
             ..Default::default()
         };
+        let n = rows.len();
+        bz.tenant.reserve_exact(n);
+        bz.workload.reserve_exact(n);
+        bz.month.reserve_exact(n);
+        bz.revenue_usd.reserve_exact(n);
+        bz.units.reserve_exact(n);
+        bz.line.reserve_exact(n);
         for r in rows {
             bz.tenant.push(TenantIdx(r.tenant));
             bz.workload.push(r.workload);

@@ -250,6 +250,9 @@ impl State<'_> {
         let mut rows = std::mem::take(&mut self.m365);
         let (mut tenants, mut workloads) = (PerEntry::default(), PerEntry::default());
         read(input, &M365, diags, &mut |ctx| {
+            if rows.capacity() == 0 {
+                rows.reserve(ctx.rows_hint);
+            }
             let tenant_id = ctx.required(TENANT);
             let workload = if ctx.get(WORKLOAD).is_some() {
                 workloads.get_or(ctx.key(WORKLOAD), || self.workload(ctx, WORKLOAD))
@@ -297,6 +300,9 @@ impl State<'_> {
         let mut subscriptions = PerEntry::default();
         let (mut services, mut offers) = (PerEntry::default(), PerEntry::default());
         read(input, &AZURE, diags, &mut |ctx| {
+            if rows.capacity() == 0 {
+                rows.reserve(ctx.rows_hint);
+            }
             let tenant_id = ctx.required(TENANT);
             let service = ctx.required(SERVICE);
             let offer = ctx.required(OFFER);
@@ -329,6 +335,9 @@ impl State<'_> {
         let mut rows = std::mem::take(&mut self.biz);
         let (mut tenants, mut workloads) = (PerEntry::default(), PerEntry::default());
         read(input, &BIZAPPS, diags, &mut |ctx| {
+            if rows.capacity() == 0 {
+                rows.reserve(ctx.rows_hint);
+            }
             let tenant_id = ctx.required(TENANT);
             let workload = if ctx.get(WORKLOAD).is_some() {
                 workloads.get_or(ctx.key(WORKLOAD), || self.workload(ctx, WORKLOAD))
