@@ -46,9 +46,31 @@ pub fn parse_decimal(s: &str) -> Result<Num, ParseError> {
     } else {
         digits.parse().map_err(|_| err())?
     };
-    let denom = 10i128.pow(frac_part.len() as u32);
-    let v = Num::new(numer, denom);
+    let v = scaled_decimal(numer, frac_part.len() as u32);
     Ok(if neg { -v } else { v })
+}
+
+/// The decimal `numer / 10^scale` (`scale` at most 38), reduced as [`Num::new`]
+/// reduces it but without a general gcd: the denominator's only prime factors are 2
+/// and 5, so removing those the numerator shares leaves the fraction in lowest terms.
+#[must_use]
+pub fn scaled_decimal(numer: i128, scale: u32) -> Num {
+    let Some(denom) = 10i128.checked_pow(scale) else {
+        return Num::new(numer, 10i128.pow(38));
+    };
+    if let (Ok(mut n), Ok(mut d)) = (i64::try_from(numer), i64::try_from(denom)) {
+        // 64-bit division by a constant is a multiplication; i128 is a library call.
+        while d % 2 == 0 && n % 2 == 0 {
+            n /= 2;
+            d /= 2;
+        }
+        while d % 5 == 0 && n % 5 == 0 {
+            n /= 5;
+            d /= 5;
+        }
+        return Num::new_raw(i128::from(n), i128::from(d));
+    }
+    Num::new(numer, denom)
 }
 
 /// Rounds to 2 decimals (half away from zero) as a float, for display and JSON.
@@ -123,6 +145,8 @@ pub fn format_amount(v: &Num, many: &str, one: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::Strategy as _;
+
     #[test]
     fn counts_take_their_noun() {
         assert_eq!(super::format_count(1, "row", "rows"), "1 row");
@@ -135,6 +159,7 @@ mod tests {
     #[test]
     fn decimals_are_exact() {
         assert_eq!(parse_decimal("12.50").unwrap(), Num::new(25, 2));
+        assert_eq!(parse_decimal("0.000").unwrap(), Num::from_integer(0));
         assert_eq!(parse_decimal("-0.2").unwrap(), Num::new(-1, 5));
         assert_eq!(parse_decimal(".5").unwrap(), Num::new(1, 2));
         assert_eq!(parse_decimal("7").unwrap(), Num::from_integer(7));
@@ -159,6 +184,22 @@ mod tests {
             "1000000000000000",
         ] {
             assert!(parse_decimal(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The same fraction in the same lowest terms as `Num::new`.
+        #[test]
+        fn scaled_decimals_are_reduced_as_num_new(
+            numer in proptest::prop_oneof![
+                -1_000_000i128..1_000_000,
+                proptest::num::i128::ANY.prop_map(|n| n / 1000),
+            ],
+            scale in 0u32..20,
+        ) {
+            let got = scaled_decimal(numer, scale);
+            let want = Num::new(numer, 10i128.pow(scale));
+            proptest::prop_assert_eq!((got.numer(), got.denom()), (want.numer(), want.denom()));
         }
     }
 

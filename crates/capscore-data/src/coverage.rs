@@ -18,7 +18,7 @@ use capscore_core::Month;
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
-use crate::model::{AzureUsage, BizAppsUsage, M365Usage};
+use crate::window::MonthTally;
 
 /// Longest run of months without rows that may sit inside a table's coverage; a run of
 /// months separated from the table's main body by a longer one is isolated.
@@ -99,6 +99,15 @@ impl TableCoverage {
             e.0 += 1;
             e.1 = e.1.min(line);
         }
+        Self::of_counts(table, file, &by_month)
+    }
+
+    /// Builds the coverage of one table from its rows and first line per month.
+    pub(crate) fn of_counts(
+        table: UsageTable,
+        file: &str,
+        by_month: &BTreeMap<Month, (usize, u32)>,
+    ) -> TableCoverage {
         // Runs of months no more than ISOLATION_GAP_MONTHS apart.
         let mut runs: Vec<Vec<Month>> = Vec::new();
         for &m in by_month.keys() {
@@ -211,22 +220,18 @@ pub struct Coverage {
 
 impl Coverage {
     /// The coverage of the usage tables present (`files`: file name by table name).
+    /// (`tallies`: the valid rows of each usage table, in [`UsageTable::ALL`] order,
+    /// kept or not).
     pub(crate) fn of_tables(
         files: &HashMap<&'static str, String>,
-        m365: &M365Usage,
-        azure: &AzureUsage,
-        bizapps: &BizAppsUsage,
+        tallies: &[MonthTally; 3],
     ) -> Coverage {
         let tables = UsageTable::ALL
             .iter()
-            .filter_map(|&t| {
+            .zip(tallies)
+            .filter_map(|(&t, tally)| {
                 let file = files.get(t.name())?;
-                let (months, lines) = match t {
-                    UsageTable::M365Usage => (&m365.month, &m365.line),
-                    UsageTable::AzureUsage => (&azure.month, &azure.line),
-                    UsageTable::BizappsUsage => (&bizapps.month, &bizapps.line),
-                };
-                Some(TableCoverage::of(t, file, months, lines))
+                Some(TableCoverage::of_counts(t, file, &tally.by_month()))
             })
             .collect();
         Coverage { tables }

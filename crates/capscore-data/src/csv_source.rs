@@ -262,6 +262,9 @@ fn read_stream<R: Read>(
             cells: &cells,
             names: &resolved.names,
             date_typed: &date_typed,
+            typed: &[],
+            keys: &[],
+            rows_hint: 0,
             diags,
             failed: false,
         };

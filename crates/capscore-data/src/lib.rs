@@ -43,12 +43,16 @@ mod diag;
 mod hierarchy;
 mod load;
 pub mod model;
+mod parquet_cells;
 mod parquet_source;
+mod parquet_text;
 mod sort;
 mod source;
+pub mod window;
 
 pub use coverage::{Coverage, TableCoverage, UsageTable};
 pub use diag::{Diagnostic, LoadError, Loaded, MAX_PROBLEMS, MAX_WARNINGS_PER_TABLE};
-pub use load::{TABLES, load_dir, load_files};
+pub use load::{TABLES, load_dir, load_dir_with, load_files, load_files_with};
 pub use model::*;
 pub use parquet_source::quiet_parquet_panics;
+pub use window::{LoadOptions, UsageWindow};

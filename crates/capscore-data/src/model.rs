@@ -347,8 +347,11 @@ pub struct Dataset {
     pub present: Vec<String>,
     /// The latest month of any usage table, if any.
     pub latest_month: Option<Month>,
-    /// The months each present usage table covers.
+    /// The months each present usage table covers (counted on every valid row, kept
+    /// or not).
     pub coverage: crate::coverage::Coverage,
+    /// The usage months kept, when the load kept only some (`None`: every row).
+    pub usage_window: Option<crate::window::UsageWindow>,
 }
 
 /// Half-open row range of `key` in `by` (empty when out of range).

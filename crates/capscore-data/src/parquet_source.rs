@@ -1,186 +1,34 @@
-//! Parquet tables: every supported column type is turned into text (or dates) batch by
-//! batch, so that the same parsers and checks as for CSV apply.
+//! Parquet tables: the metadata and header are read here, the row groups are decoded
+//! on a second thread (batch by batch, into typed values, checked dictionaries or
+//! text: see [`crate::parquet_cells`]) while this thread checks the rows in order, so
+//! that the problems found and their order are those of a single-threaded read.
 
-use std::fmt::Write as _;
 use std::fs::File;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::mpsc::sync_channel;
 
-use arrow_array::builder::StringBuilder;
-use arrow_array::cast::AsArray;
-use arrow_array::types::{Date32Type, Float16Type, Float32Type, Float64Type};
-use arrow_array::{Array, ArrayRef, BinaryArray, StringArray, make_array};
-use arrow_schema::DataType;
+use arrow_schema::{DataType, Field, Schema};
 use bytes::Bytes;
-use capscore_core::NaiveDate;
 use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
+    ParquetRecordBatchReaderBuilder,
+};
 use parquet::file::reader::ChunkReader;
 
 use crate::diag::Diags;
+use crate::parquet_cells::{Dicts, SlotValues, wants_dictionary};
+use crate::parquet_text::classify;
 use crate::source::{
-    Column, Data, Input, MAX_COLS, RowCtx, check_cell, resolve_header, utf8_message,
+    Column, Data, DictKey, Input, MAX_COLS, RowCtx, Typed, check_cell, resolve_header,
 };
 
 /// Rows per batch.
 const BATCH_ROWS: usize = 8192;
 
-/// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
-const UNIX_EPOCH_FROM_CE: i32 = 719_163;
-
-/// A column of one batch, ready to be read as text.
-enum TextColumn {
-    /// UTF-8 text.
-    Text(StringArray),
-    /// Bytes that must be UTF-8 (Parquet `BYTE_ARRAY` without a string annotation).
-    Bytes(BinaryArray),
-}
-
-impl TextColumn {
-    /// The text of row `i`: `Ok(None)` when null, `Err` when not UTF-8.
-    fn get(&self, i: usize) -> Result<Option<&str>, String> {
-        match self {
-            TextColumn::Text(a) => Ok((i < a.len() && a.is_valid(i)).then(|| a.value(i))),
-            TextColumn::Bytes(a) => {
-                if i >= a.len() || a.is_null(i) {
-                    return Ok(None);
-                }
-                let b = a.value(i);
-                std::str::from_utf8(b)
-                    .map(Some)
-                    .map_err(|e| utf8_message(b, &e))
-            }
-        }
-    }
-}
-
-/// Whether a column type can be read, and whether it holds dates.
-fn classify(dt: &DataType) -> Option<bool> {
-    match dt {
-        DataType::Utf8
-        | DataType::LargeUtf8
-        | DataType::Utf8View
-        | DataType::Binary
-        | DataType::LargeBinary
-        | DataType::BinaryView
-        | DataType::FixedSizeBinary(_)
-        | DataType::Null
-        | DataType::Boolean
-        | DataType::Int8
-        | DataType::Int16
-        | DataType::Int32
-        | DataType::Int64
-        | DataType::UInt8
-        | DataType::UInt16
-        | DataType::UInt32
-        | DataType::UInt64
-        | DataType::Float16
-        | DataType::Float32
-        | DataType::Float64
-        | DataType::Decimal32(_, _)
-        | DataType::Decimal64(_, _)
-        | DataType::Decimal128(_, _)
-        | DataType::Decimal256(_, _) => Some(false),
-        DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) => Some(true),
-        DataType::Dictionary(_, value) => classify(value),
-        _ => None,
-    }
-}
-
-/// Turns a column of a supported type into text.
-fn to_text(array: &ArrayRef) -> Result<TextColumn, String> {
-    let cast = |to: &DataType| arrow_cast::cast(array.as_ref(), to).map_err(|e| e.to_string());
-    match array.data_type() {
-        DataType::Utf8 => Ok(TextColumn::Text(array.as_string::<i32>().clone())),
-        DataType::Binary => Ok(TextColumn::Bytes(array.as_binary::<i32>().clone())),
-        DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_) => {
-            to_text(&cast(&DataType::Binary)?)
-        }
-        DataType::Dictionary(_, value) => to_text(&cast(value)?),
-        DataType::Float16 => Ok(floats(
-            array
-                .as_primitive::<Float16Type>()
-                .iter()
-                .map(|v| v.map(f64::from)),
-        )),
-        DataType::Float32 => {
-            // Formatted as f32 so that 0.1f32 reads "0.1", not 0.100000001….
-            let mut b = StringBuilder::new();
-            for v in array.as_primitive::<Float32Type>() {
-                match v {
-                    Some(v) => {
-                        let _ = write!(b, "{v}");
-                        b.append_value("");
-                    }
-                    None => b.append_null(),
-                }
-            }
-            Ok(TextColumn::Text(b.finish()))
-        }
-        DataType::Float64 => Ok(floats(array.as_primitive::<Float64Type>().iter())),
-        DataType::Date32 => {
-            let mut b = StringBuilder::new();
-            for v in array.as_primitive::<Date32Type>() {
-                match v
-                    .and_then(|d| d.checked_add(UNIX_EPOCH_FROM_CE))
-                    .and_then(NaiveDate::from_num_days_from_ce_opt)
-                {
-                    Some(d) => {
-                        let _ = write!(b, "{d}");
-                        b.append_value("");
-                    }
-                    None if v.is_some() => b.append_value("(a date out of range)"),
-                    None => b.append_null(),
-                }
-            }
-            Ok(TextColumn::Text(b.finish()))
-        }
-        DataType::Timestamp(unit, Some(tz)) if is_utc(tz) => {
-            // Read UTC instants as they are: their date is the UTC date.
-            let data = array
-                .to_data()
-                .into_builder()
-                .data_type(DataType::Timestamp(*unit, None))
-                .build()
-                .map_err(|e| e.to_string())?;
-            to_text(&make_array(data))
-        }
-        DataType::Timestamp(_, Some(tz)) => to_text(&cast(&DataType::Date32).map_err(|e| {
-            format!(
-                "timestamps in time zone {tz:?} cannot be read ({e}); write dates or UTC timestamps"
-            )
-        })?),
-        DataType::Date64 | DataType::Timestamp(_, None) => to_text(&cast(&DataType::Date32)?),
-        _ => Ok(TextColumn::Text(
-            cast(&DataType::Utf8)?.as_string::<i32>().clone(),
-        )),
-    }
-}
-
-/// Whether a timestamp's time zone is UTC.
-fn is_utc(tz: &str) -> bool {
-    [
-        "utc", "etc/utc", "z", "gmt", "etc/gmt", "+00:00", "+0000", "+00", "-00:00",
-    ]
-    .iter()
-    .any(|u| tz.trim().eq_ignore_ascii_case(u))
-}
-
-/// Floats as text: whole values without a decimal point, others in the shortest form
-/// that reads back the same.
-fn floats(values: impl Iterator<Item = Option<f64>>) -> TextColumn {
-    let mut b = StringBuilder::new();
-    for v in values {
-        match v {
-            Some(v) => {
-                let _ = write!(b, "{v}");
-                b.append_value("");
-            }
-            None => b.append_null(),
-        }
-    }
-    TextColumn::Text(b.finish())
-}
+/// Decoded batches the decoding thread may be ahead by.
+const QUEUE: usize = 4;
 
 thread_local! {
     /// Whether this thread is inside the Parquet reader, whose panics on malformed files
@@ -238,14 +86,14 @@ fn read_chunks<T: ChunkReader + 'static>(
     diags: &mut Diags,
     on_row: &mut dyn FnMut(&mut RowCtx<'_>),
 ) -> bool {
-    let builder = match ParquetRecordBatchReaderBuilder::try_new(reader) {
-        Ok(b) => b,
+    let meta = match ArrowReaderMetadata::load(&reader, ArrowReaderOptions::new()) {
+        Ok(m) => m,
         Err(e) => {
             diags.error(input.diag(None, None, format!("not a valid Parquet file: {e}")));
             return false;
         }
     };
-    let schema = Arc::clone(builder.schema());
+    let schema = Arc::clone(meta.schema());
     let header: Vec<String> = schema
         .fields()
         .iter()
@@ -280,6 +128,9 @@ fn read_chunks<T: ChunkReader + 'static>(
     if !ok {
         return false;
     }
+    let rows_hint = usize::try_from(meta.metadata().file_metadata().num_rows()).unwrap_or(0);
+    let meta = with_dictionaries(meta, &resolved.source_of);
+    let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(reader, meta);
     // Read only the table's columns, when the Parquet roots match the Arrow fields.
     let mut wanted: Vec<usize> = resolved.source_of.iter().flatten().copied().collect();
     wanted.sort_unstable();
@@ -302,28 +153,23 @@ fn read_chunks<T: ChunkReader + 'static>(
             return false;
         }
     };
-    let mut row_base: u64 = 0;
-    for batch in reader {
-        let batch = match batch {
-            Ok(b) => b,
-            Err(e) => {
-                diags.error(input.diag(
-                    Some(row_base + 1),
-                    None,
-                    format!("not a valid Parquet file: cannot read the rows from here on: {e}"),
-                ));
-                return true;
-            }
-        };
-        let mut texts: Vec<Option<TextColumn>> = Vec::with_capacity(columns.len());
-        for (slot, index) in batch_index.iter().enumerate() {
-            let Some(array) = index.and_then(|i| batch.columns().get(i)) else {
-                texts.push(None);
-                continue;
-            };
-            match to_text(array) {
-                Ok(t) => texts.push(Some(t)),
-                Err(e) => {
+    let (tx, rx) = sync_channel::<Decoded>(QUEUE);
+    std::thread::scope(|scope| {
+        let batch_index = &batch_index;
+        scope.spawn(move || decode(reader, columns, batch_index, &tx));
+        let mut row_base: u64 = 0;
+        for decoded in rx {
+            let (rows, slots) = match decoded {
+                Decoded::Batch(rows, slots) => (rows, slots),
+                Decoded::Unreadable(e) => {
+                    diags.error(input.diag(
+                        Some(row_base + 1),
+                        None,
+                        format!("not a valid Parquet file: cannot read the rows from here on: {e}"),
+                    ));
+                    return true;
+                }
+                Decoded::BadColumn(slot, e) => {
                     let name = resolved.names.get(slot).map_or("", String::as_str);
                     diags.error(input.diag(
                         Some(row_base + 1),
@@ -332,16 +178,173 @@ fn read_chunks<T: ChunkReader + 'static>(
                     ));
                     return true;
                 }
+                Decoded::Panicked => {
+                    diags.error(input.diag(
+                        None,
+                        None,
+                        "not a valid Parquet file: the Parquet reader failed on it".to_string(),
+                    ));
+                    return false;
+                }
+            };
+            check_rows(
+                input,
+                columns,
+                (&resolved.names, &date_typed, rows_hint),
+                (row_base, rows),
+                &slots,
+                diags,
+                on_row,
+            );
+            row_base += rows as u64;
+        }
+        true
+    })
+}
+
+/// The metadata with the text columns the table reads asked for as dictionaries, so
+/// that dictionary-encoded values are checked once per entry (the metadata as it is
+/// when the reader refuses).
+fn with_dictionaries(
+    meta: ArrowReaderMetadata,
+    source_of: &[Option<usize>],
+) -> ArrowReaderMetadata {
+    let schema = meta.schema();
+    let mut changed = false;
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if source_of.contains(&Some(i)) && wants_dictionary(f.data_type()) {
+                changed = true;
+                f.as_ref().clone().with_data_type(DataType::Dictionary(
+                    Box::new(DataType::Int32),
+                    Box::new(f.data_type().clone()),
+                ))
+            } else {
+                f.as_ref().clone()
+            }
+        })
+        .collect();
+    if !changed {
+        return meta;
+    }
+    let hinted = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
+    ArrowReaderMetadata::try_new(
+        Arc::clone(meta.metadata()),
+        ArrowReaderOptions::new().with_schema(hinted),
+    )
+    .unwrap_or(meta)
+}
+
+/// What the decoding thread sends.
+enum Decoded {
+    /// A batch: its row count and the values of each slot.
+    Batch(usize, Vec<SlotValues>),
+    /// The rows from here on cannot be read.
+    Unreadable(String),
+    /// A column of a slot cannot be read.
+    BadColumn(usize, String),
+    /// The Parquet reader panicked on the file.
+    Panicked,
+}
+
+/// Decodes the batches of `reader` in order and sends them, stopping at the first
+/// that cannot be read (or when the receiver is gone).
+fn decode(
+    reader: ParquetRecordBatchReader,
+    columns: &[Column],
+    batch_index: &[Option<usize>],
+    tx: &std::sync::mpsc::SyncSender<Decoded>,
+) {
+    GUARDED.with(|g| g.set(true));
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let mut dicts = Dicts::default();
+        for batch in reader {
+            let batch = match batch {
+                Ok(b) => b,
+                Err(e) => {
+                    let _ = tx.send(Decoded::Unreadable(e.to_string()));
+                    return;
+                }
+            };
+            let mut slots = Vec::with_capacity(batch_index.len());
+            for (slot, index) in batch_index.iter().enumerate() {
+                let Some(array) = index.and_then(|i| batch.columns().get(i)) else {
+                    slots.push(SlotValues::Absent);
+                    continue;
+                };
+                match dicts.slot_values(slot, columns.get(slot), array) {
+                    Ok(v) => slots.push(v),
+                    Err(e) => {
+                        let _ = tx.send(Decoded::BadColumn(slot, e));
+                        return;
+                    }
+                }
+            }
+            if tx.send(Decoded::Batch(batch.num_rows(), slots)).is_err() {
+                return;
             }
         }
-        for r in 0..batch.num_rows() {
-            let line = row_base + r as u64 + 1;
-            let mut cells: [Option<&str>; MAX_COLS] = [None; MAX_COLS];
-            let mut bad = false;
-            for (slot, text) in texts.iter().enumerate() {
-                let Some(text) = text else { continue };
-                let name = resolved.names.get(slot).map_or("", String::as_str);
-                match text.get(r) {
+    }));
+    if outcome.is_err() {
+        let _ = tx.send(Decoded::Panicked);
+    }
+}
+
+/// Checks the rows of one decoded batch (its first row's number and its row count)
+/// and hands the valid ones to `on_row` (the slots' names and date types and the
+/// file's rows travel together).
+fn check_rows(
+    input: &Input<'_>,
+    columns: &[Column],
+    (names, date_typed, rows_hint): (&[String], &[bool], usize),
+    (row_base, rows): (u64, usize),
+    slots: &[SlotValues],
+    diags: &mut Diags,
+    on_row: &mut dyn FnMut(&mut RowCtx<'_>),
+) {
+    for r in 0..rows {
+        let line = row_base + r as u64 + 1;
+        let mut cells: [Option<&str>; MAX_COLS] = [None; MAX_COLS];
+        let mut typed = [Typed::None; MAX_COLS];
+        let mut keys: [Option<DictKey>; MAX_COLS] = [None; MAX_COLS];
+        let mut bad = false;
+        for (slot, values) in slots.iter().enumerate() {
+            let name = names.get(slot).map_or("", String::as_str);
+            match values {
+                SlotValues::Absent => {}
+                SlotValues::Typed(v) => {
+                    if let (Some(t), Some(v)) = (typed.get_mut(slot), v.get(r)) {
+                        *t = *v;
+                    }
+                }
+                SlotValues::Dict(k, dict) => {
+                    let Some(key) = k.get(r).copied().flatten() else {
+                        continue;
+                    };
+                    let Some(entry) = dict.entries.get(key as usize) else {
+                        continue;
+                    };
+                    if let Some(msg) = &entry.bad {
+                        diags.error(input.diag(Some(line), Some(name), msg.clone()));
+                        bad = true;
+                        break;
+                    }
+                    if let Some(t) = typed.get_mut(slot) {
+                        *t = entry.typed;
+                    }
+                    if entry.typed == Typed::None
+                        && let Some(c) = cells.get_mut(slot)
+                    {
+                        *c = dict.text(key as usize);
+                    }
+                    if let Some(k) = keys.get_mut(slot) {
+                        *k = Some(DictKey { dict: dict.no, key });
+                    }
+                }
+                SlotValues::Text(text) => match text.get(r) {
                     Ok(Some(s)) => {
                         if let Err(msg) = check_cell(columns.get(slot), s) {
                             diags.error(input.diag(Some(line), Some(name), msg));
@@ -359,23 +362,24 @@ fn read_chunks<T: ChunkReader + 'static>(
                         bad = true;
                         break;
                     }
-                }
+                },
             }
-            if bad {
-                continue;
-            }
-            let mut ctx = RowCtx {
-                input,
-                line,
-                cells: &cells,
-                names: &resolved.names,
-                date_typed: &date_typed,
-                diags,
-                failed: false,
-            };
-            on_row(&mut ctx);
         }
-        row_base += batch.num_rows() as u64;
+        if bad {
+            continue;
+        }
+        let mut ctx = RowCtx {
+            input,
+            line,
+            cells: &cells,
+            names,
+            date_typed,
+            typed: &typed,
+            keys: &keys,
+            rows_hint,
+            diags,
+            failed: false,
+        };
+        on_row(&mut ctx);
     }
-    true
 }

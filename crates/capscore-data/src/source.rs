@@ -25,6 +25,24 @@ pub(crate) struct Column {
     /// hold any character but NUL; every other column holds an id or a coded value,
     /// with no control character (see [`capscore_core::text::check_code`]).
     pub(crate) text: bool,
+    /// How the table reads the column's values (a Parquet reader gives values of a
+    /// matching type without a text round trip).
+    pub(crate) kind: Kind,
+}
+
+/// How a table reads a column's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Text: an id, a coded value or free text.
+    Text,
+    /// A date `YYYY-MM-DD`.
+    Date,
+    /// A month `YYYY-MM`.
+    Month,
+    /// A whole number >= 0.
+    Whole,
+    /// An exact decimal.
+    Decimal,
 }
 
 /// A required column.
@@ -33,6 +51,7 @@ pub(crate) const fn req(name: &'static str) -> Column {
         name,
         required: true,
         text: false,
+        kind: Kind::Text,
     }
 }
 
@@ -42,6 +61,7 @@ pub(crate) const fn opt(name: &'static str) -> Column {
         name,
         required: false,
         text: false,
+        kind: Kind::Text,
     }
 }
 
@@ -50,6 +70,42 @@ impl Column {
     pub(crate) const fn text(self) -> Column {
         Column { text: true, ..self }
     }
+
+    /// The same column, read with the given kind.
+    pub(crate) const fn of(self, kind: Kind) -> Column {
+        Column { kind, ..self }
+    }
+}
+
+/// A cell given as a typed value instead of text, by a reader that found it valid by
+/// the very rules the text would be checked with (a Parquet integer, decimal or date
+/// column, or a dictionary entry parsed once). Only values that the text parsers
+/// would accept without a problem or warning are given typed; any other value comes as
+/// text, so that every problem is found and worded by one set of parsers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Typed {
+    /// No typed value: read the text cell.
+    #[default]
+    None,
+    /// A whole number >= 0.
+    Whole(u64),
+    /// An exact decimal >= 0.
+    Decimal(Num),
+    /// A date of the accepted range.
+    Date(NaiveDate),
+    /// A month of the accepted range.
+    Month(Month),
+}
+
+/// Where a cell's text comes from in a dictionary-encoded column: the dictionary (a
+/// number unique within the file's read) and the entry. Rows with the same key hold
+/// the same text, so what is derived from the text may be derived once per entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DictKey {
+    /// The dictionary, numbered from 1 as met.
+    pub(crate) dict: u32,
+    /// The entry.
+    pub(crate) key: u32,
 }
 
 /// The file format of a table.
@@ -223,6 +279,14 @@ pub(crate) struct RowCtx<'r> {
     pub(crate) line: u64,
     /// Trimmed, non-empty cell text by slot.
     pub(crate) cells: &'r [Option<&'r str>],
+    /// Typed values by slot (empty for CSV): when a slot holds one, its text cell is
+    /// empty.
+    pub(crate) typed: &'r [Typed],
+    /// Dictionary entries of text cells by slot (empty for CSV).
+    pub(crate) keys: &'r [Option<DictKey>],
+    /// Rows the file holds, when known before reading (Parquet), else 0: a size to
+    /// reserve (only the memory filled is ever touched).
+    pub(crate) rows_hint: usize,
     /// Column names by slot, as written in the header.
     pub(crate) names: &'r [String],
     /// By slot: whether the Parquet column holds dates (a month column may then hold
@@ -243,6 +307,16 @@ impl<'r> RowCtx<'r> {
     /// The cell of a slot, `None` when absent or empty.
     pub(crate) fn get(&self, slot: usize) -> Option<&'r str> {
         self.cells.get(slot).copied().flatten()
+    }
+
+    /// The typed value of a slot, if the reader gave one.
+    fn typed(&self, slot: usize) -> Typed {
+        self.typed.get(slot).copied().unwrap_or_default()
+    }
+
+    /// The dictionary entry of a slot's text, if any.
+    pub(crate) fn key(&self, slot: usize) -> Option<DictKey> {
+        self.keys.get(slot).copied().flatten()
     }
 
     fn diag(&self, slot: Option<usize>, message: String) -> Diagnostic {
@@ -275,6 +349,9 @@ impl<'r> RowCtx<'r> {
 
     /// A required date.
     pub(crate) fn date(&mut self, slot: usize) -> NaiveDate {
+        if let Typed::Date(d) = self.typed(slot) {
+            return d;
+        }
         match self.get(slot) {
             None => {
                 self.error(
@@ -289,6 +366,9 @@ impl<'r> RowCtx<'r> {
 
     /// An optional date.
     pub(crate) fn opt_date(&mut self, slot: usize) -> Option<NaiveDate> {
+        if let Typed::Date(d) = self.typed(slot) {
+            return Some(d);
+        }
         let s = self.get(slot)?;
         self.parse_date_at(slot, s)
     }
@@ -304,6 +384,9 @@ impl<'r> RowCtx<'r> {
 
     /// A required month (`YYYY-MM`; a Parquet date column gives the month of its dates).
     pub(crate) fn month(&mut self, slot: usize) -> Month {
+        if let Typed::Month(m) = self.typed(slot) {
+            return m;
+        }
         let fallback = Month::of(NaiveDate::MIN);
         let Some(s) = self.get(slot) else {
             self.error(
@@ -326,6 +409,9 @@ impl<'r> RowCtx<'r> {
 
     /// A required whole number >= 0 (`12`, also `12.0`).
     pub(crate) fn whole(&mut self, slot: usize) -> u64 {
+        if let Typed::Whole(n) = self.typed(slot) {
+            return n;
+        }
         let Some(s) = self.get(slot) else {
             self.error(
                 slot,
@@ -366,6 +452,9 @@ impl<'r> RowCtx<'r> {
 
     /// A required exact decimal (negative allowed).
     pub(crate) fn decimal(&mut self, slot: usize) -> Num {
+        if let Typed::Decimal(v) = self.typed(slot) {
+            return v;
+        }
         let Some(s) = self.get(slot) else {
             self.error(
                 slot,
@@ -378,6 +467,9 @@ impl<'r> RowCtx<'r> {
 
     /// An optional exact decimal, 0 when empty; `non_negative` rejects values below 0.
     pub(crate) fn opt_decimal(&mut self, slot: usize, non_negative: bool) -> Num {
+        if let Typed::Decimal(v) = self.typed(slot) {
+            return v;
+        }
         let Some(s) = self.get(slot) else {
             return Num::from_integer(0);
         };

@@ -249,6 +249,31 @@ fn bench_score(c: &mut Criterion) {
     group.finish();
 }
 
+/// The interactive path: with the dataset in memory, one partner of 5,000 tenants
+/// scored for one month in every area in force (the server's and advisor's request).
+fn bench_one_partner(c: &mut Criterion) {
+    let catalog = catalog();
+    let month: Month = match "2024-06".parse() {
+        Ok(m) => m,
+        Err(e) => panic!("month: {e}"),
+    };
+    let data = load(&catalog, &synthetic(3, 5_000));
+    let request = ScoreRequest {
+        month,
+        partners: Some(vec![capscore_core::PartnerIdx(1)]),
+        areas: None,
+    };
+    let mut group = c.benchmark_group("one_partner");
+    group.sample_size(30);
+    group.bench_function("5000_tenants_all_areas", |b| {
+        b.iter(|| match score(&data, &catalog, &request) {
+            Ok(scores) => black_box(scores),
+            Err(e) => panic!("score: {e}"),
+        });
+    });
+    group.finish();
+}
+
 /// `explain` (tracing on) for one month, every partner, every area in force: the
 /// price of recording every contribution and exclusion.
 fn bench_explain(c: &mut Criterion) {
@@ -284,5 +309,11 @@ fn bench_explain(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_load, bench_score, bench_explain);
+criterion_group!(
+    benches,
+    bench_load,
+    bench_score,
+    bench_one_partner,
+    bench_explain
+);
 criterion_main!(benches);

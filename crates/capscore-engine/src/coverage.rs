@@ -17,7 +17,7 @@ use std::fmt;
 use capscore_catalog::{AreaRules, Catalog, MetricKind, MetricRules, TrackRules, TrackSelection};
 use capscore_core::Month;
 use capscore_data::coverage::months_in_words;
-use capscore_data::{Dataset, UsageTable};
+use capscore_data::{Dataset, UsageTable, UsageWindow};
 use serde::Serialize;
 
 use crate::{AreaScore, EngineError, MetricScore, PartnerScore, ScoreRequest, Scores};
@@ -360,6 +360,60 @@ pub fn ensure_covered(
         covered: data.coverage.describe(),
         answerable: answerable_months(data, catalog, areas),
     })))
+}
+
+/// The usage months that scoring `month` for `areas` (all when `None`) reads, per
+/// usage table: the window a load for that request may keep
+/// ([`capscore_data::LoadOptions`]) and still give every score, refusal and
+/// explanation of a full load.
+///
+/// # Errors
+/// What scoring refuses for the month and areas: no rules in force, an unknown area.
+pub fn usage_window(
+    catalog: &Catalog,
+    month: Month,
+    areas: Option<&[String]>,
+) -> Result<UsageWindow, EngineError> {
+    let rules = catalog.at_month(month)?;
+    let mut window = UsageWindow::new();
+    for area in crate::requested_areas(&rules, areas)? {
+        for track in &area.tracks {
+            for metric in &track.metrics {
+                for (table, months) in months_read(area, track, metric, month).tables {
+                    for m in months {
+                        window.keep(table, m);
+                    }
+                }
+            }
+        }
+    }
+    Ok(window)
+}
+
+/// Refuses a request reading usage months that a windowed load did not keep.
+pub(crate) fn ensure_loaded(
+    data: &Dataset,
+    areas: &[&AreaRules],
+    month: Month,
+) -> Result<(), EngineError> {
+    let Some(window) = &data.usage_window else {
+        return Ok(());
+    };
+    for area in areas {
+        for track in &area.tracks {
+            for metric in &track.metrics {
+                for (table, months) in months_read(area, track, metric, month).tables {
+                    if let Some(m) = months.iter().find(|m| !window.keeps(table, **m)) {
+                        return Err(EngineError::NotLoaded {
+                            table: table.name().to_string(),
+                            month: *m,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Scores `req` when the data covers every month its metrics read. Otherwise refuses

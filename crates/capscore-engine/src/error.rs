@@ -34,6 +34,16 @@ pub enum EngineError {
     /// The data does not cover every month the metrics asked for read.
     #[error("{0}")]
     NotCovered(Box<crate::coverage::CoverageGaps>),
+    /// The dataset was loaded with only some usage months, and the request reads others.
+    #[error(
+        "the dataset was loaded with only the usage months of another request: {table} {month} was not kept; load it whole"
+    )]
+    NotLoaded {
+        /// The usage table.
+        table: String,
+        /// A month read that was not kept.
+        month: capscore_core::Month,
+    },
     /// A track or metric id that no area asked has.
     #[error("unknown {what} \"{name}\"; {what}s of the areas asked: {}", known.join(", "))]
     UnknownName {

@@ -115,10 +115,9 @@ impl<'a> Run<'a> {
         req: &ScoreRequest,
     ) -> Result<Self, EngineError> {
         let rules = catalog.at_month(req.month)?;
-        let area_ids: Vec<String> = requested_areas(&rules, req.areas.as_deref())?
-            .iter()
-            .map(|a| a.id.clone())
-            .collect();
+        let chosen = requested_areas(&rules, req.areas.as_deref())?;
+        coverage::ensure_loaded(data, &chosen, req.month)?;
+        let area_ids: Vec<String> = chosen.iter().map(|a| a.id.clone()).collect();
         let groups = partner_groups(data)?;
         let roots = groups.global_accounts(data, req.partners.as_deref())?;
         let names = area_ids

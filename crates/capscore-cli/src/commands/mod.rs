@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow};
 use capscore_catalog::Catalog;
-use capscore_data::Loaded;
+use capscore_data::{LoadOptions, Loaded};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{Cli, Command};
@@ -36,7 +36,8 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Score(args) => {
             score_out::check(&args.options);
-            let loaded = load_data(&args.data, &catalog)?;
+            let options = score_load_options(&catalog, &args.options);
+            let loaded = load_data_with(&args.data, &catalog, &options)?;
             score::run(
                 &catalog,
                 &loaded,
@@ -100,8 +101,26 @@ pub(crate) fn with_spinner<T>(message: String, f: impl FnOnce() -> T) -> T {
 }
 
 pub(crate) fn load_data(dir: &Path, catalog: &Catalog) -> Result<Loaded, Failure> {
+    load_data_with(dir, catalog, &LoadOptions::default())
+}
+
+/// How `score` loads: with an explicit month, only the usage months its areas read
+/// (the rest is checked and counted in the coverage, not kept); without one, whole,
+/// as the default month depends on every row.
+fn score_load_options(catalog: &Catalog, opts: &crate::args::ScoreOptions) -> LoadOptions {
+    let areas = (!opts.areas.is_empty()).then_some(opts.areas.as_slice());
+    LoadOptions {
+        // A request the engine refuses (unknown area, no rules) loads whole and is
+        // refused by the scoring as before.
+        usage_window: opts
+            .month
+            .and_then(|m| capscore_engine::coverage::usage_window(catalog, m, areas).ok()),
+    }
+}
+
+fn load_data_with(dir: &Path, catalog: &Catalog, options: &LoadOptions) -> Result<Loaded, Failure> {
     with_spinner(format!("loading {}", dir.display()), || {
-        capscore_data::load_dir(dir, catalog)
+        capscore_data::load_dir_with(dir, catalog, options)
     })
     .map_err(|e| Failure::Input(anyhow!(e).context(format!("dataset {} rejected", dir.display()))))
 }

@@ -7,3 +7,5 @@ mod input_defects;
 mod load_errors;
 mod load_ok;
 mod props;
+mod typed_parquet;
+mod window;

@@ -375,3 +375,60 @@ proptest! {
         prop_assert_eq!(marked, !expected);
     }
 }
+
+fn load_windowed(window: &capscore_data::UsageWindow) -> Dataset {
+    let borrowed: Vec<(&str, &[u8])> = sample_files()
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_bytes()))
+        .collect();
+    let options = capscore_data::LoadOptions {
+        usage_window: Some(window.clone()),
+    };
+    capscore_data::load_files_with(&borrowed, catalog(), &options)
+        .unwrap()
+        .dataset
+}
+
+/// A load that keeps only the usage window of a request scores every partner of that
+/// request as the full load does, with the same coverage; a request reading months it
+/// did not keep is refused, never answered from the missing rows.
+#[test]
+fn a_load_windowed_for_a_request_scores_it_as_a_full_load() {
+    for month in ["2023-12", "2024-06"] {
+        let month = m(month);
+        for areas in [None, Some(vec!["modern_work".to_string()])] {
+            let window =
+                capscore_engine::coverage::usage_window(catalog(), month, areas.as_deref())
+                    .unwrap();
+            let cut = load_windowed(&window);
+            assert_eq!(cut.coverage, sample().coverage);
+            assert_eq!(cut.latest_month, sample().latest_month);
+            assert!(
+                cut.m365_usage
+                    .month
+                    .iter()
+                    .all(|x| window.keeps(UsageTable::M365Usage, *x))
+            );
+            assert!(cut.m365_usage.month.len() < sample().m365_usage.month.len());
+            let req = request(month, areas.clone());
+            let full = score_checked(sample(), catalog(), &req, false).unwrap();
+            let got = score_checked(&cut, catalog(), &req, false).unwrap();
+            assert_eq!(format!("{full:?}"), format!("{got:?}"), "{month} {areas:?}");
+        }
+    }
+    let window = capscore_engine::coverage::usage_window(
+        catalog(),
+        m("2024-06"),
+        Some(&["modern_work".to_string()]),
+    )
+    .unwrap();
+    let cut = load_windowed(&window);
+    let req = request(m("2024-06"), Some(vec!["infrastructure".into()]));
+    let e = score_checked(&cut, catalog(), &req, false).unwrap_err();
+    assert!(matches!(e, EngineError::NotLoaded { .. }), "{e}");
+    let earlier = request(m("2024-03"), Some(vec!["modern_work".into()]));
+    assert!(matches!(
+        score_checked(&cut, catalog(), &earlier, false),
+        Err(EngineError::NotLoaded { .. })
+    ));
+}
