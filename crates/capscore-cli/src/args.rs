@@ -253,6 +253,15 @@ pub(crate) enum Format {
     Csv,
 }
 
+/// The formats of the what-if commands (simulate, outlook, recommend, plan): no CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ViewFormat {
+    /// Aligned text for people.
+    Table,
+    /// JSON (the contract in docs/output.md).
+    Json,
+}
+
 #[derive(Debug, clap::Args)]
 pub(crate) struct StatusArgs {
     /// Dataset folder (CSV or Parquet tables).
@@ -411,8 +420,8 @@ pub(crate) struct WhatIfScope {
     #[arg(long, value_name = "YYYY-MM", value_parser = month_arg)]
     pub month: Option<Month>,
     /// Output format: table or json.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ViewFormat::Table)]
+    pub format: ViewFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -468,8 +477,8 @@ pub(crate) struct PlanArgs {
     #[arg(long, value_name = "FILE")]
     pub scenario_out: Option<PathBuf>,
     /// Output format: table or json.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ViewFormat::Table)]
+    pub format: ViewFormat,
 }
 
 #[derive(Debug, clap::Args)]

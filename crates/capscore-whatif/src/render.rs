@@ -210,6 +210,34 @@ fn area_track(catalog: &Catalog, area: &str, track: Option<&str>) -> String {
     )
 }
 
+/// For an action whose points come from other metrics than the one it was found for
+/// (a tenant entering a band also counts as a customer): which ones, so that the
+/// action is not read as raising its own metric (which `plan` would contradict).
+fn points_elsewhere(a: &crate::recommend::Action, catalog: &Catalog) -> String {
+    let zero = Num::from_integer(0);
+    if a.metric_points > zero || a.points <= zero {
+        return String::new();
+    }
+    let others: Vec<&str> = a
+        .deltas
+        .iter()
+        .filter(|(id, d)| *id != a.metric && d.iter().any(|x| *x != zero))
+        .map(|(id, _)| metric_name(catalog, &a.area, id))
+        .collect();
+    if others.is_empty() {
+        format!(
+            "; {} itself gains no points",
+            metric_name(catalog, &a.area, &a.metric)
+        )
+    } else {
+        format!(
+            "; {} itself gains no points, the points come from {}",
+            metric_name(catalog, &a.area, &a.metric),
+            others.join(", ")
+        )
+    }
+}
+
 /// `recommend` as a table.
 #[must_use]
 pub fn recommendations(r: &crate::recommend::Recommendations, catalog: &Catalog) -> String {
@@ -258,10 +286,11 @@ pub fn recommendations(r: &crate::recommend::Recommendations, catalog: &Catalog)
         );
         let _ = writeln!(
             s,
-            "     {} (for {} · {})",
+            "     {} (for {} · {}){}",
             a.description,
             area_track(catalog, &a.area, a.track.as_deref()),
-            metric_name(catalog, &a.area, &a.metric)
+            metric_name(catalog, &a.area, &a.metric),
+            points_elsewhere(a, catalog)
         );
     }
     if r.risk_months > 0 {
@@ -365,4 +394,51 @@ pub fn plan(p: &crate::plan::Plan, catalog: &Catalog) -> String {
         if p.plans_tried == 1 { "" } else { "s" }
     );
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recommend::Action;
+
+    fn action(metric_points: i64, deltas: Vec<(String, Vec<Num>)>) -> Action {
+        Action {
+            kind: "reach_band",
+            area: "modern_work".to_string(),
+            track: Some("smb".to_string()),
+            metric: "usage_growth".to_string(),
+            description: "1 more paid seats".to_string(),
+            scenario: String::new(),
+            cost: Num::from_integer(1),
+            cost_lines: Vec::new(),
+            points: Num::from_integer(10),
+            metric_points: Num::from_integer(metric_points.into()),
+            total_before: Num::from_integer(55),
+            total_after: Num::from_integer(65),
+            qualified_after: false,
+            key: String::new(),
+            deltas,
+        }
+    }
+
+    #[test]
+    fn an_action_whose_points_come_from_another_metric_says_which() {
+        let catalog = Catalog::embedded().unwrap();
+        let one = vec![Num::from_integer(1)];
+        let a = action(
+            0,
+            vec![
+                ("net_customer_adds".to_string(), one.clone()),
+                ("usage_growth".to_string(), vec![Num::from_integer(0)]),
+            ],
+        );
+        let said = points_elsewhere(&a, &catalog);
+        assert!(
+            said.contains("Usage growth itself gains no points"),
+            "{said}"
+        );
+        assert!(said.contains("come from Net customer adds"), "{said}");
+        let own = action(10, vec![("usage_growth".to_string(), one)]);
+        assert_eq!(points_elsewhere(&own, &catalog), "");
+    }
 }

@@ -7,6 +7,7 @@ use capscore_engine::{AreaScore, PartnerScore, ScoreRequest, score_checked};
 use capscore_status::{PartnerStanding, StatusRequest};
 use chrono::Datelike;
 use serde::Serialize;
+use std::sync::Arc;
 
 use crate::error::WhatIfError;
 use crate::scenario::{self, Scenario};
@@ -29,6 +30,10 @@ pub struct Base<'c> {
     /// of the tables checked to score as the whole dataset, see
     /// [`crate::recommend::Planner`]).
     pub partial: bool,
+    /// The loaded dataset `tables` hold (`None`: load them when needed). Scoring the
+    /// unchanged tables reads it instead of loading their text again; whoever changes
+    /// `tables` sets it to `None` or to the tables' own load.
+    pub loaded: Option<Arc<Loaded>>,
 }
 
 /// Scores one partner (refusing months the data does not cover unless `allow_partial`).
@@ -78,6 +83,7 @@ impl<'c> Base<'c> {
             month,
             areas,
             partial: false,
+            loaded: Some(Arc::new(loaded.clone())),
         })
     }
 
@@ -133,7 +139,7 @@ impl<'c> Base<'c> {
             text,
         )?;
         let month_after = applied.month.unwrap_or(self.month);
-        let data0 = self.tables.load(self.catalog)?;
+        let data0 = self.base_loaded()?;
         let data1 = applied.tables.load(self.catalog)?;
         let before = self.score_loaded(&data0.dataset, self.month)?;
         let after = self.score_loaded(&data1.dataset, month_after)?;
@@ -146,6 +152,26 @@ impl<'c> Base<'c> {
             ));
         }
         Ok((sim, applied.tables))
+    }
+
+    /// The base tables loaded (the kept load when there is one).
+    ///
+    /// # Errors
+    /// [`WhatIfError::Data`] when the tables do not validate.
+    pub fn base_loaded(&self) -> Result<Arc<Loaded>, WhatIfError> {
+        match &self.loaded {
+            Some(l) => Ok(Arc::clone(l)),
+            None => Ok(Arc::new(self.tables.load(self.catalog)?)),
+        }
+    }
+
+    /// The partner's score on the base tables at the base month.
+    ///
+    /// # Errors
+    /// As [`Base::score`].
+    pub fn score_base(&self) -> Result<PartnerScore, WhatIfError> {
+        let data = self.base_loaded()?;
+        self.score_loaded(&data.dataset, self.month)
     }
 
     fn score_loaded(&self, data: &Dataset, month: Month) -> Result<PartnerScore, WhatIfError> {

@@ -499,4 +499,25 @@ impl Tables {
         }
         out
     }
+
+    /// The usage rows of the months from `from` on: `from` gives, per usage table name,
+    /// the first month kept (a table it does not name keeps no rows). Other tables are
+    /// kept whole. Callers compare the subset's score with the whole tables' before
+    /// relying on it.
+    #[must_use]
+    pub fn usage_from(&self, from: &BTreeMap<&str, Month>) -> Tables {
+        let mut out = self.clone();
+        for name in ["m365_usage", "azure_usage", "bizapps_usage"] {
+            let Some(t) = out.tables.get_mut(name) else {
+                continue;
+            };
+            match (from.get(name), t.col("month")) {
+                (Some(first), Some(mc)) => t
+                    .rows
+                    .retain(|r| r[mc].parse::<Month>().is_ok_and(|m| m >= *first)),
+                _ => t.rows.clear(),
+            }
+        }
+        out
+    }
 }

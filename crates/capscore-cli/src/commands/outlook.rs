@@ -6,7 +6,7 @@ use capscore_whatif::{outlook, render};
 
 use super::simulate::{base, failure};
 use super::{emit, with_spinner};
-use crate::args::{Format, OutlookArgs};
+use crate::args::{OutlookArgs, ViewFormat};
 use crate::exit::Failure;
 
 pub(super) fn run(catalog: &Catalog, args: &OutlookArgs) -> Result<(), Failure> {
@@ -16,10 +16,10 @@ pub(super) fn run(catalog: &Catalog, args: &OutlookArgs) -> Result<(), Failure> 
     })
     .map_err(failure)?;
     match args.scope.format {
-        Format::Json => emit(&format!(
+        ViewFormat::Json => emit(&format!(
             "{}\n",
             serde_json::to_string_pretty(&o).map_err(|e| Failure::Internal(anyhow!(e)))?
         )),
-        _ => emit(&render::outlook(&o, catalog)),
+        ViewFormat::Table => emit(&render::outlook(&o, catalog)),
     }
 }

@@ -8,7 +8,7 @@ use capscore_whatif::render;
 use super::recommend::costs;
 use super::simulate::{base, failure};
 use super::{emit, with_spinner};
-use crate::args::{Format, PlanArgs, WhatIfScope};
+use crate::args::{PlanArgs, ViewFormat, WhatIfScope};
 use crate::exit::Failure;
 
 pub(super) fn run(catalog: &Catalog, args: &PlanArgs) -> Result<(), Failure> {
@@ -35,10 +35,10 @@ pub(super) fn run(catalog: &Catalog, args: &PlanArgs) -> Result<(), Failure> {
         }
     }
     match args.format {
-        Format::Json => emit(&format!(
+        ViewFormat::Json => emit(&format!(
             "{}\n",
             serde_json::to_string_pretty(&plan).map_err(|e| Failure::Internal(anyhow!(e)))?
         )),
-        _ => emit(&render::plan(&plan, catalog)),
+        ViewFormat::Table => emit(&render::plan(&plan, catalog)),
     }
 }

@@ -10,7 +10,7 @@ use capscore_whatif::render;
 
 use super::simulate::{base, failure};
 use super::{emit, with_spinner};
-use crate::args::{Format, RecommendArgs};
+use crate::args::{RecommendArgs, ViewFormat};
 use crate::exit::Failure;
 
 /// The catalog's costs, with a user's file merged over them.
@@ -35,10 +35,10 @@ pub(super) fn run(catalog: &Catalog, args: &RecommendArgs) -> Result<(), Failure
     })
     .map_err(failure)?;
     match args.scope.format {
-        Format::Json => emit(&format!(
+        ViewFormat::Json => emit(&format!(
             "{}\n",
             serde_json::to_string_pretty(&r).map_err(|e| Failure::Internal(anyhow!(e)))?
         )),
-        _ => emit(&render::recommendations(&r, catalog)),
+        ViewFormat::Table => emit(&render::recommendations(&r, catalog)),
     }
 }

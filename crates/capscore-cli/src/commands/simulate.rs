@@ -6,7 +6,7 @@ use capscore_whatif::{WhatIfError, render, scenario, simulate::Base};
 
 use super::score::{month_or_default, refusal};
 use super::{emit, load_data, with_spinner};
-use crate::args::{Format, SimulateArgs, WhatIfScope};
+use crate::args::{SimulateArgs, ViewFormat, WhatIfScope};
 use crate::exit::Failure;
 
 /// Loads the data and resolves the month of a what-if command.
@@ -49,10 +49,10 @@ pub(super) fn run(catalog: &Catalog, args: &SimulateArgs) -> Result<(), Failure>
         eprintln!("wrote the changed dataset to {}", out.display());
     }
     match args.scope.format {
-        Format::Json => emit(&format!(
+        ViewFormat::Json => emit(&format!(
             "{}\n",
             serde_json::to_string_pretty(&sim).map_err(|e| Failure::Internal(anyhow!(e)))?
         )),
-        _ => emit(&render::simulation(&sim, catalog)),
+        ViewFormat::Table => emit(&render::simulation(&sim, catalog)),
     }
 }

@@ -282,3 +282,25 @@ fn plan_says_why_there_is_none_and_refuses_bad_costs() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn what_if_commands_refuse_csv_as_a_usage_error() {
+    let data = sample();
+    for cmd in [
+        &["simulate", "--scenario", "s.toml"][..],
+        &["outlook"][..],
+        &["recommend"][..],
+        &["plan", "--area", "modern_work"][..],
+    ] {
+        let mut args: Vec<&str> = cmd.to_vec();
+        args.extend(["--data", &data, "--partner", "P003", "--format", "csv"]);
+        let o = capscore(&args);
+        assert_eq!(o.status.code(), Some(2), "{cmd:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("'csv'") && err.contains("table, json"),
+            "{cmd:?}: {err}"
+        );
+        assert!(o.stdout.is_empty(), "{cmd:?}");
+    }
+}

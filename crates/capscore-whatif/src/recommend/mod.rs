@@ -13,6 +13,7 @@ use capscore_catalog::costs::Costs;
 use capscore_core::{Month, Num};
 use capscore_engine::{ExplainRequest, PartnerScore, explain};
 use serde::Serialize;
+use std::sync::Arc;
 
 use crate::error::WhatIfError;
 use crate::outlook::{Cause, outlook};
@@ -160,26 +161,46 @@ impl<'c> Planner<'c> {
     /// # Errors
     /// Engine refusals (a month the data does not cover), data errors.
     pub fn new(base: &Base<'c>, costs: Costs) -> Result<Self, WhatIfError> {
-        let full = base.score(&base.tables, base.month)?;
-        let mut sub = base.clone();
-        sub.tables = base.tables.for_partner(&base.partner);
-        let loaded = sub.tables.load(base.catalog)?;
-        let same = score_partner(
-            &loaded.dataset,
-            base.catalog,
-            &base.partner,
-            base.month,
-            base.areas.as_deref(),
-            true,
-        )
-        .ok()
-        .is_some_and(|s| serde_json::to_value(&s).ok() == serde_json::to_value(&full).ok());
-        let (base, loaded) = if same {
-            sub.partial = true;
-            (sub, loaded)
-        } else {
-            let l = base.tables.load(base.catalog)?;
-            (base.clone(), l)
+        let full = base.score_base()?;
+        let same_as_full = |tables: &Tables| -> Option<Arc<capscore_data::Loaded>> {
+            let loaded = tables.load(base.catalog).ok()?;
+            let s = score_partner(
+                &loaded.dataset,
+                base.catalog,
+                &base.partner,
+                base.month,
+                base.areas.as_deref(),
+                true,
+            )
+            .ok()?;
+            (serde_json::to_value(&s).ok()? == serde_json::to_value(&full).ok()?)
+                .then(|| Arc::new(loaded))
+        };
+        // The partner's rows, first only the usage months the areas read (from the
+        // earliest on, for the outlook's later months), then all of them.
+        let own = base.tables.for_partner(&base.partner);
+        let mut narrowed = None;
+        for tables in [
+            read_months(base).map(|from| own.usage_from(&from)),
+            Some(own),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let Some(loaded) = same_as_full(&tables) {
+                narrowed = Some((tables, loaded));
+                break;
+            }
+        }
+        let (base, loaded) = match narrowed {
+            Some((tables, loaded)) => {
+                let mut sub = base.clone();
+                sub.tables = tables;
+                sub.loaded = Some(Arc::clone(&loaded));
+                sub.partial = true;
+                (sub, loaded)
+            }
+            None => (base.clone(), base.base_loaded()?),
         };
         let idx = loaded.dataset.partners.find(&base.partner).ok_or_else(|| {
             WhatIfError::Scenario(format!(
@@ -305,6 +326,7 @@ impl<'c> Planner<'c> {
             month: self.base.month,
             areas: self.base.areas.clone(),
             partial: true,
+            loaded: None,
         };
         let before = tiny.score(&tiny.tables, tiny.month).ok()?;
         let s = scenario::parse(&c.scenario, "scenario").ok()?;
@@ -537,4 +559,30 @@ fn people(t: &Tables) -> Vec<String> {
     v.sort();
     v.dedup();
     v
+}
+
+/// The first month of each usage table that the metrics of the base's areas read at its
+/// month ([`capscore_engine::coverage::months_read`]); `None` when the catalog has no
+/// rules for the month.
+fn read_months(base: &Base<'_>) -> Option<std::collections::BTreeMap<&'static str, Month>> {
+    let snapshot = base.catalog.at_month(base.month).ok()?;
+    let mut from = std::collections::BTreeMap::new();
+    for area in snapshot.areas.iter().filter(|a| {
+        base.areas
+            .as_ref()
+            .is_none_or(|ids| ids.iter().any(|id| id.trim() == a.id))
+    }) {
+        for track in &area.tracks {
+            for metric in &track.metrics {
+                let reads = capscore_engine::coverage::months_read(area, track, metric, base.month);
+                for (table, months) in reads.tables {
+                    if let Some(first) = months.first() {
+                        let e = from.entry(table.name()).or_insert(*first);
+                        *e = (*e).min(*first);
+                    }
+                }
+            }
+        }
+    }
+    Some(from)
 }
