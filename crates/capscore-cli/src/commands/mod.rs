@@ -24,6 +24,7 @@ mod reform;
 mod score;
 mod score_out;
 mod simulate;
+mod sql;
 mod status;
 mod validate;
 
@@ -60,6 +61,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Simulate(args) => simulate::run(&catalog, &args),
         Command::Outlook(args) => outlook::run(&catalog, &args),
         Command::Reform(args) => reform::run(&catalog, cli.catalog.as_deref(), &args),
+        Command::Sql(args) => sql::run(&catalog, cli.catalog.as_deref(), &args),
         Command::Status(args) => {
             status::check_args(&args);
             let loaded = load_data(&args.data, &catalog)?;
