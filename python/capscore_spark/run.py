@@ -3,6 +3,9 @@
 Usage (local, from the repository's python/ folder):
 
     python -m capscore_spark --data DIR --sql FILE --out FILE [--master local[2]]
+    python -m capscore_spark --job DIR SQL OUT --job DIR SQL OUT ...
+
+(several jobs share one Spark session: the views are registered again for each),
 
 or on a cluster:
 
@@ -24,6 +27,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 
 # The tables of docs/data.md the SQL may read, with their columns.
 TABLES = {
@@ -123,11 +127,27 @@ def write_single_parquet(df, out):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="capscore_spark", description=__doc__.split("\n")[0])
-    ap.add_argument("--data", required=True, help="dataset folder (CSV or Parquet tables)")
-    ap.add_argument("--sql", required=True, help="the file written by `capscore sql`")
-    ap.add_argument("--out", required=True, help="Parquet file to write")
+    ap.add_argument("--data", help="dataset folder (CSV or Parquet tables)")
+    ap.add_argument("--sql", help="the file written by `capscore sql`")
+    ap.add_argument("--out", help="Parquet file to write")
+    ap.add_argument(
+        "--job",
+        nargs=3,
+        action="append",
+        default=[],
+        metavar=("DATA", "SQL", "OUT"),
+        help="a dataset, a SQL file and the Parquet file to write (repeatable)",
+    )
     ap.add_argument("--master", help="Spark master (default: spark-submit's, else local[2])")
     args = ap.parse_args(argv)
+    jobs = list(args.job)
+    single = (args.data, args.sql, args.out)
+    if any(single):
+        if not all(single):
+            ap.error("--data, --sql and --out go together")
+        jobs.insert(0, single)
+    if not jobs:
+        ap.error("nothing to run: give --data, --sql and --out, or --job")
 
     from pyspark.sql import SparkSession
 
@@ -136,7 +156,8 @@ def main(argv=None):
         .config("spark.sql.ansi.enabled", "true")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
     )
     if args.master:
         builder = builder.master(args.master)
@@ -147,11 +168,16 @@ def main(argv=None):
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     try:
-        with open(args.sql, encoding="utf-8") as f:
-            sql = f.read()
-        register(spark, args.data)
-        df = spark.sql(sql)
-        write_single_parquet(df, args.out)
+        for data, sql_file, out in jobs:
+            started = time.monotonic()
+            with open(sql_file, encoding="utf-8") as f:
+                sql = f.read()
+            register(spark, data)
+            write_single_parquet(spark.sql(sql), out)
+            print(
+                f"capscore_spark: {out} written in {time.monotonic() - started:.1f} s",
+                file=sys.stderr,
+            )
     finally:
         spark.stop()
     return 0

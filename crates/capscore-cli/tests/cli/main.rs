@@ -15,6 +15,7 @@ mod output_cli;
 mod reform_cli;
 mod repository;
 mod snapshots;
+mod spark_cli;
 mod status_cli;
 mod util;
 mod whatif_cli;
