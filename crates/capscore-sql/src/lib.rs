@@ -21,7 +21,7 @@ use capscore_core::Month;
 /// The SQL dialects capscore writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
-    /// Spark SQL (Spark 3.4 or later, ANSI mode or not).
+    /// Spark SQL (verified with Spark 4.3 in ANSI mode).
     Spark,
 }
 

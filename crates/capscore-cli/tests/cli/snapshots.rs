@@ -47,6 +47,7 @@ fn help_texts() {
         &["simulate"],
         &["outlook"],
         &["reform"],
+        &["sql"],
         &["import", "partner-center"],
         &["generate"],
     ] {
