@@ -230,7 +230,7 @@ pub(crate) struct SqlArgs {
 /// `--dialect` of `capscore sql`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum SqlDialect {
-    /// Spark SQL (verified with Spark 4.3 from PyPI).
+    /// Spark SQL (verified with Spark 4.3 from the Python package index).
     Spark,
 }
 

@@ -1,7 +1,7 @@
-//! Parity of the Spark path: `capscore sql` run by the PySpark runner (Spark local
+//! Parity of the Spark path: `capscore sql` run by the `PySpark` runner (Spark local
 //! mode) gives the rows of `capscore score --format parquet`, value for value.
 //!
-//! Needs the PySpark virtual environment that `.ci/run` creates
+//! Needs the `PySpark` virtual environment that `.ci/run` creates
 //! (`~/.cache/capscore-venv`, or `CAPSCORE_VENV`); without it the test fails.
 
 use std::path::{Path, PathBuf};
