@@ -139,6 +139,13 @@ def main(argv=None):
         help="a dataset, a SQL file and the Parquet file to write (repeatable)",
     )
     ap.add_argument("--master", help="Spark master (default: spark-submit's, else local[2])")
+    ap.add_argument(
+        "--conf",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a Spark setting (repeatable), e.g. spark.executor.memory=512m",
+    )
     args = ap.parse_args(argv)
     jobs = list(args.job)
     single = (args.data, args.sql, args.out)
@@ -159,6 +166,11 @@ def main(argv=None):
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
     )
+    for kv in args.conf:
+        key, sep, value = kv.partition("=")
+        if not sep:
+            ap.error(f"--conf {kv}: expected KEY=VALUE")
+        builder = builder.config(key, value)
     if args.master:
         builder = builder.master(args.master)
     elif "spark.master" not in os.environ.get("SPARK_CONF", "") and not os.environ.get(
