@@ -173,9 +173,8 @@ def main(argv=None):
         builder = builder.config(key, value)
     if args.master:
         builder = builder.master(args.master)
-    elif "spark.master" not in os.environ.get("SPARK_CONF", "") and not os.environ.get(
-        "SPARK_ENV_LOADED"
-    ):
+    elif not os.environ.get("SPARK_ENV_LOADED"):
+        # Not under spark-submit (which sets the master): local mode.
         builder = builder.master("local[2]")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
