@@ -82,6 +82,10 @@ pub(crate) enum Command {
     /// The cheapest set of actions that makes the partner qualify in an area, verified
     /// by simulation; or why there is none.
     Plan(PlanArgs),
+    /// The query computing an area's scores for every partner on Apache Spark, written
+    /// from the catalog in force for the month (docs/spark.md); Spark's rows equal those
+    /// of `score --format parquet`.
+    Sql(SqlArgs),
     /// Import data from another source into a capscore dataset.
     Import {
         #[command(subcommand)]
@@ -214,6 +218,32 @@ pub(crate) struct ReformArgs {
     /// (atomically).
     #[arg(long, value_name = "FILE")]
     pub chart: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SqlArgs {
+    /// SQL dialect.
+    #[arg(long, value_enum, default_value_t = SqlDialect::Spark)]
+    pub dialect: SqlDialect,
+    /// Month (YYYY-MM) to score.
+    #[arg(long, value_name = "YYYY-MM", value_parser = month_arg)]
+    pub month: Month,
+    /// Area to score (docs/spark.md lists those the SQL covers; others are refused).
+    #[arg(long, value_name = "AREA")]
+    pub area: String,
+    /// A catalog overlay (docs/reforms.md) applied before the SQL is written.
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Option<PathBuf>,
+    /// Write the SQL to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `--dialect` of `capscore sql`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SqlDialect {
+    /// Spark SQL (verified with Spark 4.3 from the Python package index).
+    Spark,
 }
 
 /// `--format` of `capscore reform`.

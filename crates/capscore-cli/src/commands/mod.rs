@@ -27,6 +27,7 @@ mod score;
 mod score_out;
 pub(crate) mod serve;
 mod simulate;
+mod sql;
 mod status;
 mod validate;
 
@@ -68,6 +69,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Plan(args) => plan::run(&catalog, &args),
         Command::Serve(args) => serve::serve(catalog, &args),
         Command::User(args) => serve::user(&args),
+        Command::Sql(args) => sql::run(&catalog, cli.catalog.as_deref(), &args),
         Command::Status(args) => {
             status::check_args(&args);
             let loaded = load_data(&args.data, &catalog)?;

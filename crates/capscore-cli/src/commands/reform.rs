@@ -13,13 +13,13 @@ use super::{emit, load_data, stream, with_spinner};
 use crate::args::{ReformArgs, ReformFormat};
 use crate::exit::Failure;
 
-pub(super) fn run(
-    catalog: &Catalog,
+/// The catalog (`catalog_dir`, or the built-in one) with the overlay in `path` applied.
+pub(super) fn overlay_file(
     catalog_dir: Option<&Path>,
-    args: &ReformArgs,
-) -> Result<(), Failure> {
-    let file = args.overlay.display().to_string();
-    let text = std::fs::read_to_string(&args.overlay)
+    path: &Path,
+) -> Result<capscore_catalog::Overlaid, Failure> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::Input(anyhow!("cannot read the overlay {file}: {e}")))?;
     let (files, origin) = match catalog_dir {
         Some(d) => (
@@ -38,8 +38,16 @@ pub(super) fn run(
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
-    let overlaid = apply_overlay(&borrowed, &origin, &file, &text)
-        .map_err(|e| Failure::Catalog(anyhow!(e).context("overlay refused")))?;
+    apply_overlay(&borrowed, &origin, &file, &text)
+        .map_err(|e| Failure::Catalog(anyhow!(e).context("overlay refused")))
+}
+
+pub(super) fn run(
+    catalog: &Catalog,
+    catalog_dir: Option<&Path>,
+    args: &ReformArgs,
+) -> Result<(), Failure> {
+    let overlaid = overlay_file(catalog_dir, &args.overlay)?;
     let loaded = load_data(&args.data, catalog)?;
     let source = args.data.display().to_string();
     let month = month_or_default(args.month, &loaded, &source)?;

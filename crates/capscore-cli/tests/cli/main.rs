@@ -16,6 +16,7 @@ mod reform_cli;
 mod repository;
 mod serve_cli;
 mod snapshots;
+mod spark_cli;
 mod status_cli;
 mod util;
 mod whatif_cli;

@@ -49,6 +49,7 @@ fn help_texts() {
         &["reform"],
         &["recommend"],
         &["plan"],
+        &["sql"],
         &["import", "partner-center"],
         &["generate"],
         &["serve"],

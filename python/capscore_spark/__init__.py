@@ -1,0 +1,1 @@
+"""Run the SQL that `capscore sql --dialect spark` writes over a capscore dataset."""
