@@ -24,7 +24,7 @@ use crate::{csv_out, upload};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "capscore API", description = "Partner capability scores of a workspace: portfolio, partner overview, area detail, imports."),
-    paths(me, workspaces, create_workspace, portfolio, partner, area, metric, customers, skilling, crate::whatif::api_simulate, crate::whatif::api_outlook, imports, import),
+    paths(me, workspaces, create_workspace, portfolio, partner, area, metric, customers, skilling, crate::whatif::api_simulate, crate::whatif::api_outlook, crate::advice::api_recommendations, crate::advice::api_plan, imports, import),
     components(schemas(MetricPage, crate::whatif::SimulateBody, ErrorBody, WorkspaceOut, NewWorkspace, ImportOut, MeOut, Portfolio, PartnerOverview, AreaDetail)),
     modifiers(&Security)
 )]
