@@ -245,18 +245,16 @@ pub async fn customers(
     c: Caller,
     Path((ws, pid)): Path<(i64, String)>,
     Query(q): Query<CustomerQuery>,
-) -> Result<Json<capscore_engine::explain::CustomerEligibility>, AppError> {
+    Query(f): Query<FormatQuery>,
+) -> Result<Response, AppError> {
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    Ok(Json(explain::customer_lookup(
-        &state,
-        &c,
-        &cur,
-        &pid,
-        q.month.as_deref(),
-        q.q.as_deref(),
-    )?))
+    let e = explain::customer_lookup(&state, &c, &cur, &pid, q.month.as_deref(), q.q.as_deref())?;
+    if f.csv() {
+        return csv_out::customers(&e);
+    }
+    Ok(Json(e).into_response())
 }
 
 /// `GET /api/workspaces/{ws}/partners/{partner}/skilling`: people, certifications and
@@ -269,17 +267,16 @@ pub async fn skilling(
     c: Caller,
     Path((ws, pid)): Path<(i64, String)>,
     Query(q): Query<MonthQuery>,
-) -> Result<Json<capscore_engine::explain::SkillingEligibility>, AppError> {
+    Query(f): Query<FormatQuery>,
+) -> Result<Response, AppError> {
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    Ok(Json(explain::skilling_of(
-        &state,
-        &c,
-        &cur,
-        &pid,
-        q.month.as_deref(),
-    )?))
+    let e = explain::skilling_of(&state, &c, &cur, &pid, q.month.as_deref())?;
+    if f.csv() {
+        return csv_out::skilling(&e);
+    }
+    Ok(Json(e).into_response())
 }
 
 /// An import version.
