@@ -209,7 +209,8 @@ pub async fn area(
 }
 
 /// `GET /api/workspaces/{ws}/partners/{partner}/areas/{area}/metrics/{metric}`: the
-/// engine's explanation of a metric, contributions and exclusions paged.
+/// engine's explanation of a metric, contributions and exclusions paged (`?format=csv`:
+/// every entry, one row each).
 #[utoipa::path(get, path = "/api/workspaces/{ws}/partners/{partner}/areas/{area}/metrics/{metric}",
     params(("ws" = i64, Path, description = "workspace id"), ("partner" = String, Path, description = "partner_id"), ("area" = String, Path, description = "area id"), ("metric" = String, Path, description = "metric id"), ExplainQuery),
     responses((status = 200, body = MetricPage), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -218,10 +219,21 @@ pub async fn metric(
     c: Caller,
     Path((ws, pid, area, metric)): Path<(i64, String, String, String)>,
     Query(q): Query<ExplainQuery>,
-) -> Result<Json<MetricPage>, AppError> {
+    Query(f): Query<FormatQuery>,
+) -> Result<Response, AppError> {
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
+    if f.csv() {
+        let all = explain::metric_all(
+            &state,
+            &c,
+            &cur,
+            (&pid, &area, &metric, q.track.as_deref()),
+            q.month.as_deref(),
+        )?;
+        return csv_out::metric(&all);
+    }
     Ok(Json(explain::metric(
         &state,
         &c,
@@ -232,7 +244,8 @@ pub async fn metric(
         q.track.as_deref(),
         q.month.as_deref(),
         q.page,
-    )?))
+    )?)
+    .into_response())
 }
 
 /// `GET /api/workspaces/{ws}/partners/{partner}/customers`: customer eligibility,

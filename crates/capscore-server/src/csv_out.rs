@@ -273,3 +273,70 @@ pub(crate) fn skilling(
     }
     respond(&format!("{}-skilling-{month}.csv", s.partner_id), w)
 }
+
+/// A metric's explanation: one row per option and entry (contributions, then what
+/// did not count), every entry of every page.
+///
+/// # Errors
+/// A write error (internal).
+pub(crate) fn metric(p: &crate::explain::MetricPage) -> Result<Response, AppError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "month",
+        "partner_id",
+        "area",
+        "track",
+        "metric",
+        "option",
+        "winning",
+        "counts",
+        "amount",
+        "why_not",
+        "tenant",
+        "tenant_name",
+        "workload",
+        "subscription",
+        "person",
+        "certification",
+        "rule",
+        "details",
+    ])
+    .map_err(err)?;
+    let m = &p.explanation;
+    for o in &m.options {
+        for (counts, e) in o
+            .contributions
+            .iter()
+            .map(|e| (true, e))
+            .chain(o.excluded.iter().map(|e| (false, e)))
+        {
+            w.write_record([
+                p.month.as_str(),
+                &p.partner_id,
+                &p.area,
+                p.track.as_deref().unwrap_or(""),
+                &m.metric,
+                o.option.as_deref().unwrap_or(""),
+                if o.chosen { "true" } else { "false" },
+                if counts { "true" } else { "false" },
+                &e.amount_exact.as_ref().map(num2).unwrap_or_default(),
+                e.reason.map_or("", |r| r.describe()),
+                e.tenant.as_deref().unwrap_or(""),
+                e.tenant_name.as_deref().unwrap_or(""),
+                e.workload.as_deref().unwrap_or(""),
+                e.subscription.as_deref().unwrap_or(""),
+                e.person.as_deref().unwrap_or(""),
+                e.certification
+                    .as_ref()
+                    .map_or("", |c| c.name_on_date.as_str()),
+                &e.rule.id,
+                &e.summary(),
+            ])
+            .map_err(err)?;
+        }
+    }
+    respond(
+        &format!("{}-{}-{}-{}.csv", p.partner_id, p.area, m.metric, p.month),
+        w,
+    )
+}

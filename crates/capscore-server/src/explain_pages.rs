@@ -103,7 +103,8 @@ pub async fn metric(
     );
     let _ = write!(
         b,
-        "<h1>{} — why it is {}</h1><p>{}{}: {} of {} points; rule {} ({})</p>",
+        "<h1>{} — why it is {}</h1><p>{}{}: {} of {} points; rule {} ({})</p>\
+         <p><a href=\"/api/workspaces/{ws}/partners/{}/areas/{}/metrics/{}?month={}&amp;track={}&amp;format=csv\">Every entry as CSV</a></p>",
         esc(&mname),
         esc(&format_num(&m.value, true)),
         esc(&d.month),
@@ -114,7 +115,12 @@ pub async fn metric(
         esc(&format_num(&m.points, false)),
         esc(&format_num(&m.max_points, true)),
         esc(&m.rule.id),
-        esc(&m.rule.reference)
+        esc(&m.rule.reference),
+        url(&d.partner_id),
+        url(&area),
+        url(&metric),
+        esc(&d.month),
+        url(d.track.as_deref().unwrap_or(""))
     );
     if d.tracks.len() > 1 {
         b.push_str("<p>Tracks: ");

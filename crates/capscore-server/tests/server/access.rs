@@ -59,6 +59,9 @@ fn p001_routes(f: &Fixture) -> Vec<String> {
         format!("/w/{w}/p/P001/a/modern_work/plan"),
         format!("/api/workspaces/{w}/partners/P001/customers?format=csv"),
         format!("/api/workspaces/{w}/partners/P001/skilling?format=csv"),
+        format!(
+            "/api/workspaces/{w}/partners/P001/areas/modern_work/metrics/usage_growth?format=csv"
+        ),
     ]
 }
 

@@ -50,6 +50,38 @@ async fn metric_explanation_is_the_engines_and_pages_its_entries(db: Option<Stri
         );
         assert_eq!(&serde_json::Value::Array(excluded), &eo["excluded"]);
     }
+    // The CSV: every entry of every page, contributions then exclusions.
+    let (status, body) = f.get(&f.viewer_p1, &format!("{base}?format=csv")).await;
+    assert_eq!(status, 200, "{body}");
+    let rows = csv_rows(&body);
+    assert_eq!(rows[0][7], "counts");
+    let mut expected = Vec::new();
+    for eo in engine["options"].as_array().unwrap() {
+        for (counts, key) in [("true", "contributions"), ("false", "excluded")] {
+            for e in eo[key].as_array().unwrap() {
+                expected.push((
+                    counts.to_string(),
+                    e["tenant"].as_str().unwrap_or("").to_string(),
+                    e["rule"]["id"].as_str().unwrap().to_string(),
+                ));
+            }
+        }
+    }
+    assert!(pages > 1 && expected.len() > 50, "{pages} pages");
+    let got: Vec<_> = rows[1..]
+        .iter()
+        .map(|r| (r[7].clone(), r[10].clone(), r[16].clone()))
+        .collect();
+    assert_eq!(got, expected);
+    assert!(rows[1..].iter().all(|r| r[8].is_empty() != r[9].is_empty()));
+    let (_, html) = f
+        .get(
+            &f.viewer_p1,
+            &format!("/w/{}/p/P001/a/modern_work/m/usage_growth", f.w1),
+        )
+        .await;
+    assert!(html.contains("format=csv\">Every entry as CSV"), "{html}");
+
     // The other track, and an unknown metric.
     let other = area.tracks.iter().find(|t| !t.counts).unwrap();
     let o = f
