@@ -223,7 +223,7 @@ pub async fn customers(
          <h1>Customers of {} — {}</h1>\
          <form method=\"get\" role=\"search\"><input type=\"hidden\" name=\"month\" value=\"{}\">\
          <label for=\"cq\">Tenant id or name</label><input id=\"cq\" name=\"q\" value=\"{}\"> <button type=\"submit\">Search</button></form>\
-         <p>{} tenants · <a href=\"/api/workspaces/{ws}/partners/{}/customers?month={}&amp;q={}&amp;format=csv\">Download as CSV</a></p>",
+         <p>{} tenants</p><p><a href=\"/api/workspaces/{ws}/partners/{}/customers?month={}&amp;q={}&amp;format=csv\">Download as CSV</a></p>",
         esc(&cur.workspace.name),
         url(&e.partner_id),
         esc(&name),
@@ -292,7 +292,7 @@ pub async fn skilling(
     let name = e.name.clone().unwrap_or_else(|| e.partner_id.clone());
     let mut b = format!(
         "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Workspaces</a> › <a href=\"/w/{ws}\">{}</a> › <a href=\"/w/{ws}/p/{}\">{}</a></nav>\
-         <h1>Skilling of {} — {}</h1><p>{} people · <a href=\"/api/workspaces/{ws}/partners/{}/skilling?month={}&amp;format=csv\">Download as CSV</a></p>",
+         <h1>Skilling of {} — {}</h1><p>{} people</p><p><a href=\"/api/workspaces/{ws}/partners/{}/skilling?month={}&amp;format=csv\">Download as CSV</a></p>",
         esc(&cur.workspace.name),
         url(&e.partner_id),
         esc(&name),
