@@ -24,7 +24,7 @@ use crate::{csv_out, upload};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "capscore API", description = "Partner capability scores of a workspace: portfolio, partner overview, area detail, imports."),
-    paths(me, workspaces, create_workspace, portfolio, partner, area, metric, customers, skilling, crate::whatif::api_simulate, crate::whatif::api_outlook, imports, import),
+    paths(me, workspaces, create_workspace, portfolio, partner, area, metric, customers, skilling, crate::whatif::api_simulate, crate::whatif::api_outlook, crate::advice::api_recommendations, crate::advice::api_plan, imports, import),
     components(schemas(MetricPage, crate::whatif::SimulateBody, ErrorBody, WorkspaceOut, NewWorkspace, ImportOut, MeOut, Portfolio, PartnerOverview, AreaDetail)),
     modifiers(&Security)
 )]
@@ -209,7 +209,8 @@ pub async fn area(
 }
 
 /// `GET /api/workspaces/{ws}/partners/{partner}/areas/{area}/metrics/{metric}`: the
-/// engine's explanation of a metric, contributions and exclusions paged.
+/// engine's explanation of a metric, contributions and exclusions paged (`?format=csv`:
+/// every entry, one row each).
 #[utoipa::path(get, path = "/api/workspaces/{ws}/partners/{partner}/areas/{area}/metrics/{metric}",
     params(("ws" = i64, Path, description = "workspace id"), ("partner" = String, Path, description = "partner_id"), ("area" = String, Path, description = "area id"), ("metric" = String, Path, description = "metric id"), ExplainQuery),
     responses((status = 200, body = MetricPage), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -218,10 +219,21 @@ pub async fn metric(
     c: Caller,
     Path((ws, pid, area, metric)): Path<(i64, String, String, String)>,
     Query(q): Query<ExplainQuery>,
-) -> Result<Json<MetricPage>, AppError> {
+    Query(f): Query<FormatQuery>,
+) -> Result<Response, AppError> {
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
+    if f.csv() {
+        let all = explain::metric_all(
+            &state,
+            &c,
+            &cur,
+            (&pid, &area, &metric, q.track.as_deref()),
+            q.month.as_deref(),
+        )?;
+        return csv_out::metric(&all);
+    }
     Ok(Json(explain::metric(
         &state,
         &c,
@@ -232,7 +244,8 @@ pub async fn metric(
         q.track.as_deref(),
         q.month.as_deref(),
         q.page,
-    )?))
+    )?)
+    .into_response())
 }
 
 /// `GET /api/workspaces/{ws}/partners/{partner}/customers`: customer eligibility,
@@ -245,18 +258,16 @@ pub async fn customers(
     c: Caller,
     Path((ws, pid)): Path<(i64, String)>,
     Query(q): Query<CustomerQuery>,
-) -> Result<Json<capscore_engine::explain::CustomerEligibility>, AppError> {
+    Query(f): Query<FormatQuery>,
+) -> Result<Response, AppError> {
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    Ok(Json(explain::customer_lookup(
-        &state,
-        &c,
-        &cur,
-        &pid,
-        q.month.as_deref(),
-        q.q.as_deref(),
-    )?))
+    let e = explain::customer_lookup(&state, &c, &cur, &pid, q.month.as_deref(), q.q.as_deref())?;
+    if f.csv() {
+        return csv_out::customers(&e);
+    }
+    Ok(Json(e).into_response())
 }
 
 /// `GET /api/workspaces/{ws}/partners/{partner}/skilling`: people, certifications and
@@ -269,17 +280,16 @@ pub async fn skilling(
     c: Caller,
     Path((ws, pid)): Path<(i64, String)>,
     Query(q): Query<MonthQuery>,
-) -> Result<Json<capscore_engine::explain::SkillingEligibility>, AppError> {
+    Query(f): Query<FormatQuery>,
+) -> Result<Response, AppError> {
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    Ok(Json(explain::skilling_of(
-        &state,
-        &c,
-        &cur,
-        &pid,
-        q.month.as_deref(),
-    )?))
+    let e = explain::skilling_of(&state, &c, &cur, &pid, q.month.as_deref())?;
+    if f.csv() {
+        return csv_out::skilling(&e);
+    }
+    Ok(Json(e).into_response())
 }
 
 /// An import version.

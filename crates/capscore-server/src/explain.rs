@@ -57,6 +57,55 @@ pub fn metric(
     month: Option<&str>,
     page: Option<usize>,
 ) -> Result<MetricPage, AppError> {
+    metric_paged(
+        state,
+        caller,
+        cur,
+        (partner, area, metric, track),
+        month,
+        Paging::Page(page),
+    )
+}
+
+/// The explanation of one metric of a partner with every entry (no paging), for
+/// the CSV download.
+///
+/// # Errors
+/// As [`metric`].
+pub fn metric_all(
+    state: &AppState,
+    caller: &Caller,
+    cur: &Current,
+    (partner, area, metric, track): (&str, &str, &str, Option<&str>),
+    month: Option<&str>,
+) -> Result<MetricPage, AppError> {
+    metric_paged(
+        state,
+        caller,
+        cur,
+        (partner, area, metric, track),
+        month,
+        Paging::All,
+    )
+}
+
+/// Which entries of a metric's explanation.
+#[derive(Debug, Clone, Copy)]
+enum Paging {
+    /// A page of [`PAGE_SIZE`] entries per option (default: the first).
+    Page(Option<usize>),
+    /// Every entry.
+    All,
+}
+
+fn metric_paged(
+    state: &AppState,
+    caller: &Caller,
+    cur: &Current,
+    (partner, area, metric, track): (&str, &str, &str, Option<&str>),
+    month: Option<&str>,
+    page: Paging,
+) -> Result<MetricPage, AppError> {
     caller.partner(cur.workspace.id, partner)?;
     let month = cur.month(month)?;
     let not_found = || AppError::NotFound("metric".to_string());
@@ -103,24 +152,24 @@ pub fn metric(
         .map(|o| o.contributions.len().max(o.excluded.len()))
         .max()
         .unwrap_or(0);
-    let pages = most.div_ceil(PAGE_SIZE).max(1);
-    let page = page.unwrap_or(1).clamp(1, pages);
+    let (page, pages) = match page {
+        Paging::Page(page) => {
+            let pages = most.div_ceil(PAGE_SIZE).max(1);
+            (page.unwrap_or(1).clamp(1, pages), pages)
+        }
+        Paging::All => (1, 1),
+    };
+    let size = if pages == 1 { usize::MAX } else { PAGE_SIZE };
     let from = (page - 1) * PAGE_SIZE;
     for o in &mut m.options {
         o.contributions = o
             .contributions
             .iter()
             .skip(from)
-            .take(PAGE_SIZE)
+            .take(size)
             .cloned()
             .collect();
-        o.excluded = o
-            .excluded
-            .iter()
-            .skip(from)
-            .take(PAGE_SIZE)
-            .cloned()
-            .collect();
+        o.excluded = o.excluded.iter().skip(from).take(size).cloned().collect();
     }
     Ok(MetricPage {
         partner_id: p.partner_id,

@@ -103,7 +103,8 @@ pub async fn metric(
     );
     let _ = write!(
         b,
-        "<h1>{} — why it is {}</h1><p>{}{}: {} of {} points; rule {} ({})</p>",
+        "<h1>{} — why it is {}</h1><p>{}{}: {} of {} points; rule {} ({})</p>\
+         <p><a href=\"/api/workspaces/{ws}/partners/{}/areas/{}/metrics/{}?month={}&amp;track={}&amp;format=csv\">Every entry as CSV</a></p>",
         esc(&mname),
         esc(&format_num(&m.value, true)),
         esc(&d.month),
@@ -114,7 +115,12 @@ pub async fn metric(
         esc(&format_num(&m.points, false)),
         esc(&format_num(&m.max_points, true)),
         esc(&m.rule.id),
-        esc(&m.rule.reference)
+        esc(&m.rule.reference),
+        url(&d.partner_id),
+        url(&area),
+        url(&metric),
+        esc(&d.month),
+        url(d.track.as_deref().unwrap_or(""))
     );
     if d.tracks.len() > 1 {
         b.push_str("<p>Tracks: ");
@@ -217,7 +223,7 @@ pub async fn customers(
          <h1>Customers of {} — {}</h1>\
          <form method=\"get\" role=\"search\"><input type=\"hidden\" name=\"month\" value=\"{}\">\
          <label for=\"cq\">Tenant id or name</label><input id=\"cq\" name=\"q\" value=\"{}\"> <button type=\"submit\">Search</button></form>\
-         <p>{} tenants</p>",
+         <p>{} tenants</p><p><a href=\"/api/workspaces/{ws}/partners/{}/customers?month={}&amp;q={}&amp;format=csv\">Download as CSV</a></p>",
         esc(&cur.workspace.name),
         url(&e.partner_id),
         esc(&name),
@@ -225,7 +231,10 @@ pub async fn customers(
         esc(&e.month.to_string()),
         esc(&e.month.to_string()),
         esc(q.q.as_deref().unwrap_or("")),
-        e.tenants.len()
+        e.tenants.len(),
+        url(&e.partner_id),
+        e.month,
+        url(q.q.as_deref().unwrap_or(""))
     );
     for t in e.tenants.iter().take(100) {
         let _ = write!(
@@ -283,13 +292,15 @@ pub async fn skilling(
     let name = e.name.clone().unwrap_or_else(|| e.partner_id.clone());
     let mut b = format!(
         "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Workspaces</a> › <a href=\"/w/{ws}\">{}</a> › <a href=\"/w/{ws}/p/{}\">{}</a></nav>\
-         <h1>Skilling of {} — {}</h1><p>{} people</p>",
+         <h1>Skilling of {} — {}</h1><p>{} people</p><p><a href=\"/api/workspaces/{ws}/partners/{}/skilling?month={}&amp;format=csv\">Download as CSV</a></p>",
         esc(&cur.workspace.name),
         url(&e.partner_id),
         esc(&name),
         esc(&name),
         esc(&e.month.to_string()),
-        e.people.len()
+        e.people.len(),
+        url(&e.partner_id),
+        e.month
     );
     for p in &e.people {
         let _ = write!(b, "<section class=\"card\"><h2>{}</h2><ul>", esc(&p.person));

@@ -9,6 +9,7 @@
 //! [`admin`].
 
 pub mod admin;
+pub mod advice;
 pub mod api;
 pub mod auth;
 pub mod cache;
@@ -116,6 +117,14 @@ pub fn router_with_limit(state: Shared, max_body: usize) -> Router {
         .route(
             "/api/workspaces/{ws}/partners/{partner}/outlook",
             get(whatif::api_outlook),
+        )
+        .route(
+            "/api/workspaces/{ws}/partners/{partner}/recommendations",
+            get(advice::api_recommendations),
+        )
+        .route(
+            "/api/workspaces/{ws}/partners/{partner}/areas/{area}/plan",
+            get(advice::api_plan),
         );
     let pages = Router::new()
         .route("/", get(pages::home))
@@ -143,7 +152,12 @@ pub fn router_with_limit(state: Shared, max_body: usize) -> Router {
         .route(
             "/w/{ws}/p/{partner}/simulate",
             get(whatif::page_simulate).post(whatif::page_simulate_post),
-        );
+        )
+        .route(
+            "/w/{ws}/p/{partner}/recommendations",
+            get(advice::page_recommendations),
+        )
+        .route("/w/{ws}/p/{partner}/a/{area}/plan", get(advice::page_plan));
     Router::new()
         .merge(api)
         .merge(pages)

@@ -416,6 +416,7 @@ pub async fn partner(
          <p><a href=\"/w/{ws}/p/{pid_url}/customers?month={m}\">Customers: which count and why</a> · \
          <a href=\"/w/{ws}/p/{pid_url}/skilling?month={m}\">Skilling</a> · \
          <a href=\"/w/{ws}/p/{pid_url}/simulate?month={m}\">Simulator and outlook</a> · \
+         <a href=\"/w/{ws}/p/{pid_url}/recommendations?month={m}\">Recommendations</a> · \
          <a href=\"/api/workspaces/{ws}/partners/{pid_url}?month={m}&amp;format=csv\">Score history as CSV</a></p>\
          <div class=\"cards\">",
         esc(&name),

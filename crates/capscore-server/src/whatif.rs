@@ -25,7 +25,7 @@ const MAX_SCENARIO: usize = 64 * 1024;
 /// Most months the outlook looks ahead.
 const MAX_OUTLOOK: u32 = 12;
 
-fn whatif_error(e: WhatIfError) -> AppError {
+pub(crate) fn whatif_error(e: WhatIfError) -> AppError {
     match e {
         WhatIfError::Engine(e) => AppError::Unprocessable(e.to_string()),
         e => AppError::BadRequest(e.to_string()),
@@ -126,7 +126,7 @@ const EXAMPLE: &str = "# A scenario as capscore simulate reads it (docs/scenario
 # [[add_association]]\n# tenant = \"T9001\"\n# type = \"CPOR\"\n# workload = \"Teams\"\n# start = \"2024-01-01\"\n\
 # [[add_usage]]\n# tenant = \"T9001\"\n# workload = \"Teams\"\n# from = \"2023-06\"\n# paid_units = 300\n# active_users = 250\n";
 
-fn area_name(state: &AppState, area: &str) -> String {
+pub(crate) fn area_name(state: &AppState, area: &str) -> String {
     state
         .catalog
         .area_def(area)
@@ -201,7 +201,7 @@ fn simulation_html(state: &AppState, sim: &Simulation) -> String {
     b
 }
 
-fn crumbs(ws: i64, ws_name: &str, pid: &str, name: &str) -> String {
+pub(crate) fn crumbs(ws: i64, ws_name: &str, pid: &str, name: &str) -> String {
     format!(
         "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Workspaces</a> › <a href=\"/w/{ws}\">{}</a> › <a href=\"/w/{ws}/p/{}\">{}</a></nav>",
         esc(ws_name),
@@ -244,7 +244,7 @@ pub async fn page_simulate(
     ))
 }
 
-fn partner_name(cur: &Current, pid: &str) -> String {
+pub(crate) fn partner_name(cur: &Current, pid: &str) -> String {
     let p = &cur.loaded.dataset.partners;
     p.find(pid)
         .and_then(|i| p.names[i.0 as usize].clone())

@@ -53,6 +53,15 @@ fn p001_routes(f: &Fixture) -> Vec<String> {
         format!("/w/{w}/p/P001/simulate?months=1"),
         format!("/api/workspaces/{w}/partners/P001/skilling"),
         format!("/w/{w}/p/P001/skilling"),
+        format!("/api/workspaces/{w}/partners/P001/recommendations?risk_months=0"),
+        format!("/w/{w}/p/P001/recommendations?risk_months=0"),
+        format!("/api/workspaces/{w}/partners/P001/areas/modern_work/plan"),
+        format!("/w/{w}/p/P001/a/modern_work/plan"),
+        format!("/api/workspaces/{w}/partners/P001/customers?format=csv"),
+        format!("/api/workspaces/{w}/partners/P001/skilling?format=csv"),
+        format!(
+            "/api/workspaces/{w}/partners/P001/areas/modern_work/metrics/usage_growth?format=csv"
+        ),
     ]
 }
 

@@ -50,6 +50,38 @@ async fn metric_explanation_is_the_engines_and_pages_its_entries(db: Option<Stri
         );
         assert_eq!(&serde_json::Value::Array(excluded), &eo["excluded"]);
     }
+    // The CSV: every entry of every page, contributions then exclusions.
+    let (status, body) = f.get(&f.viewer_p1, &format!("{base}?format=csv")).await;
+    assert_eq!(status, 200, "{body}");
+    let rows = csv_rows(&body);
+    assert_eq!(rows[0][7], "counts");
+    let mut expected = Vec::new();
+    for eo in engine["options"].as_array().unwrap() {
+        for (counts, key) in [("true", "contributions"), ("false", "excluded")] {
+            for e in eo[key].as_array().unwrap() {
+                expected.push((
+                    counts.to_string(),
+                    e["tenant"].as_str().unwrap_or("").to_string(),
+                    e["rule"]["id"].as_str().unwrap().to_string(),
+                ));
+            }
+        }
+    }
+    assert!(pages > 1 && expected.len() > 50, "{pages} pages");
+    let got: Vec<_> = rows[1..]
+        .iter()
+        .map(|r| (r[7].clone(), r[10].clone(), r[16].clone()))
+        .collect();
+    assert_eq!(got, expected);
+    assert!(rows[1..].iter().all(|r| r[8].is_empty() != r[9].is_empty()));
+    let (_, html) = f
+        .get(
+            &f.viewer_p1,
+            &format!("/w/{}/p/P001/a/modern_work/m/usage_growth", f.w1),
+        )
+        .await;
+    assert!(html.contains("format=csv\">Every entry as CSV"), "{html}");
+
     // The other track, and an unknown metric.
     let other = area.tracks.iter().find(|t| !t.counts).unwrap();
     let o = f
@@ -126,4 +158,81 @@ async fn skilling_is_the_engines(db: Option<String>) {
     assert_eq!(status, 200);
     let person = got["people"][0]["person"].as_str().unwrap();
     assert!(html.contains(person));
+}
+
+/// The rows of a CSV body, header first.
+fn csv_rows(body: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+on_both!(customer_and_skilling_tables_download_as_csv);
+async fn customer_and_skilling_tables_download_as_csv(db: Option<String>) {
+    let f = fixture(db).await;
+    let path = format!("/api/workspaces/{}/partners/P001/customers", f.w1);
+    let json = f.json(&f.admin, &path).await;
+    let (status, body) = f.get(&f.admin, &format!("{path}?format=csv")).await;
+    assert_eq!(status, 200, "{body}");
+    let rows = csv_rows(&body);
+    assert_eq!(rows[0][2], "tenant");
+    let mut expected = Vec::new();
+    for t in json["tenants"].as_array().unwrap() {
+        for l in t["lines"].as_array().unwrap() {
+            expected.push((
+                t["tenant"].as_str().unwrap().to_string(),
+                l["metric"].as_str().unwrap().to_string(),
+                l["counts"].as_bool().unwrap().to_string(),
+            ));
+        }
+    }
+    assert!(!expected.is_empty());
+    let got: Vec<_> = rows[1..]
+        .iter()
+        .map(|r| (r[2].clone(), r[6].clone(), r[9].clone()))
+        .collect();
+    assert_eq!(got, expected);
+    assert!(
+        rows[1..]
+            .iter()
+            .all(|r| r[0] == json["month"].as_str().unwrap())
+    );
+    // A tenant that does not count says why.
+    assert!(
+        rows[1..]
+            .iter()
+            .any(|r| r[9] == "false" && !r[11].is_empty())
+    );
+
+    let path = format!("/api/workspaces/{}/partners/P001/skilling", f.w1);
+    let json = f.json(&f.admin, &path).await;
+    let (status, body) = f.get(&f.admin, &format!("{path}?format=csv")).await;
+    assert_eq!(status, 200, "{body}");
+    let rows = csv_rows(&body);
+    assert_eq!(rows[0][2], "person");
+    let mut expected = Vec::new();
+    for p in json["people"].as_array().unwrap() {
+        for l in p["lines"].as_array().unwrap() {
+            expected.push((
+                p["person"].as_str().unwrap().to_string(),
+                l["certification"].as_str().unwrap().to_string(),
+                l["counts"].as_bool().unwrap().to_string(),
+            ));
+        }
+    }
+    assert!(!expected.is_empty());
+    let got: Vec<_> = rows[1..]
+        .iter()
+        .map(|r| (r[2].clone(), r[6].clone(), r[10].clone()))
+        .collect();
+    assert_eq!(got, expected);
+
+    // The pages link to their CSV.
+    let (_, html) = f
+        .get(&f.admin, &format!("/w/{}/p/P001/skilling", f.w1))
+        .await;
+    assert!(html.contains("format=csv\">Download as CSV"), "{html}");
 }

@@ -88,3 +88,85 @@ async fn simulation_and_outlook_are_the_whatif_crates(db: Option<String>) {
         "{html}"
     );
 }
+
+on_both!(recommendations_and_plan_are_the_planners);
+async fn recommendations_and_plan_are_the_planners(db: Option<String>) {
+    use capscore_whatif::recommend::Planner;
+    let f = fixture(db).await;
+    let got = f
+        .json(
+            &f.admin,
+            &format!(
+                "/api/workspaces/{}/partners/P003/recommendations?risk_months=2",
+                f.w1
+            ),
+        )
+        .await;
+    let catalog = Catalog::embedded().unwrap();
+    let loaded = capscore_data::load_dir(&sample_dir(), &catalog).unwrap();
+    let month = got["month"].as_str().unwrap().parse().unwrap();
+    let base = Base::new(&loaded, &catalog, "P003", month, None).unwrap();
+    let expected = Planner::new(&base, catalog.costs.clone())
+        .unwrap()
+        .recommend(2)
+        .unwrap();
+    assert_eq!(got, serde_json::to_value(&expected).unwrap());
+    assert!(!expected.actions.is_empty());
+
+    let area = "modern_work";
+    let got = f
+        .json(
+            &f.admin,
+            &format!("/api/workspaces/{}/partners/P003/areas/{area}/plan", f.w1),
+        )
+        .await;
+    let base = Base::new(
+        &loaded,
+        &catalog,
+        "P003",
+        month,
+        Some(vec![area.to_string()]),
+    )
+    .unwrap();
+    let expected = Planner::new(&base, catalog.costs.clone())
+        .unwrap()
+        .plan(area)
+        .unwrap();
+    assert_eq!(got, serde_json::to_value(&expected).unwrap());
+
+    // Too many months ahead, and an area the catalog does not have, are refused.
+    let (status, _) = f
+        .get(
+            &f.admin,
+            &format!(
+                "/api/workspaces/{}/partners/P003/recommendations?risk_months=13",
+                f.w1
+            ),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = f
+        .get(
+            &f.admin,
+            &format!("/api/workspaces/{}/partners/P003/areas/nope/plan", f.w1),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // The pages: areas by name, the actions ranked, the plan.
+    let (status, html) = f
+        .get(&f.admin, &format!("/w/{}/p/P003/recommendations", f.w1))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Actions, ranked")
+            && html.contains("Modern Work")
+            && html.contains("cheapest plan"),
+        "{html}"
+    );
+    let (status, html) = f
+        .get(&f.admin, &format!("/w/{}/p/P003/a/{area}/plan", f.w1))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Cheapest plan"), "{html}");
+}
