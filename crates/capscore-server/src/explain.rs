@@ -4,7 +4,8 @@
 
 use capscore_engine::ExplainRequest;
 use capscore_engine::explain::{
-    CustomerEligibility, MetricExplanation, SkillingEligibility, customers, explain, skilling,
+    CustomerEligibility, Explanation, MetricExplanation, SkillingEligibility, customers, explain,
+    skilling,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -198,23 +199,8 @@ pub fn customer_lookup(
     month: Option<&str>,
     q: Option<&str>,
 ) -> Result<CustomerEligibility, AppError> {
-    caller.partner(cur.workspace.id, partner)?;
-    let month = cur.month(month)?;
+    let expl = explain_partner(state, caller, cur, partner, month)?;
     let not_found = || AppError::NotFound("partner".to_string());
-    let idx = cur
-        .loaded
-        .dataset
-        .partners
-        .find(partner)
-        .ok_or_else(not_found)?;
-    let request = ExplainRequest {
-        month,
-        partners: Some(vec![idx]),
-        areas: None,
-        tracks: None,
-        metrics: None,
-    };
-    let expl = explain(&cur.loaded.dataset, &state.catalog, &request).map_err(|_| not_found())?;
     let mut c = customers(&expl, None)
         .into_iter()
         .next()
@@ -243,6 +229,24 @@ pub fn skilling_of(
     partner: &str,
     month: Option<&str>,
 ) -> Result<SkillingEligibility, AppError> {
+    let expl = explain_partner(state, caller, cur, partner, month)?;
+    let not_found = || AppError::NotFound("partner".to_string());
+    skilling(&expl, &state.catalog)
+        .into_iter()
+        .next()
+        .ok_or_else(not_found)
+}
+
+/// The engine's explanation of every area of one partner in a month, after the access
+/// check; a partner the caller may not see, or one the month cannot explain, is not
+/// found.
+fn explain_partner(
+    state: &AppState,
+    caller: &Caller,
+    cur: &Current,
+    partner: &str,
+    month: Option<&str>,
+) -> Result<Explanation, AppError> {
     caller.partner(cur.workspace.id, partner)?;
     let month = cur.month(month)?;
     let not_found = || AppError::NotFound("partner".to_string());
@@ -259,9 +263,5 @@ pub fn skilling_of(
         tracks: None,
         metrics: None,
     };
-    let expl = explain(&cur.loaded.dataset, &state.catalog, &request).map_err(|_| not_found())?;
-    skilling(&expl, &state.catalog)
-        .into_iter()
-        .next()
-        .ok_or_else(not_found)
+    explain(&cur.loaded.dataset, &state.catalog, &request).map_err(|_| not_found())
 }
