@@ -163,7 +163,8 @@ def main():
                     wall, rss = measured(cmd, out or None)
                     runs.append({"size": size, "usage_rows": info["usage_rows"], "area": area, "tool": tool,
                                  "rep": rep, "wall_s": wall, "rss_mib": rss, "load1": os.getloadavg()[0]})
-                    print(f"{size} {area:15} {tool:9} rep {rep}: {wall:7.2f} s {rss:8.0f} MiB", flush=True)
+                    print(f"{size} {area:15} {tool:9} rep {rep}: {wall:7.2f} s {rss:8.0f} MiB"
+                          f" load {runs[-1]['load1']:.1f}", flush=True)
     # Keep earlier runs of sizes not measured this time (e.g. L run on its own later).
     old = HERE / "results" / "results.json"
     if old.exists():
@@ -176,6 +177,8 @@ def main():
         for area in AREAS:
             for tool in TOOLS:
                 rs = [r for r in runs if r["size"] == size and r["area"] == area and r["tool"] == tool]
+                if not rs:  # e.g. XL measured for capscore only
+                    continue
                 results.append({"size": size, "usage_rows": rs[0]["usage_rows"], "area": area, "tool": tool,
                                  "wall_s": statistics.median(r["wall_s"] for r in rs),
                                  "rss_mib": statistics.median(r["rss_mib"] for r in rs), "n": len(rs)})
@@ -192,7 +195,7 @@ def main():
              "| size | usage rows | area | tool | wall (s) | peak RSS (MiB) | wall / capscore | RSS / capscore |",
              "|---|---:|---|---|---:|---:|---:|---:|"]
     for r in results:
-        c = next(x for x in results if x["size"] == r["size"] and x["area"] == r["area"] and x["tool"] == "capscore")
+        c = next((x for x in results if x["size"] == r["size"] and x["area"] == r["area"] and x["tool"] == "capscore"), r)
         lines.append(f"| {r['size']} | {r['usage_rows']:,} | {r['area']} | {r['tool']} | {r['wall_s']:.2f} | "
                      f"{r['rss_mib']:.0f} | {r['wall_s'] / c['wall_s']:.2f} | {r['rss_mib'] / c['rss_mib']:.2f} |")
     lines += ["", "| size | partners | tenants | usage rows | generate (s) | usage rows/s |", "|---|---:|---:|---:|---:|---:|"]

@@ -20,8 +20,8 @@ pub use chrono::{NaiveDate, TimeDelta};
 pub use ids::{AssocMask, AssocTypeId, CertId, PartnerIdx, PersonIdx, TenantIdx, WorkloadId};
 pub use month::{MAX_YEAR, MIN_YEAR, Month, ParseError, parse_date};
 pub use num::{
-    MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, Num, format_amount, format_count, format_grouped,
-    format_num, num_to_f64_2dp, parse_decimal, scaled_decimal,
+    ExactSum, MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, Num, format_amount, format_count,
+    format_grouped, format_num, num_to_f64_2dp, parse_decimal, scaled_decimal,
 };
 
 /// Names of things that the catalog defines and that data files refer to by name.

@@ -73,6 +73,50 @@ pub fn scaled_decimal(numer: i128, scale: u32) -> Num {
     Num::new(numer, denom)
 }
 
+/// The exact sum of many numbers, fast for decimals: a value whose denominator
+/// divides `10^MAX_FRACTION_DIGITS` (every parsed decimal) is added as a whole number
+/// of billionths, without the gcd that each [`Num`] addition costs; any other value
+/// (or one that would overflow) is added exactly as a [`Num`].
+#[derive(Debug, Clone, Default)]
+pub struct ExactSum {
+    /// The decimals, in units of `10^-MAX_FRACTION_DIGITS`.
+    scaled: i128,
+    /// Everything else.
+    rest: Num,
+}
+
+/// `10^MAX_FRACTION_DIGITS`.
+const SUM_SCALE: i128 = 1_000_000_000;
+
+impl ExactSum {
+    /// Adds `x`.
+    pub fn add(&mut self, x: &Num) {
+        let d = *x.denom();
+        if d > 0
+            && SUM_SCALE % d == 0
+            && let Some(v) = x
+                .numer()
+                .checked_mul(SUM_SCALE / d)
+                .and_then(|v| self.scaled.checked_add(v))
+        {
+            self.scaled = v;
+            return;
+        }
+        self.rest += x;
+    }
+
+    /// The sum, in lowest terms.
+    #[must_use]
+    pub fn value(&self) -> Num {
+        let sum = scaled_decimal(self.scaled, MAX_FRACTION_DIGITS as u32);
+        if self.rest.is_zero() {
+            sum
+        } else {
+            sum + self.rest
+        }
+    }
+}
+
 /// Rounds to 2 decimals (half away from zero) as a float, for display and JSON.
 #[must_use]
 pub fn num_to_f64_2dp(v: &Num) -> f64 {
@@ -199,6 +243,37 @@ mod tests {
         ) {
             let got = scaled_decimal(numer, scale);
             let want = Num::new(numer, 10i128.pow(scale));
+            proptest::prop_assert_eq!((got.numer(), got.denom()), (want.numer(), want.denom()));
+        }
+    }
+
+    proptest::proptest! {
+        /// The same value, in the same lowest terms, as adding the numbers one by one.
+        #[test]
+        fn an_exact_sum_equals_the_sum_of_nums(
+            values in proptest::collection::vec(
+                (
+                    proptest::prop_oneof![
+                        -1_000_000_000_000i128..1_000_000_000_000,
+                        proptest::num::i128::ANY.prop_map(|n| n / 1_000_000_000_000_000),
+                    ],
+                    // Decimals, and thirds and sevenths (whose sums stay in range).
+                    proptest::prop_oneof![
+                        4 => (0u32..=9).prop_map(|s| 10i128.pow(s)),
+                        1 => proptest::sample::select(vec![3i128, 6, 7, 21]),
+                    ],
+                ),
+                0..40,
+            ),
+        ) {
+            let mut sum = ExactSum::default();
+            let mut want = Num::from_integer(0);
+            for (n, d) in values {
+                let x = Num::new(n, d);
+                sum.add(&x);
+                want += x;
+            }
+            let got = sum.value();
             proptest::prop_assert_eq!((got.numer(), got.denom()), (want.numer(), want.denom()));
         }
     }

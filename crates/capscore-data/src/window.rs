@@ -5,7 +5,9 @@
 //! always) but then neither interned nor stored, so that memory and time follow what a
 //! request needs, not the file. A windowed load still counts every valid row in the
 //! table's coverage ([`crate::Coverage`]): which months the data holds, its gaps and
-//! isolated months, the default month and every refusal are those of a full load.
+//! isolated months, the default month and every refusal are those of a full load. A
+//! usage table the window keeps no month of is not checked at all: only its months are
+//! counted (`load/unread.rs`).
 
 use std::collections::BTreeMap;
 

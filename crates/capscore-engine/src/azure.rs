@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use capscore_catalog::{AreaRules, normalize};
-use capscore_core::{AssocMask, Month, Num, TenantIdx};
+use capscore_core::{AssocMask, ExactSum, Month, Num, TenantIdx};
 use capscore_data::Dataset;
 
 use crate::outcome::{Outcome, count};
@@ -180,15 +180,14 @@ impl Azure<'_> {
         (role, used): (&'static str, &mut Vec<usize>),
     ) -> Num {
         let u = &self.data.azure_usage;
-        self.counted(t, assocs, mask, (from, to), tr, role).fold(
-            Num::from_integer(0),
-            |acc, (i, _)| {
-                if T::ON {
-                    used.push(i);
-                }
-                acc + u.acr_usd[i]
-            },
-        )
+        let mut sum = ExactSum::default();
+        for (i, _) in self.counted(t, assocs, mask, (from, to), tr, role) {
+            if T::ON {
+                used.push(i);
+            }
+            sum.add(&u.acr_usd[i]);
+        }
+        sum.value()
     }
 
     /// Attributed ACR of the partner's whole base in month `x`. Explain: counted rows
@@ -379,19 +378,19 @@ impl Azure<'_> {
         tr: &mut T,
     ) -> Outcome {
         let u = &self.data.azure_usage;
-        let mut by_service: BTreeMap<&str, Num> = BTreeMap::new();
+        let mut sums: BTreeMap<&str, ExactSum> = BTreeMap::new();
         let mut rows: Vec<usize> = Vec::new();
         for (t, a) in &self.view.tenants {
             for (i, svc) in self.counted(*t, a, mask, (self.m.ttm_start(), self.m), tr, "ttm") {
                 let name = self.names.service_norm[svc as usize].as_str();
-                *by_service
-                    .entry(name)
-                    .or_insert_with(|| Num::from_integer(0)) += u.acr_usd[i];
+                sums.entry(name).or_default().add(&u.acr_usd[i]);
                 if T::ON {
                     rows.push(i);
                 }
             }
         }
+        let by_service: BTreeMap<&str, Num> =
+            sums.into_iter().map(|(k, s)| (k, s.value())).collect();
         let counts = |name: &str, acr: &Num| {
             *acr > Num::from_integer(0) && !excluded.iter().any(|e| e == name)
         };

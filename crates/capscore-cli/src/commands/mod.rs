@@ -107,8 +107,9 @@ pub(crate) fn load_data(dir: &Path, catalog: &Catalog) -> Result<Loaded, Failure
 }
 
 /// How `score` loads: with an explicit month, only the usage months its areas read
-/// (the rest is checked and counted in the coverage, not kept); without one, whole,
-/// as the default month depends on every row.
+/// (the other months of a table read are checked and counted in the coverage, not
+/// kept; a usage table no area reads only has its months counted); without one,
+/// whole, as the default month depends on every row.
 fn score_load_options(catalog: &Catalog, opts: &crate::args::ScoreOptions) -> LoadOptions {
     let areas = (!opts.areas.is_empty()).then_some(opts.areas.as_slice());
     LoadOptions {

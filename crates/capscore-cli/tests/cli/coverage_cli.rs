@@ -383,3 +383,69 @@ fn help_says_what_happens() {
     let h = out(&capscore(&["status", "--help"]));
     assert!(h.contains("do not cover is refused"), "{h}");
 }
+
+/// The sample with a row of `m365_usage` whose workload is unknown.
+fn sample_with_bad_m365_row() -> tempfile::TempDir {
+    sample_copy(|d| {
+        let path = d.join("m365_usage.csv");
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str("T0001,Temas,2023-06,5,4\n");
+        std::fs::write(&path, text).unwrap();
+    })
+}
+
+#[test]
+fn a_bad_row_in_a_table_the_area_does_not_read_blocks_only_the_loads_that_read_it() {
+    let dir = sample_with_bad_m365_row();
+    // Infrastructure at an explicit month reads no row of m365_usage.
+    let args = ["--area", "infrastructure", "--month", "2024-06"];
+    let o = score(dir.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o), out(&score(&sample(), &args)));
+    // Modern Work reads it; so do a score without a month and `validate`.
+    for args in [
+        &["--area", "modern_work", "--month", "2024-06"][..],
+        &["--area", "infrastructure"][..],
+    ] {
+        let o = score(dir.path(), args);
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {}", out(&o));
+        assert!(err(&o).contains("Temas"), "{args:?}: {}", err(&o));
+    }
+    let o = capscore(&["validate", "--data", dir.path().to_str().unwrap()]);
+    assert_ne!(o.status.code(), Some(0), "{}", out(&o));
+    assert!(err(&o).contains("Temas") || out(&o).contains("Temas"));
+}
+
+#[test]
+fn a_table_the_area_does_not_read_still_counts_in_the_months_the_data_covers() {
+    // Infrastructure reads only azure_usage, yet the refusal names what every usage
+    // table covers, as a full load does.
+    let o = score(
+        &sample(),
+        &["--area", "infrastructure", "--month", "2030-01"],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", out(&o));
+    let e = err(&o);
+    assert!(e.contains(SAMPLE_COVERS), "{e}");
+    // A month azure_usage lacks is refused for Infrastructure, the other tables named.
+    let cut = sample_copy(|d| {
+        let path = d.join("azure_usage.csv");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let kept: String = text
+            .lines()
+            .filter(|l| !l.contains(",2024-06,"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(&path, kept).unwrap();
+    });
+    let o = score(
+        cut.path(),
+        &["--area", "infrastructure", "--month", "2024-06"],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", out(&o));
+    assert!(
+        err(&o).contains("m365_usage 2022-01..2024-06; azure_usage 2022-01..2024-05"),
+        "{}",
+        err(&o)
+    );
+}

@@ -16,6 +16,7 @@ mod columns;
 mod finish;
 mod state;
 mod tables;
+mod unread;
 
 use std::path::Path;
 
@@ -62,8 +63,10 @@ pub fn load_dir(dir: &Path, vocab: &dyn Vocabulary) -> Result<Loaded, LoadError>
 }
 
 /// Loads the dataset in a directory as [`load_dir`] does, with options: with a
-/// [`crate::UsageWindow`], only the usage rows of its months are kept (every row is
-/// still checked, and counted in the coverage).
+/// [`crate::UsageWindow`], only the usage rows of its months are kept (every row of a
+/// usage table the window reads is still checked, and counted in the coverage); a
+/// usage table the window keeps no month of is not checked, only its months are
+/// counted in the coverage.
 ///
 /// # Errors
 /// A [`LoadError`] listing every problem found, as for [`load_dir`].
@@ -231,6 +234,10 @@ fn run(
     for input in inputs.iter().flatten() {
         st.present.push(input.table.to_string());
         st.files.insert(input.table, input.file.clone());
+        if !st.reads(input.table) {
+            st.count_months_only(input);
+            continue;
+        }
         match input.table {
             "partners" => st.load_partners(input, &mut diags),
             "tenants" => st.load_tenants(input, &mut diags),

@@ -1,5 +1,6 @@
-//! Loads that keep only some usage months: every row is still checked and counted in
-//! the coverage; only the rows of the window are kept.
+//! Loads that keep only some usage months: every row of a table the window reads is
+//! still checked and counted in the coverage, only the rows of the window are kept; a
+//! usage table the window keeps no month of only has its months counted.
 
 use capscore_core::Month;
 use capscore_data::{LoadOptions, UsageTable, UsageWindow, load_files, load_files_with};
@@ -56,4 +57,28 @@ fn rows_outside_the_window_are_still_checked() {
     let cut = load_files_with(&files(&set), vocab(), &opts).expect_err("rejected");
     assert_eq!(cut.to_string(), full.to_string());
     assert!(cut.to_string().contains("Temas"), "{cut}");
+}
+
+#[test]
+fn a_usage_table_the_window_keeps_no_month_of_is_not_checked_but_counted() {
+    let clean = load_files(&files(&sample()), vocab()).expect("loads");
+    let mut set = sample();
+    for (name, text) in &mut set {
+        if *name == "azure_usage.csv" {
+            // An unknown column value would be a problem; so is a bad amount.
+            text.push_str("T0001,,Backup,Azure Plan,2023-06,lots\n");
+        }
+    }
+    let full = load_files(&files(&set), vocab()).expect_err("rejected");
+    assert!(full.to_string().contains("lots"), "{full}");
+    // A window reading azure_usage still rejects the row ...
+    let reads = options(&[(UsageTable::AzureUsage, "2024-06")]);
+    let cut = load_files_with(&files(&set), vocab(), &reads).expect_err("rejected");
+    assert_eq!(cut.to_string(), full.to_string());
+    // ... one that reads none of it loads, with the months of every table counted.
+    let opts = options(&[(UsageTable::M365Usage, "2023-06")]);
+    let cut = load_files_with(&files(&set), vocab(), &opts).expect("loads");
+    assert!(cut.dataset.azure_usage.month.is_empty());
+    assert_eq!(cut.dataset.coverage, clean.dataset.coverage);
+    assert_eq!(cut.dataset.latest_month, clean.dataset.latest_month);
 }

@@ -1,0 +1,45 @@
+//! Usage tables a windowed load does not read: a request with a [`crate::UsageWindow`]
+//! that keeps no month of a usage table neither checks nor keeps its rows. Only the
+//! `month` column is read, to count the table's months in the coverage, so that the
+//! months the data covers, the refusals and the months offered instead are those of a
+//! full load. A problem in such a table (a bad cell, a missing column, a file that is
+//! not valid) blocks only the loads that read it: `validate` and every full load.
+
+use crate::coverage::UsageTable;
+use crate::diag::Diags;
+use crate::source::{Column, Input, Kind, req};
+
+use super::read;
+use super::state::State;
+
+/// The one column read from a table that is not read.
+const MONTH_ONLY: [Column; 1] = [req("month").of(Kind::Month)];
+
+impl State<'_> {
+    /// Whether the load reads `table` (every table but a usage table the window keeps no
+    /// month of).
+    pub(super) fn reads(&self, table: &str) -> bool {
+        let Some(usage) = UsageTable::ALL.iter().find(|t| t.name() == table) else {
+            return true;
+        };
+        self.window
+            .as_ref()
+            .is_none_or(|w| w.span(*usage).is_some())
+    }
+
+    /// Counts the months of a usage table that is not read: each row whose `month` is
+    /// valid counts in the coverage; every other problem of the table is left to the
+    /// loads that read it.
+    pub(super) fn count_months_only(&mut self, input: &Input<'_>) {
+        let Some(&table) = UsageTable::ALL.iter().find(|t| t.name() == input.table) else {
+            return;
+        };
+        let mut not_reported = Diags::default();
+        read(input, &MONTH_ONLY, &mut not_reported, &mut |ctx| {
+            let month = ctx.month(0);
+            if !ctx.failed {
+                self.tally(table, month, ctx.line32());
+            }
+        });
+    }
+}
