@@ -154,7 +154,6 @@ fn spark_local_rows_equal_native_rows() {
 fn sql_refuses_an_area_it_does_not_cover() {
     for (area, why) in [
         ("modern_work", "it has 2 tracks"),
-        ("security", "metric \"net_customer_adds\" is of kind"),
         ("nowhere", "unknown area \"nowhere\""),
     ] {
         let o = capscore(&["sql", "--month", "2024-06", "--area", area]);
@@ -166,7 +165,7 @@ fn sql_refuses_an_area_it_does_not_cover() {
     let o = capscore(&["sql", "--month", "2024-06", "--area", "modern_work"]);
     assert!(
         String::from_utf8_lossy(&o.stderr).contains(
-            "areas the Spark SQL covers: data_ai, infrastructure, digital_app_innovation"
+            "areas the Spark SQL covers: security, data_ai, infrastructure, digital_app_innovation"
         ),
         "the refusal names the areas covered"
     );
