@@ -4,8 +4,11 @@ Usage (local, from the repository's python/ folder):
 
     python -m capscore_spark --data DIR --sql FILE --out FILE [--master local[2]]
     python -m capscore_spark --job DIR SQL OUT --job DIR SQL OUT ...
+    python -m capscore_spark --reform DIR OVERLAY.toml OUT.json BEFORE.sql AFTER.sql ...
 
-(several jobs share one Spark session: the views are registered again for each),
+(several jobs share one Spark session: the views are registered again for each;
+a reform compares the SQL of the catalog and of the catalog under an overlay, see
+reform.py),
 
 or on a cluster:
 
@@ -138,6 +141,15 @@ def main(argv=None):
         metavar=("DATA", "SQL", "OUT"),
         help="a dataset, a SQL file and the Parquet file to write (repeatable)",
     )
+    ap.add_argument(
+        "--reform",
+        nargs="+",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="DATA OVERLAY.toml OUT.json BEFORE.sql AFTER.sql [BEFORE.sql AFTER.sql ...]: "
+        "a reform compared on Spark, written as JSON (repeatable)",
+    )
     ap.add_argument("--master", help="Spark master (default: spark-submit's, else local[2])")
     ap.add_argument(
         "--conf",
@@ -153,8 +165,13 @@ def main(argv=None):
         if not all(single):
             ap.error("--data, --sql and --out go together")
         jobs.insert(0, single)
-    if not jobs:
-        ap.error("nothing to run: give --data, --sql and --out, or --job")
+    try:
+        from capscore_spark import reform
+    except ModuleNotFoundError:  # run.py given to spark-submit as a file
+        import reform
+    reforms = [reform.pairs_of(r) for r in args.reform]
+    if not jobs and not reforms:
+        ap.error("nothing to run: give --data, --sql and --out, --job or --reform")
 
     from pyspark.sql import SparkSession
 
@@ -185,6 +202,13 @@ def main(argv=None):
                 sql = f.read()
             register(spark, data)
             write_single_parquet(spark.sql(sql), out)
+            print(
+                f"capscore_spark: {out} written in {time.monotonic() - started:.1f} s",
+                file=sys.stderr,
+            )
+        for data, overlay, out, pairs in reforms:
+            started = time.monotonic()
+            reform.run(spark, data, overlay, out, pairs, register)
             print(
                 f"capscore_spark: {out} written in {time.monotonic() - started:.1f} s",
                 file=sys.stderr,

@@ -236,3 +236,73 @@ pub(crate) fn certifications(catalog: &Catalog, on: NaiveDate, out: &mut Vec<(St
         ),
     ));
 }
+
+/// `wmap(name, id)`: every workload name and alias of the catalog, normalised as the
+/// loader matches them, to the workload's id.
+pub(crate) fn workloads(catalog: &Catalog, out: &mut Vec<(String, String)>) {
+    let mut names: Vec<String> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for w in &catalog.workloads {
+        for n in std::iter::once(&w.id)
+            .chain(std::iter::once(&w.name))
+            .chain(&w.aliases)
+        {
+            let key = normalize(n);
+            if seen.insert(key.clone()) {
+                names.push(format!("({}, {})", lit(&key), lit(&w.id)));
+            }
+        }
+    }
+    out.push((
+        "wmap".into(),
+        format!("SELECT * FROM VALUES {} AS t(name, id)", names.join(", ")),
+    ));
+}
+
+/// `m365(tenant, workload, mon, paid, active)`: the Microsoft 365 rows of `months`
+/// whose workload the area counts, workloads resolved to the catalog's ids (an
+/// unknown workload stops the query, as the loader refuses it). A month of `months`
+/// without any row stops the query: the data does not cover it. Needs `wmap`.
+pub(crate) fn m365(
+    catalog: &Catalog,
+    area: &AreaRules,
+    months: &[Month],
+    out: &mut Vec<(String, String)>,
+) {
+    let listed: Vec<String> = months.iter().map(ToString::to_string).collect();
+    let wanted = lits(listed.iter().map(String::as_str)).unwrap_or_else(|| "NULL".into());
+    out.push((
+        "m365_all".into(),
+        format!(
+            "SELECT {tenant} AS tenant, CASE WHEN w.id IS NULL THEN raise_error(concat(\
+             'm365_usage: unknown workload ', CAST(u.workload AS STRING))) ELSE w.id END AS workload, \
+             {mon} AS mon, CAST({paid} AS BIGINT) AS paid, CAST({active} AS BIGINT) AS active \
+             FROM m365_usage u LEFT JOIN wmap w ON {wk} = w.name WHERE {mon} IN ({wanted})",
+            tenant = text("u.tenant_id"),
+            mon = month("u.`month`"),
+            paid = text("u.paid_units"),
+            active = text("u.active_users"),
+            wk = norm("u.workload"),
+        ),
+    ));
+    out.push((
+        "m365_cover".into(),
+        format!(
+            "SELECT CASE WHEN COUNT(DISTINCT mon) = {n} THEN 1 ELSE raise_error(\
+             'm365_usage does not cover every month of {list}: the month cannot be scored') \
+             END AS ok FROM m365_all",
+            n = listed.len(),
+            list = listed.join(", "),
+        ),
+    ));
+    let eligible: Vec<&str> = area
+        .eligible_workloads
+        .iter()
+        .filter_map(|w| catalog.workloads.get(w.index()).map(|x| x.id.as_str()))
+        .collect();
+    let keep = lits(eligible).map_or_else(|| "FALSE".to_string(), |l| format!("workload IN ({l})"));
+    out.push((
+        "m365".into(),
+        format!("SELECT tenant, workload, mon, paid, active FROM m365_all WHERE {keep}"),
+    ));
+}

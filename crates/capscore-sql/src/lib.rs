@@ -14,6 +14,7 @@
 mod frac;
 mod inputs;
 mod metrics;
+mod security;
 
 use capscore_catalog::{AreaRules, Catalog, MetricKind, TrackRules};
 use capscore_core::Month;
@@ -84,7 +85,7 @@ pub fn supported(area: &AreaRules) -> Result<(), String> {
                 | MetricKind::AzureNetCustomerAdds
                 | MetricKind::AzureUsageGrowth
                 | MetricKind::AzureDeployments
-        );
+        ) || security::is_security(m.kind);
         if !ok {
             return Err(format!(
                 "metric \"{}\" is of kind {:?}, which the generator does not know",
@@ -108,7 +109,8 @@ pub fn supported(area: &AreaRules) -> Result<(), String> {
 
 /// The SQL computing one area for every global account in `month`, under the rules in
 /// force on the month's last day. The query reads the views `partners`,
-/// `associations`, `azure_usage` and `certifications` (every column may be a string)
+/// `associations`, `azure_usage`, `m365_usage` (Security) and `certifications` (every
+/// column may be a string)
 /// and returns the columns of `capscore score --format parquet`.
 ///
 /// # Errors

@@ -8,6 +8,7 @@ use capscore_core::{AssocMask, Month, Num};
 
 use crate::frac::{Frac, int, points};
 use crate::inputs;
+use crate::security::{self, is_security};
 use crate::{lit, lits};
 
 /// Billionths of a dollar: the unit of `acr` in the query.
@@ -17,12 +18,26 @@ const NANO: i128 = 1_000_000_000;
 pub(crate) fn query(snap: &Snapshot<'_>, area: &AreaRules, track: &TrackRules, m: Month) -> String {
     let mut ctes: Vec<(String, String)> = Vec::new();
     inputs::partners(&mut ctes);
-    let uses_azure = track.metrics.iter().any(|x| is_azure(x.kind));
-    let uses_certs = track.metrics.iter().any(|x| !is_azure(x.kind));
+    let uses_security = track.metrics.iter().any(|x| is_security(x.kind));
+    let uses_azure = uses_security || track.metrics.iter().any(|x| is_azure(x.kind));
+    let uses_certs = track
+        .metrics
+        .iter()
+        .any(|x| !is_azure(x.kind) && !is_security(x.kind));
     if uses_azure {
         inputs::associations(snap.catalog, &mut ctes);
-        // The months the Azure kinds read: m-13 (net customer adds) to m.
-        inputs::azure(area, (m.offset(-13), m), &mut ctes);
+        // The months the Azure kinds read: m-13 (net customer adds) to m; Security
+        // from the start of the TTM ending m-12.
+        let from = if uses_security {
+            security::first_azure_month(m)
+        } else {
+            m.offset(-13)
+        };
+        inputs::azure(area, (from, m), &mut ctes);
+    }
+    if uses_security {
+        inputs::workloads(snap.catalog, &mut ctes);
+        inputs::m365(snap.catalog, area, &security::m365_months(m), &mut ctes);
     }
     if uses_certs {
         inputs::certifications(snap.catalog, snap.date, &mut ctes);
@@ -30,6 +45,12 @@ pub(crate) fn query(snap: &Snapshot<'_>, area: &AreaRules, track: &TrackRules, m
     let mut masks: Vec<AssocMask> = Vec::new();
     let mut values: Vec<Frac> = Vec::new();
     for (i, metric) in track.metrics.iter().enumerate() {
+        if is_security(metric.kind) {
+            values.push(security::metric_cte(
+                snap, metric, i, m, &mut masks, &mut ctes,
+            ));
+            continue;
+        }
         let cnt = metric.options.first().map(|o| {
             let at = masks.iter().position(|x| *x == o.assoc).unwrap_or_else(|| {
                 masks.push(o.assoc);
@@ -108,10 +129,10 @@ pub(crate) fn query(snap: &Snapshot<'_>, area: &AreaRules, track: &TrackRules, m
             conds.join(" AND ")
         ),
     ));
-    let check = if uses_azure {
-        " CROSS JOIN az_cover"
-    } else {
-        ""
+    let check = match (uses_azure, uses_security) {
+        (_, true) => " CROSS JOIN az_cover CROSS JOIN m365_cover",
+        (true, false) => " CROSS JOIN az_cover",
+        (false, false) => "",
     };
     let rows: Vec<String> = track
         .metrics
