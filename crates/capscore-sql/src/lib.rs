@@ -11,9 +11,12 @@
 //! Only the areas whose metric kinds the generator knows are accepted
 //! ([`supported`]); the others are refused with the kind that is missing.
 
+mod bizapps;
 mod frac;
 mod inputs;
 mod metrics;
+mod modern_work;
+mod tracks;
 
 use capscore_catalog::{AreaRules, Catalog, MetricKind, TrackRules};
 use capscore_core::Month;
@@ -67,6 +70,9 @@ pub enum SqlError {
 /// # Errors
 /// A sentence naming the first thing not covered.
 pub fn supported(area: &AreaRules) -> Result<(), String> {
+    if has_tracks(area) {
+        return tracks::supported(area);
+    }
     let [track] = area.tracks.as_slice() else {
         return Err(format!(
             "it has {} tracks (only areas without tracks are covered)",
@@ -150,8 +156,16 @@ pub fn generate(
             .collect::<Vec<_>>()
             .join(", "),
     })?;
+    if has_tracks(rules) {
+        return Ok(tracks::query(&snap, rules, month));
+    }
     let track: &TrackRules = &rules.tracks[0];
     Ok(metrics::query(&snap, rules, track, month))
+}
+
+/// Whether an area has named tracks (scored by [`tracks::query`]).
+fn has_tracks(area: &AreaRules) -> bool {
+    area.tracks.iter().any(|t| t.id.is_some())
 }
 
 /// Quotes a text as a SQL string literal (single quotes doubled, backslashes escaped
