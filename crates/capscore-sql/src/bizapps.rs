@@ -103,25 +103,32 @@ pub(crate) fn usage(cx: &mut Ctx<'_, '_>) {
         format!("SELECT * FROM VALUES {} AS t(wl, r)", rates.join(", "))
     };
     cx.ctes.push(("brate".into(), rate));
+    // One row per (tenant, eligible workload): revenue r0 and MCV v0 at m, r1 and v1
+    // at m-12 (NULL without a row).
     let eligible = cx.in_workloads("b.wl", &cx.area.eligible_workloads);
+    let at = |x: Month, e: &str| {
+        format!(
+            "MAX(CASE WHEN b.mon = {} THEN {e} END)",
+            lit(&x.to_string())
+        )
+    };
+    let mcv = "CAST(b.units * COALESCE(r.r, 0BD) AS DECIMAL(38,0))";
     cx.ctes.push((
         "biz".into(),
         format!(
-            "SELECT b.tenant, b.wl, b.mon, b.rev, CAST(b.units * COALESCE(r.r, 0BD) AS DECIMAL(38,0)) AS mcv \
-             FROM biz_all b LEFT JOIN brate r ON r.wl = b.wl WHERE {eligible}"
+            "SELECT b.tenant, b.wl, {} AS r0, {} AS r1, {} AS v0, {} AS v1 \
+             FROM biz_all b LEFT JOIN brate r ON r.wl = b.wl WHERE {eligible} GROUP BY b.tenant, b.wl",
+            at(m, "b.rev"),
+            at(y, "b.rev"),
+            at(m, mcv),
+            at(y, mcv),
         ),
     ));
 }
 
-/// The joins of the pair at `m` (`um`) and at `m-12` (`uy`) of coverage row `c`.
-fn pair_joins(m: Month) -> String {
-    format!(
-        " LEFT JOIN biz um ON um.tenant = c.tenant AND um.wl = c.wl AND um.mon = {} \
-         LEFT JOIN biz uy ON uy.tenant = c.tenant AND uy.wl = c.wl AND uy.mon = {}",
-        lit(&m.to_string()),
-        lit(&m.year_ago().to_string())
-    )
-}
+/// The join of the pairs of coverage row `c`: `u.r0`, `u.v0` at `m`, `u.r1`, `u.v1`
+/// at `m-12`.
+const PAIRS: &str = " JOIN biz u ON u.tenant = c.tenant AND u.wl = c.wl";
 
 /// `col > v` for a whole column and an exact threshold.
 fn above(col: &str, v: Num) -> String {
@@ -140,12 +147,11 @@ pub(crate) fn classify(cx: &mut Ctx<'_, '_>, c: &Classification) {
         "cls_n".into(),
         format!(
             "SELECT c.partner, \
-             SUM(CASE WHEN um.tenant IS NOT NULL AND c.c0 = 1 AND {} THEN 1 ELSE 0 END) AS now, \
-             SUM(CASE WHEN uy.tenant IS NOT NULL AND c.c1 = 1 AND {} THEN 1 ELSE 0 END) AS before \
-             FROM {cov} c{} GROUP BY c.partner",
-            above("um.rev", over),
-            above("uy.rev", over),
-            pair_joins(m)
+             SUM(CASE WHEN u.r0 IS NOT NULL AND c.c0 = 1 AND {} THEN 1 ELSE 0 END) AS now, \
+             SUM(CASE WHEN u.r1 IS NOT NULL AND c.c1 = 1 AND {} THEN 1 ELSE 0 END) AS before \
+             FROM {cov} c{PAIRS} GROUP BY c.partner",
+            above("u.r0", over),
+            above("u.r1", over),
         ),
     ));
     let min = int(i128::from(c.min_pairs));
@@ -170,55 +176,55 @@ pub(crate) fn value(
     let m = cx.m;
     let name = format!("m{k}");
     let unit = mcv_unit(cx.area);
-    let kinds = match metric.kind {
-        MetricKind::BizappsNetCustomerAdds => cx.in_mask("a.kind", option.assoc),
-        _ => {
-            let scopes: Vec<String> = metric
-                .scopes
-                .iter()
-                .map(|s| {
-                    format!(
-                        "({} AND {})",
-                        cx.in_workloads("u.wl", &s.workloads),
-                        cx.in_mask("a.kind", s.assoc)
-                    )
-                })
-                .collect();
-            if scopes.is_empty() {
-                "FALSE".into()
-            } else {
-                scopes.join(" OR ")
-            }
+    let kinds = if metric.kind == MetricKind::BizappsNetCustomerAdds {
+        cx.in_mask("a.kind", option.assoc)
+    } else {
+        // The workload decides the associations that count (the scope it is in).
+        let scopes: Vec<String> = metric
+            .scopes
+            .iter()
+            .map(|s| {
+                format!(
+                    "({} AND {})",
+                    cx.in_workloads("u.wl", &s.workloads),
+                    cx.in_mask("a.kind", s.assoc)
+                )
+            })
+            .collect();
+        if scopes.is_empty() {
+            "FALSE".into()
+        } else {
+            scopes.join(" OR ")
         }
     };
     let cov = cx.coverage("biz", &kinds, &[m, m.year_ago()]);
-    let joins = pair_joins(m);
-    let count = |pred: &dyn Fn(&str) -> String| {
+    // `pred(col)` on the pair's column at m (`…0`) and at m-12 (`…1`).
+    let count = |col: &str, pred: &dyn Fn(&str) -> String| {
         format!(
-            "SELECT c.partner, CAST(SUM(CASE WHEN um.tenant IS NOT NULL AND c.c0 = 1 AND {} THEN 1 ELSE 0 END) \
-             - SUM(CASE WHEN uy.tenant IS NOT NULL AND c.c1 = 1 AND {} THEN 1 ELSE 0 END) AS DECIMAL(38,0)) AS vn \
-             FROM {cov} c{joins} GROUP BY c.partner",
-            pred("um"),
-            pred("uy")
+            "SELECT c.partner, CAST(SUM(CASE WHEN u.{col}0 IS NOT NULL AND c.c0 = 1 AND {} THEN 1 ELSE 0 END) \
+             - SUM(CASE WHEN u.{col}1 IS NOT NULL AND c.c1 = 1 AND {} THEN 1 ELSE 0 END) AS DECIMAL(38,0)) AS vn \
+             FROM {cov} c{PAIRS} GROUP BY c.partner",
+            pred(&format!("u.{col}0")),
+            pred(&format!("u.{col}1"))
         )
     };
     let body = match metric.kind {
         MetricKind::BizappsNetCustomerAdds => {
             let min = scaled(option.settings.get("min_revenue_usd"), NANO);
-            count(&|u| Frac::whole(format!("{u}.rev")).at_least(min))
+            count("r", &|x| Frac::whole(x).at_least(min))
         }
         MetricKind::BizappsDeployments => {
             let min = scaled(option.settings.get("min_mcv"), unit);
-            count(&|u| Frac::whole(format!("{u}.mcv")).at_least(min))
+            count("v", &|x| Frac::whole(x).at_least(min))
         }
         MetricKind::BizappsUsageGrowth => {
             let min = scaled(option.settings.get("min_baseline_mcv"), unit);
             cx.ctes.push((
                 format!("{name}_s"),
                 format!(
-                    "SELECT c.partner, SUM(CASE WHEN um.tenant IS NOT NULL AND c.c0 = 1 THEN um.mcv ELSE 0BD END) AS now, \
-                     SUM(CASE WHEN uy.tenant IS NOT NULL AND c.c1 = 1 THEN uy.mcv ELSE 0BD END) AS before \
-                     FROM {cov} c{joins} GROUP BY c.partner"
+                    "SELECT c.partner, SUM(CASE WHEN c.c0 = 1 THEN COALESCE(u.v0, 0BD) ELSE 0BD END) AS now, \
+                     SUM(CASE WHEN c.c1 = 1 THEN COALESCE(u.v1, 0BD) ELSE 0BD END) AS before \
+                     FROM {cov} c{PAIRS} GROUP BY c.partner"
                 ),
             ));
             let cut = format!(

@@ -114,8 +114,9 @@ pub fn supported(area: &AreaRules) -> Result<(), String> {
 
 /// The SQL computing one area for every global account in `month`, under the rules in
 /// force on the month's last day. The query reads the views `partners`,
-/// `associations`, `azure_usage` and `certifications` (every column may be a string)
-/// and returns the columns of `capscore score --format parquet`.
+/// `associations`, `azure_usage`, `m365_usage`, `bizapps_usage` and `certifications`
+/// (those the area needs; every column may be a string) and returns the columns of
+/// `capscore score --format parquet`, one row per partner, track computed and metric.
 ///
 /// # Errors
 /// An unknown area, one not in force, one the generator does not cover, or a catalog

@@ -75,10 +75,24 @@ pub(crate) fn usage(cx: &mut Ctx<'_, '_>) {
                 .join(", "),
         ),
     ));
+    // One row per (tenant, eligible workload): paid seats p{j} and active users a{j}
+    // at m-j (NULL without a row), so that every metric reads the table once.
     let eligible = cx.in_workloads("wl", &cx.area.eligible_workloads);
+    let cols: Vec<String> = (0..=12)
+        .map(|j| {
+            let x = lit(&m.offset(-j).to_string());
+            format!(
+                "MAX(CASE WHEN mon = {x} THEN paid END) AS p{j}, \
+                 MAX(CASE WHEN mon = {x} THEN active END) AS a{j}"
+            )
+        })
+        .collect();
     cx.ctes.push((
         "m365".into(),
-        format!("SELECT * FROM m365_all WHERE {eligible}"),
+        format!(
+            "SELECT tenant, wl, {} FROM m365_all WHERE {eligible} GROUP BY tenant, wl",
+            cols.join(", ")
+        ),
     ));
 }
 
@@ -88,31 +102,30 @@ fn band(cx: &mut Ctx<'_, '_>, track: &TrackRules, k: usize, tenant: &str) -> [St
     let Some(b) = track.band else {
         return [String::new(), "TRUE".into(), "TRUE".into()];
     };
-    let (m, y) = (cx.m, cx.m.year_ago());
     let name = format!("band_{}", track.id.as_deref().unwrap_or("all"));
     if !cx.ctes.iter().any(|(n, _)| *n == name) {
-        let upper = b
-            .at_most
-            .map_or_else(String::new, |v| format!(" AND paid <= {}", int(i128::from(v))));
+        let holds = |p: &str| {
+            let upper = b.at_most.map_or_else(String::new, |v| {
+                format!(" AND {p} <= {}", int(i128::from(v)))
+            });
+            format!(
+                "MAX(CASE WHEN {p} > {}{upper} THEN 1 ELSE 0 END)",
+                int(i128::from(b.above))
+            )
+        };
         cx.ctes.push((
             name.clone(),
             format!(
-                "SELECT DISTINCT tenant, mon FROM m365 WHERE mon IN ({}, {}) AND paid > {}{upper}",
-                lit(&m.to_string()),
-                lit(&y.to_string()),
-                int(i128::from(b.above))
+                "SELECT tenant, {} AS bm, {} AS by FROM m365 GROUP BY tenant",
+                holds("p0"),
+                holds("p12")
             ),
         ));
     }
     [
-        format!(
-            " LEFT JOIN {name} bm{k} ON bm{k}.tenant = {tenant} AND bm{k}.mon = {m} \
-             LEFT JOIN {name} by{k} ON by{k}.tenant = {tenant} AND by{k}.mon = {y}",
-            m = lit(&m.to_string()),
-            y = lit(&y.to_string())
-        ),
-        format!("bm{k}.tenant IS NOT NULL"),
-        format!("by{k}.tenant IS NOT NULL"),
+        format!(" LEFT JOIN {name} b{k} ON b{k}.tenant = {tenant}"),
+        format!("b{k}.bm = 1"),
+        format!("b{k}.by = 1"),
     ]
 }
 
@@ -126,7 +139,6 @@ pub(crate) fn value(
 ) -> Frac {
     let (m, y) = (cx.m, cx.m.year_ago());
     let name = format!("m{k}");
-    let ml = |x: Month| lit(&x.to_string());
     let body = match metric.kind {
         MetricKind::M365NetCustomerAdds => {
             let kinds = cx.in_mask("kind", option.assoc);
@@ -161,34 +173,39 @@ pub(crate) fn value(
             let months: Vec<Month> = (0..=12).map(|j| m.offset(-j)).collect();
             let kinds = cx.in_mask("a.kind", option.assoc);
             let cov = cx.coverage("m365", &kinds, &months);
-            // The claim month: m minus the months just before m that are covered
-            // without a break, at most CLAIM_WALK.
+            // The claim month m-ci: ci is the number of months just before m that are
+            // covered without a break, at most CLAIM_WALK.
             let arms: String = (1..=CLAIM_WALK)
-                .map(|j| format!(" WHEN c.c{j} = 0 THEN {}", ml(m.offset(1 - j))))
+                .map(|j| format!(" WHEN c{j} = 0 THEN {}", j - 1))
                 .collect();
-            let claim = format!("CASE{arms} ELSE {} END", ml(m.offset(-CLAIM_WALK)));
+            let at_claim = |col: &str| {
+                let arms: String = (0..=CLAIM_WALK)
+                    .map(|j| format!(" WHEN {j} THEN u.{col}{j}"))
+                    .collect();
+                format!("(CASE c.ci{arms} END)")
+            };
+            let (ba, bp) = (at_claim("a"), at_claim("p"));
             let [bands, bm, by] = band(cx, track, k, "c.tenant");
-            let joins = format!(
-                " LEFT JOIN m365 um ON um.tenant = c.tenant AND um.wl = c.wl AND um.mon = {m} \
-                 LEFT JOIN m365 uy ON uy.tenant = c.tenant AND uy.wl = c.wl AND uy.mon = {y} \
-                 LEFT JOIN m365 ub ON ub.tenant = c.tenant AND ub.wl = c.wl AND ub.mon = {claim}{bands}",
-                m = ml(m),
-                y = ml(y),
+            let from = format!(
+                "(SELECT *, CASE{arms} ELSE {CLAIM_WALK} END AS ci FROM {cov}) c \
+                 JOIN m365 u ON u.tenant = c.tenant AND u.wl = c.wl{bands}"
             );
-            let now = format!("um.tenant IS NOT NULL AND {bm} AND c.c0 = 1");
-            let before = format!("uy.tenant IS NOT NULL AND {by} AND c.c12 = 1");
+            let now = format!("u.a0 IS NOT NULL AND {bm} AND c.c0 = 1");
+            let before = format!("u.a12 IS NOT NULL AND {by} AND c.c12 = 1");
             if metric.kind == MetricKind::M365UsageGrowth {
                 format!(
-                    "SELECT c.partner, CAST(SUM(CASE WHEN {now} THEN um.active - CASE WHEN c.c12 = 0 \
-                     THEN COALESCE(ub.active, 0BD) ELSE 0BD END ELSE 0BD END) \
-                     - SUM(CASE WHEN {before} THEN uy.active ELSE 0BD END) AS DECIMAL(38,0)) AS vn \
-                     FROM {cov} c{joins} GROUP BY c.partner"
+                    "SELECT c.partner, CAST(SUM(CASE WHEN {now} THEN u.a0 - CASE WHEN c.c12 = 0 \
+                     THEN COALESCE({ba}, 0BD) ELSE 0BD END ELSE 0BD END) \
+                     - SUM(CASE WHEN {before} THEN u.a12 ELSE 0BD END) AS DECIMAL(38,0)) AS vn \
+                     FROM {from} GROUP BY c.partner"
                 )
             } else {
-                let pct = metric.active_percent.unwrap_or_else(|| Num::from_integer(0));
-                let deployed = |u: &str| {
+                let pct = metric
+                    .active_percent
+                    .unwrap_or_else(|| Num::from_integer(0));
+                let deployed = |p: &str, a: &str| {
                     format!(
-                        "({u}.paid > 0BD AND {u}.active * {} >= {} * {u}.paid)",
+                        "({p} > 0BD AND {a} * {} >= {} * {p})",
                         int(100 * *pct.denom()),
                         int(*pct.numer())
                     )
@@ -201,13 +218,13 @@ pub(crate) fn value(
                     format!("{name}_t"),
                     format!(
                         "SELECT c.partner, c.tenant, \
-                         {agg}(CASE WHEN {now} AND {dm} AND NOT (c.c12 = 0 AND ub.tenant IS NOT NULL AND {db}) \
+                         {agg}(CASE WHEN {now} AND {dm} AND NOT (c.c12 = 0 AND {bp} IS NOT NULL AND {db}) \
                          THEN 1 ELSE 0 END) AS n_m, \
                          {agg}(CASE WHEN {before} AND {dy} THEN 1 ELSE 0 END) AS n_y \
-                         FROM {cov} c{joins} GROUP BY c.partner, c.tenant",
-                        dm = deployed("um"),
-                        db = deployed("ub"),
-                        dy = deployed("uy"),
+                         FROM {from} GROUP BY c.partner, c.tenant",
+                        dm = deployed("u.p0", "u.a0"),
+                        db = deployed(&bp, &ba),
+                        dy = deployed("u.p12", "u.a12"),
                     ),
                 ));
                 format!(

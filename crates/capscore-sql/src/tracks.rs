@@ -186,18 +186,17 @@ pub(crate) fn query(snap: &Snapshot<'_>, area: &AreaRules, m: Month) -> String {
         modern_work::usage(&mut cx);
         checks.push("m365_cover");
     }
-    let selection = match (&area.track_selection, &area.classification) {
-        (TrackSelection::Classified, Some(c)) => {
+    let selection = if let (TrackSelection::Classified, Some(c)) =
+        (&area.track_selection, &area.classification)
+    {
+        bizapps::usage(&mut cx);
+        bizapps::classify(&mut cx, c);
+        Selection::Classified
+    } else {
+        if kinds.iter().any(|k| bizapps::reads_bizapps(*k)) {
             bizapps::usage(&mut cx);
-            bizapps::classify(&mut cx, c);
-            Selection::Classified
         }
-        _ => {
-            if kinds.iter().any(|k| bizapps::reads_bizapps(*k)) {
-                bizapps::usage(&mut cx);
-            }
-            Selection::All
-        }
+        Selection::All
     };
     if cx.ctes.iter().any(|(n, _)| n == "biz_cover") {
         checks.push("biz_cover");
@@ -213,7 +212,9 @@ pub(crate) fn query(snap: &Snapshot<'_>, area: &AreaRules, m: Month) -> String {
     let mut next = 0usize;
     let mut selects = Vec::new();
     for (ti, track) in area.tracks.iter().enumerate() {
-        selects.push(track_rows(&mut cx, track, ti, &mut next, &selection, &checks));
+        selects.push(track_rows(
+            &mut cx, track, ti, &mut next, &selection, &checks,
+        ));
     }
     let mut sql = format!(
         "-- capscore: Spark SQL for area {} in {m}, catalog {} (rules in force on {}).\n\
@@ -380,7 +381,8 @@ fn track_rows(
         .reduce(|a, b| a.add(&b))
         .unwrap_or_else(|| Frac::whole("0BD"));
     let mut conds = vec![total.at_least(params.qualifying_total_points)];
-    conds.extend((0..n).map(|i| Frac::columns(&format!("p{i}")).at_least(params.min_metric_points)));
+    conds
+        .extend((0..n).map(|i| Frac::columns(&format!("p{i}")).at_least(params.min_metric_points)));
     cx.ctes.push((
         format!("wt{ti}"),
         format!(
@@ -390,7 +392,10 @@ fn track_rows(
             conds.join(" AND ")
         ),
     ));
-    let track_id = track.id.as_deref().map_or_else(|| "CAST(NULL AS STRING)".into(), lit);
+    let track_id = track
+        .id
+        .as_deref()
+        .map_or_else(|| "CAST(NULL AS STRING)".into(), lit);
     let mut from = format!("wt{ti}");
     if let Selection::Classified = selection {
         let _ = write!(

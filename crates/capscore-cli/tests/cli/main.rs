@@ -17,6 +17,7 @@ mod repository;
 mod serve_cli;
 mod snapshots;
 mod spark_cli;
+mod spark_tracks;
 mod status_cli;
 mod util;
 mod whatif_cli;

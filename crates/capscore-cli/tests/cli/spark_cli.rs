@@ -12,7 +12,7 @@ use capscore_export::{ScoreRow, read_parquet};
 
 use crate::util::{capscore, ok};
 
-fn venv_python() -> PathBuf {
+pub(crate) fn venv_python() -> PathBuf {
     let venv = std::env::var_os("CAPSCORE_VENV").map_or_else(
         || {
             let home = std::env::var_os("HOME").expect("HOME is set");
@@ -29,7 +29,7 @@ fn venv_python() -> PathBuf {
     python
 }
 
-fn sorted(mut rows: Vec<ScoreRow>) -> Vec<ScoreRow> {
+pub(crate) fn sorted(mut rows: Vec<ScoreRow>) -> Vec<ScoreRow> {
     rows.sort_by(|a, b| {
         (&a.partner_id, &a.area, &a.track, &a.metric).cmp(&(
             &b.partner_id,
