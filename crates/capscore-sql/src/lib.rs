@@ -11,10 +11,13 @@
 //! Only the areas whose metric kinds the generator knows are accepted
 //! ([`supported`]); the others are refused with the kind that is missing.
 
+mod bizapps;
 mod frac;
 mod inputs;
 mod metrics;
 mod security;
+mod modern_work;
+mod tracks;
 
 use capscore_catalog::{AreaRules, Catalog, MetricKind, TrackRules};
 use capscore_core::Month;
@@ -68,6 +71,9 @@ pub enum SqlError {
 /// # Errors
 /// A sentence naming the first thing not covered.
 pub fn supported(area: &AreaRules) -> Result<(), String> {
+    if has_tracks(area) {
+        return tracks::supported(area);
+    }
     let [track] = area.tracks.as_slice() else {
         return Err(format!(
             "it has {} tracks (only areas without tracks are covered)",
@@ -109,9 +115,9 @@ pub fn supported(area: &AreaRules) -> Result<(), String> {
 
 /// The SQL computing one area for every global account in `month`, under the rules in
 /// force on the month's last day. The query reads the views `partners`,
-/// `associations`, `azure_usage`, `m365_usage` (Security) and `certifications` (every
-/// column may be a string)
-/// and returns the columns of `capscore score --format parquet`.
+/// `associations`, `azure_usage`, `m365_usage`, `bizapps_usage` and `certifications`
+/// (those the area needs; every column may be a string) and returns the columns of
+/// `capscore score --format parquet`, one row per partner, track computed and metric.
 ///
 /// # Errors
 /// An unknown area, one not in force, one the generator does not cover, or a catalog
@@ -152,8 +158,16 @@ pub fn generate(
             .collect::<Vec<_>>()
             .join(", "),
     })?;
+    if has_tracks(rules) {
+        return Ok(tracks::query(&snap, rules, month));
+    }
     let track: &TrackRules = &rules.tracks[0];
     Ok(metrics::query(&snap, rules, track, month))
+}
+
+/// Whether an area has named tracks (scored by [`tracks::query`]).
+fn has_tracks(area: &AreaRules) -> bool {
+    area.tracks.iter().any(|t| t.id.is_some())
 }
 
 /// Quotes a text as a SQL string literal (single quotes doubled, backslashes escaped

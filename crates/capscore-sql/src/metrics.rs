@@ -185,7 +185,7 @@ fn is_azure(kind: MetricKind) -> bool {
 
 /// The common table `m{i}(partner, vn[, vd])` of one metric, and its value as a
 /// fraction of its columns.
-fn metric_cte(
+pub(crate) fn metric_cte(
     snap: &Snapshot<'_>,
     metric: &MetricRules,
     i: usize,

@@ -18,6 +18,7 @@ mod serve_cli;
 mod snapshots;
 mod spark_cli;
 mod spark_security;
+mod spark_tracks;
 mod status_cli;
 mod util;
 mod whatif_cli;
