@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::auth::{Caller, PageCaller};
 use crate::error::{AppError, PageError};
 use crate::html::{esc, page};
-use crate::state::{AppState, Current, Shared};
+use crate::state::{AppState, Current, Shared, blocking};
 use crate::whatif::{area_name, crumbs, partner_name, whatif_error};
 
 /// Most months ahead the risks look.
@@ -60,7 +60,11 @@ fn planner<'s>(
     {
         return Err(AppError::NotFound("area".to_string()));
     }
-    let areas = area.map(|a| vec![a.to_string()]);
+    if let Some(a) = area {
+        cur.ensure_area(month, a)?;
+    }
+    // Only the areas the data answers for in the month.
+    let areas = area.map(|a| vec![a.to_string()]).or(cur.areas_of(month));
     let base =
         Base::new(&cur.loaded, &state.catalog, partner, month, areas).map_err(whatif_error)?;
     Planner::new(&base, state.catalog.costs.clone()).map_err(whatif_error)
@@ -114,7 +118,8 @@ pub async fn api_recommendations(
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    Ok(Json(recommend(&state, &c, &cur, &pid, &q)?))
+    let r = blocking(move || recommend(&state, &c, &cur, &pid, &q)).await?;
+    Ok(Json(r))
 }
 
 /// `GET /api/workspaces/{ws}/partners/{partner}/areas/{area}/plan`.
@@ -130,14 +135,8 @@ pub async fn api_plan(
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    Ok(Json(plan(
-        &state,
-        &c,
-        &cur,
-        &pid,
-        &area,
-        q.month.as_deref(),
-    )?))
+    let p = blocking(move || plan(&state, &c, &cur, &pid, &area, q.month.as_deref())).await?;
+    Ok(Json(p))
 }
 
 fn actions_html(state: &AppState, unit: &str, actions: &[Action]) -> String {
@@ -270,7 +269,10 @@ pub async fn page_recommendations(
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    let r = recommend(&state, &c, &cur, &pid, &q)?;
+    let r = {
+        let (state, c, cur, pid) = (state.clone(), c.clone(), cur.clone(), pid.clone());
+        blocking(move || recommend(&state, &c, &cur, &pid, &q)).await?
+    };
     let name = partner_name(&cur, &pid);
     let mut b = crumbs(ws, &cur.workspace.name, &pid, &name);
     let _ = write!(b, "<h1>Recommendations — {}</h1>", esc(&name));
@@ -292,7 +294,16 @@ pub async fn page_plan(
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    let p = plan(&state, &c, &cur, &pid, &area, q.month.as_deref())?;
+    let p = {
+        let (state, c, cur, pid, area) = (
+            state.clone(),
+            c.clone(),
+            cur.clone(),
+            pid.clone(),
+            area.clone(),
+        );
+        blocking(move || plan(&state, &c, &cur, &pid, &area, q.month.as_deref())).await?
+    };
     let name = partner_name(&cur, &pid);
     let mut b = crumbs(ws, &cur.workspace.name, &pid, &name);
     let _ = write!(

@@ -24,8 +24,8 @@ use crate::{csv_out, upload};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "capscore API", description = "Partner capability scores of a workspace: portfolio, partner overview, area detail, imports."),
-    paths(me, workspaces, create_workspace, portfolio, partner, area, metric, customers, skilling, crate::whatif::api_simulate, crate::whatif::api_outlook, crate::advice::api_recommendations, crate::advice::api_plan, imports, import),
-    components(schemas(MetricPage, crate::whatif::SimulateBody, ErrorBody, WorkspaceOut, NewWorkspace, ImportOut, MeOut, Portfolio, PartnerOverview, AreaDetail)),
+    paths(me, workspaces, create_workspace, portfolio, partner, area, metric, customers, skilling, crate::whatif::api_simulate, crate::whatif::api_outlook, crate::advice::api_recommendations, crate::advice::api_plan, crate::trends::api_trends, imports, import, crate::users_admin::api_users, crate::users_admin::api_create_user, crate::users_admin::api_grant, crate::users_admin::api_revoke, crate::users_admin::api_create_token, crate::users_admin::api_revoke_token),
+    components(schemas(MetricPage, crate::whatif::SimulateBody, ErrorBody, WorkspaceOut, NewWorkspace, ImportOut, MeOut, Portfolio, PartnerOverview, AreaDetail, crate::trends::Trends, crate::users_admin::UserOut, crate::users_admin::NewUser, crate::users_admin::GrantIn, crate::users_admin::NewToken, crate::users_admin::TokenCreated)),
     modifiers(&Security)
 )]
 pub struct ApiDoc;
@@ -231,20 +231,24 @@ pub async fn metric(
             &cur,
             (&pid, &area, &metric, q.track.as_deref()),
             q.month.as_deref(),
-        )?;
+        )
+        .await?;
         return csv_out::metric(&all);
     }
-    Ok(Json(explain::metric(
-        &state,
-        &c,
-        &cur,
-        &pid,
-        &area,
-        &metric,
-        q.track.as_deref(),
-        q.month.as_deref(),
-        q.page,
-    )?)
+    Ok(Json(
+        explain::metric(
+            &state,
+            &c,
+            &cur,
+            &pid,
+            &area,
+            &metric,
+            q.track.as_deref(),
+            q.month.as_deref(),
+            q.page,
+        )
+        .await?,
+    )
     .into_response())
 }
 
@@ -263,7 +267,8 @@ pub async fn customers(
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    let e = explain::customer_lookup(&state, &c, &cur, &pid, q.month.as_deref(), q.q.as_deref())?;
+    let e = explain::customer_lookup(&state, &c, &cur, &pid, q.month.as_deref(), q.q.as_deref())
+        .await?;
     if f.csv() {
         return csv_out::customers(&e);
     }
@@ -285,7 +290,7 @@ pub async fn skilling(
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    let e = explain::skilling_of(&state, &c, &cur, &pid, q.month.as_deref())?;
+    let e = explain::skilling_of(&state, &c, &cur, &pid, q.month.as_deref()).await?;
     if f.csv() {
         return csv_out::skilling(&e);
     }
@@ -297,7 +302,7 @@ pub async fn skilling(
 pub struct ImportOut {
     /// Version id.
     pub id: i64,
-    /// `tables`.
+    /// `tables` or `partner_center`.
     pub kind: String,
     /// Seconds since the epoch.
     pub created_at: i64,
@@ -305,6 +310,10 @@ pub struct ImportOut {
     pub created_by: String,
     /// Months scored (`YYYY-MM`).
     pub months: Vec<String>,
+    /// The areas each month answers for (`YYYY-MM` → area ids); empty for imports
+    /// made before this was recorded (every area).
+    #[schema(value_type = Object)]
+    pub areas: serde_json::Value,
     /// The import report.
     #[schema(value_type = Object)]
     pub report: serde_json::Value,
@@ -319,6 +328,8 @@ impl From<ImportRow> for ImportOut {
             created_by: i.created_by,
             months: i.months.split(',').map(ToString::to_string).collect(),
             report: serde_json::from_str(&i.report).unwrap_or_default(),
+            areas: serde_json::from_str(&i.areas)
+                .unwrap_or_else(|_| serde_json::Value::Object(serde_json::Map::new())),
         }
     }
 }
@@ -353,10 +364,12 @@ pub async fn imports(
     ))
 }
 
-/// `POST /api/workspaces/{ws}/imports`: multipart with one part per table file
-/// (`partners.csv`, `m365_usage.parquet`, …).
+/// `POST /api/workspaces/{ws}/imports`: multipart with one part per file: capscore
+/// tables (`partners.csv`, `m365_usage.parquet`, …), or with a `kind` field
+/// `partner_center` the Partner Center downloads (and optionally `partner_global_id`,
+/// `date_order` = `dmy` or `mdy`).
 #[utoipa::path(post, path = "/api/workspaces/{ws}/imports", params(("ws" = i64, Path, description = "workspace id")),
-    request_body(content_type = "multipart/form-data", description = "one file part per table"),
+    request_body(content_type = "multipart/form-data", description = "one file part per table; or `kind` = `partner_center`, one file part per Partner Center download, optional `partner_global_id` and `date_order` (`dmy`, `mdy`)"),
     responses((status = 201, body = ImportOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn import(
     State(state): State<Shared>,
@@ -378,7 +391,7 @@ pub async fn import(
         .await?
         .ok_or_else(|| AppError::NotFound("workspace".to_string()))?;
     let up = upload::read(multipart).await?;
-    let row = crate::import::import_tables(&state, ws, c.user.id, up.files).await?;
+    let row = crate::import::import_upload(&state, ws, c.user.id, up.import).await?;
     Ok((StatusCode::CREATED, Json(ImportOut::from(row))).into_response())
 }
 

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use crate::error::AppError;
 use crate::views::{AreaDetail, PartnerOverview, Portfolio};
 
-fn respond(name: &str, w: csv::Writer<Vec<u8>>) -> Result<Response, AppError> {
+pub(crate) fn respond(name: &str, w: csv::Writer<Vec<u8>>) -> Result<Response, AppError> {
     let name: String = name
         .chars()
         .map(|c| {
@@ -43,8 +43,24 @@ fn err(e: csv::Error) -> AppError {
 /// A write error (internal).
 pub(crate) fn portfolio(p: &Portfolio) -> Result<Response, AppError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["month", "partner_id", "name", "area", "total", "qualified"])
-        .map_err(err)?;
+    w.write_record([
+        "month",
+        "partner_id",
+        "name",
+        "area",
+        "total",
+        "qualified",
+        "next_total",
+        "loses_points",
+        "anniversary_date",
+        "renewal_due",
+    ])
+    .map_err(err)?;
+    let flag = |b: Option<bool>| match b {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "",
+    };
     for r in &p.partners {
         for c in &r.areas {
             w.write_record([
@@ -54,6 +70,10 @@ pub(crate) fn portfolio(p: &Portfolio) -> Result<Response, AppError> {
                 &c.area,
                 &format!("{:.2}", c.total),
                 if c.qualified { "true" } else { "false" },
+                &c.next_total.map_or(String::new(), |n| format!("{n:.2}")),
+                flag(c.loses_points),
+                c.anniversary_date.as_deref().unwrap_or(""),
+                flag(c.renewal_due),
             ])
             .map_err(err)?;
         }

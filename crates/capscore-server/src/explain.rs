@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::state::{AppState, Current};
+use crate::state::{AppState, Current, Shared, blocking};
 
 /// Entries per page of contributions and exclusions.
 pub const PAGE_SIZE: usize = 50;
@@ -47,8 +47,8 @@ pub struct MetricPage {
 /// # Errors
 /// Not found (partner not visible, unknown area, track or metric); a month not scored.
 #[allow(clippy::too_many_arguments)]
-pub fn metric(
-    state: &AppState,
+pub async fn metric(
+    state: &Shared,
     caller: &Caller,
     cur: &Current,
     partner: &str,
@@ -58,14 +58,20 @@ pub fn metric(
     month: Option<&str>,
     page: Option<usize>,
 ) -> Result<MetricPage, AppError> {
-    metric_paged(
-        state,
-        caller,
-        cur,
-        (partner, area, metric, track),
-        month,
-        Paging::Page(page),
-    )
+    let (state, caller, cur) = (state.clone(), caller.clone(), cur.clone());
+    let (partner, area, metric) = (partner.to_string(), area.to_string(), metric.to_string());
+    let (track, month) = (track.map(String::from), month.map(String::from));
+    blocking(move || {
+        metric_paged(
+            &state,
+            &caller,
+            &cur,
+            (&partner, &area, &metric, track.as_deref()),
+            month.as_deref(),
+            Paging::Page(page),
+        )
+    })
+    .await
 }
 
 /// The explanation of one metric of a partner with every entry (no paging), for
@@ -73,21 +79,27 @@ pub fn metric(
 ///
 /// # Errors
 /// As [`metric`].
-pub fn metric_all(
-    state: &AppState,
+pub async fn metric_all(
+    state: &Shared,
     caller: &Caller,
     cur: &Current,
     (partner, area, metric, track): (&str, &str, &str, Option<&str>),
     month: Option<&str>,
 ) -> Result<MetricPage, AppError> {
-    metric_paged(
-        state,
-        caller,
-        cur,
-        (partner, area, metric, track),
-        month,
-        Paging::All,
-    )
+    let (state, caller, cur) = (state.clone(), caller.clone(), cur.clone());
+    let (partner, area, metric) = (partner.to_string(), area.to_string(), metric.to_string());
+    let (track, month) = (track.map(String::from), month.map(String::from));
+    blocking(move || {
+        metric_paged(
+            &state,
+            &caller,
+            &cur,
+            (&partner, &area, &metric, track.as_deref()),
+            month.as_deref(),
+            Paging::All,
+        )
+    })
+    .await
 }
 
 /// Which entries of a metric's explanation.
@@ -110,6 +122,10 @@ fn metric_paged(
     caller.partner(cur.workspace.id, partner)?;
     let month = cur.month(month)?;
     let not_found = || AppError::NotFound("metric".to_string());
+    if state.catalog.area_def(area).is_none() {
+        return Err(not_found());
+    }
+    cur.ensure_area(month, area)?;
     let idx = cur
         .loaded
         .dataset
@@ -191,7 +207,34 @@ fn metric_paged(
 ///
 /// # Errors
 /// Not found (partner not visible); a month not scored.
-pub fn customer_lookup(
+pub async fn customer_lookup(
+    state: &Shared,
+    caller: &Caller,
+    cur: &Current,
+    partner: &str,
+    month: Option<&str>,
+    q: Option<&str>,
+) -> Result<CustomerEligibility, AppError> {
+    let (state, caller, cur) = (state.clone(), caller.clone(), cur.clone());
+    let (partner, month, q) = (
+        partner.to_string(),
+        month.map(String::from),
+        q.map(String::from),
+    );
+    blocking(move || {
+        customer_lookup_now(
+            &state,
+            &caller,
+            &cur,
+            &partner,
+            month.as_deref(),
+            q.as_deref(),
+        )
+    })
+    .await
+}
+
+fn customer_lookup_now(
     state: &AppState,
     caller: &Caller,
     cur: &Current,
@@ -222,7 +265,19 @@ pub fn customer_lookup(
 ///
 /// # Errors
 /// Not found (partner not visible); a month not scored.
-pub fn skilling_of(
+pub async fn skilling_of(
+    state: &Shared,
+    caller: &Caller,
+    cur: &Current,
+    partner: &str,
+    month: Option<&str>,
+) -> Result<SkillingEligibility, AppError> {
+    let (state, caller, cur) = (state.clone(), caller.clone(), cur.clone());
+    let (partner, month) = (partner.to_string(), month.map(String::from));
+    blocking(move || skilling_now(&state, &caller, &cur, &partner, month.as_deref())).await
+}
+
+fn skilling_now(
     state: &AppState,
     caller: &Caller,
     cur: &Current,
@@ -259,7 +314,8 @@ fn explain_partner(
     let request = ExplainRequest {
         month,
         partners: Some(vec![idx]),
-        areas: None,
+        // Only the areas the data answers for in the month.
+        areas: cur.areas_of(month),
         tracks: None,
         metrics: None,
     };

@@ -84,7 +84,8 @@ pub async fn metric(
         q.track.as_deref(),
         q.month.as_deref(),
         q.page,
-    )?;
+    )
+    .await?;
     let def = state.catalog.area_def(&area);
     let mname = def
         .and_then(|a| a.metric(&metric))
@@ -216,7 +217,8 @@ pub async fn customers(
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    let e = explain::customer_lookup(&state, &c, &cur, &pid, q.month.as_deref(), q.q.as_deref())?;
+    let e = explain::customer_lookup(&state, &c, &cur, &pid, q.month.as_deref(), q.q.as_deref())
+        .await?;
     let name = e.name.clone().unwrap_or_else(|| e.partner_id.clone());
     let mut b = format!(
         "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Workspaces</a> › <a href=\"/w/{ws}\">{}</a> › <a href=\"/w/{ws}/p/{}\">{}</a></nav>\
@@ -288,7 +290,7 @@ pub async fn skilling(
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    let e = explain::skilling_of(&state, &c, &cur, &pid, q.month.as_deref())?;
+    let e = explain::skilling_of(&state, &c, &cur, &pid, q.month.as_deref()).await?;
     let name = e.name.clone().unwrap_or_else(|| e.partner_id.clone());
     let mut b = format!(
         "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Workspaces</a> › <a href=\"/w/{ws}\">{}</a> › <a href=\"/w/{ws}/p/{}\">{}</a></nav>\

@@ -155,3 +155,88 @@ pub fn bar(value: f64, max: f64, label: &str) -> String {
         200.0 * frac
     )
 }
+
+/// A line chart of values by month (inline SVG): the first and last months under the
+/// x axis, the lowest and highest values beside the y axis, and a dashed reference line
+/// (a qualifying total, a target) when given. `label` (with `unit`) names it for
+/// screen readers; the caller prints the values as a table beside it.
+#[must_use]
+pub fn line_chart(
+    points: &[(String, f64)],
+    reference: Option<f64>,
+    label: &str,
+    unit: &str,
+) -> String {
+    let (w, h, left, bottom) = (560.0_f64, 150.0_f64, 64.0_f64, 20.0_f64);
+    let values = points.iter().map(|p| p.1).chain(reference);
+    let lo = values.clone().fold(f64::INFINITY, f64::min).min(0.0);
+    let hi = values.fold(f64::NEG_INFINITY, f64::max);
+    let hi = if hi > lo { hi } else { lo + 1.0 };
+    let y = |v: f64| 6.0 + (hi - v) / (hi - lo) * (h - bottom - 12.0);
+    let n = points.len();
+    let x = |i: usize| {
+        if n <= 1 {
+            left + (w - left) / 2.0
+        } else {
+            left + 4.0 + (i as f64) * (w - left - 12.0) / ((n - 1) as f64)
+        }
+    };
+    let desc = match (points.first(), points.last()) {
+        (Some(a), Some(b)) => format!(
+            "{label}: {:.2} {unit} in {} to {:.2} {unit} in {}",
+            a.1, a.0, b.1, b.0
+        ),
+        _ => format!("{label}: no month stored"),
+    };
+    let mut o = format!(
+        "<svg role=\"img\" aria-label=\"{}\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" class=\"chart\">\
+         <line x1=\"{left}\" x2=\"{left}\" y1=\"4\" y2=\"{ax:.1}\" stroke=\"#555\"/>\
+         <line x1=\"{left}\" x2=\"{w}\" y1=\"{ax:.1}\" y2=\"{ax:.1}\" stroke=\"#555\"/>\
+         <text x=\"{lx:.1}\" y=\"{yhi:.1}\" font-size=\"11\" text-anchor=\"end\">{hi:.2}</text>\
+         <text x=\"{lx:.1}\" y=\"{ylo:.1}\" font-size=\"11\" text-anchor=\"end\">{lo:.2}</text>",
+        esc(&desc),
+        ax = y(lo),
+        lx = left - 4.0,
+        yhi = y(hi) + 4.0,
+        ylo = y(lo),
+    );
+    if let Some(r) = reference {
+        let _ = write!(
+            o,
+            "<line x1=\"{left}\" x2=\"{w}\" y1=\"{q:.1}\" y2=\"{q:.1}\" stroke=\"#8a1c1c\" stroke-dasharray=\"4 3\"/>",
+            q = y(r)
+        );
+    }
+    if let (Some(a), Some(b)) = (points.first(), points.last()) {
+        let _ = write!(
+            o,
+            "<text x=\"{:.1}\" y=\"{h}\" font-size=\"11\">{}</text><text x=\"{:.1}\" y=\"{h}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
+            left,
+            esc(&a.0),
+            w - 2.0,
+            esc(&b.0)
+        );
+    }
+    let path: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.1)))
+        .collect();
+    if n > 1 {
+        let _ = write!(
+            o,
+            "<polyline fill=\"none\" stroke=\"#0f3a66\" stroke-width=\"2\" points=\"{}\"/>",
+            path.join(" ")
+        );
+    }
+    for (i, p) in points.iter().enumerate() {
+        let _ = write!(
+            o,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\" fill=\"#0f3a66\"/>",
+            x(i),
+            y(p.1)
+        );
+    }
+    o.push_str("</svg>");
+    o
+}

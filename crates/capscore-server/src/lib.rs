@@ -17,11 +17,15 @@ mod csv_out;
 pub mod error;
 pub mod explain;
 pub mod explain_pages;
+pub mod flags;
 pub mod html;
 pub mod import;
+pub mod import_pages;
 pub mod pages;
 pub mod state;
+pub mod trends;
 mod upload;
+pub mod users_admin;
 pub mod views;
 pub mod whatif;
 
@@ -119,6 +123,10 @@ pub fn router_with_limit(state: Shared, max_body: usize) -> Router {
             get(whatif::api_outlook),
         )
         .route(
+            "/api/workspaces/{ws}/partners/{partner}/trends",
+            get(trends::api_trends),
+        )
+        .route(
             "/api/workspaces/{ws}/partners/{partner}/recommendations",
             get(advice::api_recommendations),
         )
@@ -126,18 +134,49 @@ pub fn router_with_limit(state: Shared, max_body: usize) -> Router {
             "/api/workspaces/{ws}/partners/{partner}/areas/{area}/plan",
             get(advice::api_plan),
         );
+    let api = api
+        .route(
+            "/api/users",
+            get(users_admin::api_users).post(users_admin::api_create_user),
+        )
+        .route(
+            "/api/users/{user}/grants",
+            post(users_admin::api_grant).delete(users_admin::api_revoke),
+        )
+        .route(
+            "/api/users/{user}/tokens",
+            post(users_admin::api_create_token),
+        )
+        .route(
+            "/api/tokens/{token}",
+            axum::routing::delete(users_admin::api_revoke_token),
+        );
     let pages = Router::new()
         .route("/", get(pages::home))
         .route("/login", get(pages::login_get).post(pages::login_post))
         .route("/logout", post(pages::logout))
         .route("/workspaces", post(pages::create_workspace))
+        .route(
+            "/admin/users",
+            get(users_admin::page_users).post(users_admin::page_create_user),
+        )
+        .route("/admin/users/{user}/grant", post(users_admin::page_grant))
+        .route("/admin/users/{user}/revoke", post(users_admin::page_revoke))
+        .route(
+            "/admin/users/{user}/tokens",
+            post(users_admin::page_create_token),
+        )
+        .route(
+            "/admin/tokens/{token}/revoke",
+            post(users_admin::page_revoke_token),
+        )
         .route("/w/{ws}", get(pages::portfolio))
         .route("/w/{ws}/portfolio.csv", get(pages::portfolio_csv))
         .route(
             "/w/{ws}/import",
-            get(pages::import_form).post(pages::import_post),
+            get(import_pages::import_form).post(import_pages::import_post),
         )
-        .route("/w/{ws}/imports", get(pages::imports))
+        .route("/w/{ws}/imports", get(import_pages::imports))
         .route("/w/{ws}/p/{partner}", get(pages::partner))
         .route("/w/{ws}/p/{partner}/a/{area}", get(pages::area))
         .route(
@@ -149,6 +188,7 @@ pub fn router_with_limit(state: Shared, max_body: usize) -> Router {
             get(explain_pages::customers),
         )
         .route("/w/{ws}/p/{partner}/skilling", get(explain_pages::skilling))
+        .route("/w/{ws}/p/{partner}/trends", get(trends::page_trends))
         .route(
             "/w/{ws}/p/{partner}/simulate",
             get(whatif::page_simulate).post(whatif::page_simulate_post),
@@ -196,6 +236,7 @@ pub async fn open_state(
         datasets: RwLock::new(std::collections::HashMap::new()),
         import_lock: tokio::sync::Mutex::new(()),
         cache: cache::MonthCache::default(),
+        flags: flags::FlagCache::default(),
     });
     import::clean_orphans(&state)
         .await

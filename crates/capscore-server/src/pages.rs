@@ -1,27 +1,27 @@
-//! The HTML pages: sign-in, workspaces, portfolio, partner overview, area detail,
-//! imports. Every page checks the caller's access before reading anything.
+//! The HTML pages: sign-in, workspaces, portfolio, partner overview, area detail
+//! (imports: `import_pages.rs`). Every page checks the caller's access before reading anything.
 
 use std::fmt::Write;
 use std::net::SocketAddr;
 
 use axum::Form;
-use axum::extract::{ConnectInfo, Multipart, Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use capscore_core::{Num, format_amount, format_grouped, format_num};
 use serde::Deserialize;
 
 use crate::auth::{Caller, LOGIN_COOKIE, PageCaller, SESSION_COOKIE, cookie, same, set_cookie};
+use crate::csv_out;
 use crate::error::{AppError, PageError};
 use crate::html::{bar, esc, page, sparkline, url};
 use crate::state::Shared;
 use crate::views::{self, PortfolioQuery};
-use crate::{csv_out, upload};
 
 /// How long a session lasts (seconds).
 const SESSION_TTL: i64 = 8 * 60 * 60;
 
-fn who(c: &Caller) -> (&str, &str) {
+pub(crate) fn who(c: &Caller) -> (&str, &str) {
     (c.user.username.as_str(), c.csrf.as_deref().unwrap_or(""))
 }
 
@@ -188,7 +188,7 @@ pub async fn home(
     if c.admin().is_ok() {
         let _ = write!(
             b,
-            "<h2>New workspace</h2><form method=\"post\" action=\"/workspaces\">\
+            "<p><a href=\"/admin/users\">Users, grants and API tokens</a></p><h2>New workspace</h2><form method=\"post\" action=\"/workspaces\">\
              <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
              <label for=\"wsname\">Name</label><input id=\"wsname\" name=\"name\" required> \
              <button type=\"submit\">Create</button></form>",
@@ -217,7 +217,7 @@ pub async fn create_workspace(
     Ok(Redirect::to(&format!("/w/{}", ws.id)))
 }
 
-fn crumbs(ws: i64, ws_name: &str, partner: Option<(&str, &str)>) -> String {
+pub(crate) fn crumbs(ws: i64, ws_name: &str, partner: Option<(&str, &str)>) -> String {
     let mut o = format!(
         "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Workspaces</a> › <a href=\"/w/{ws}\">{}</a>",
         esc(ws_name)
@@ -280,11 +280,26 @@ pub async fn portfolio(
         "<form method=\"get\" action=\"/w/{ws}\" aria-label=\"Filter partners\">{} \
          <label for=\"q\">Partner</label><input id=\"q\" name=\"q\" value=\"{}\"> \
          <label for=\"within\">Within points of {}</label><input id=\"within\" name=\"within\" type=\"number\" min=\"0\" step=\"any\" size=\"4\" value=\"{}\"> \
+         <input id=\"renewal_due\" name=\"renewal_due\" type=\"checkbox\" value=\"true\"{}> <label for=\"renewal_due\">Renewal due in {} days</label> \
+         <input id=\"loses_points\" name=\"loses_points\" type=\"checkbox\" value=\"true\"{}> <label for=\"loses_points\">Loses points next month</label> \
+         <label for=\"date\">on</label><input id=\"date\" name=\"date\" type=\"date\" value=\"{}\"> \
          <label for=\"sort\">Sort by</label><select id=\"sort\" name=\"sort\"><option value=\"partner\">Partner id</option><option value=\"name\"{}>Name</option>",
         month_select(&p.months, &p.month),
         esc(q.q.as_deref().unwrap_or("")),
         p.qualifying_total,
         q.within.map_or(String::new(), |w| w.to_string()),
+        if q.renewal_due == Some(true) {
+            " checked"
+        } else {
+            ""
+        },
+        p.renewal_window_days,
+        if q.loses_points == Some(true) {
+            " checked"
+        } else {
+            ""
+        },
+        esc(&p.date),
         if q.sort.as_deref() == Some("name") {
             " selected"
         } else {
@@ -339,17 +354,29 @@ pub async fn portfolio(
                 Some(cell) => {
                     let _ = write!(
                         b,
-                        "<td class=\"num\"><span class=\"{}\">{:.2} {}</span></td>",
+                        "<td class=\"num\"><span class=\"{}\">{:.2} {}</span>{}{}</td>",
                         if cell.qualified { "q" } else { "nq" },
                         cell.total,
                         if cell.qualified {
                             "qualified"
                         } else {
                             "not qualified"
+                        },
+                        match (cell.loses_points, cell.next_total) {
+                            (Some(true), Some(n)) =>
+                                format!("<br><span class=\"nq\">{n:.2} next month</span>"),
+                            _ => String::new(),
+                        },
+                        match (cell.renewal_due, &cell.anniversary_date) {
+                            (Some(true), Some(a)) => format!(
+                                "<br><span class=\"muted\">renewal due, anniversary {}</span>",
+                                esc(a)
+                            ),
+                            _ => String::new(),
                         }
                     );
                 }
-                None => b.push_str("<td></td>"),
+                None => b.push_str("<td class=\"muted\">no data</td>"),
             }
         }
         b.push_str("</tr>");
@@ -371,6 +398,15 @@ fn portfolio_query(q: &PortfolioQuery) -> String {
     }
     if let Some(s) = &q.sort {
         parts.push(format!("sort={}", url(s)));
+    }
+    if q.renewal_due == Some(true) {
+        parts.push("renewal_due=true".to_string());
+    }
+    if q.loses_points == Some(true) {
+        parts.push("loses_points=true".to_string());
+    }
+    if let Some(d) = q.date.as_deref().filter(|d| !d.is_empty()) {
+        parts.push(format!("date={}", url(d)));
     }
     parts.join("&")
 }
@@ -417,6 +453,7 @@ pub async fn partner(
          <a href=\"/w/{ws}/p/{pid_url}/skilling?month={m}\">Skilling</a> · \
          <a href=\"/w/{ws}/p/{pid_url}/simulate?month={m}\">Simulator and outlook</a> · \
          <a href=\"/w/{ws}/p/{pid_url}/recommendations?month={m}\">Recommendations</a> · \
+         <a href=\"/w/{ws}/p/{pid_url}/trends\">Trends</a> · \
          <a href=\"/api/workspaces/{ws}/partners/{pid_url}?month={m}&amp;format=csv\">Score history as CSV</a></p>\
          <div class=\"cards\">",
         esc(&name),
@@ -444,6 +481,23 @@ pub async fn partner(
             .iter()
             .map(|h| (h.month.clone(), h.total))
             .collect();
+        let spark = sparkline(
+            &hist,
+            o.qualifying_total,
+            &format!("{} total points", a.name),
+        );
+        let (Some(total), Some(qualified)) = (a.total, a.qualified) else {
+            let _ = write!(
+                b,
+                "<section class=\"card\" aria-labelledby=\"a-{id}\"><h2 id=\"a-{id}\">{name}</h2>\
+                 <p class=\"muted\">No data for this area in this month.</p>\
+                 <p class=\"muted\">History, {n} months stored</p>{spark}</section>",
+                id = esc(&a.area),
+                name = esc(&a.name),
+                n = hist.len(),
+            );
+            continue;
+        };
         let _ = write!(
             b,
             "<section class=\"card\" aria-labelledby=\"a-{id}\"><h2 id=\"a-{id}\"><a href=\"/w/{ws}/p/{p}/a/{id}?month={m}\">{name}</a></h2>\
@@ -454,8 +508,8 @@ pub async fn partner(
             p = url(&o.partner_id),
             m = esc(&o.month),
             name = esc(&a.name),
-            cls = if a.qualified { "q" } else { "nq" },
-            status = if a.qualified {
+            cls = if qualified { "q" } else { "nq" },
+            status = if qualified {
                 "Qualified"
             } else {
                 "Not qualified"
@@ -464,7 +518,6 @@ pub async fn partner(
                 .track
                 .as_ref()
                 .map_or(String::new(), |t| format!(" · {} track", esc(t))),
-            total = a.total,
             qt = o.qualifying_total,
             designation = a.designation.as_ref().map_or(String::new(), |d| format!(
                 "<p>On {}: {}; qualification window {} to {}{}</p>",
@@ -476,13 +529,8 @@ pub async fn partner(
                     .as_ref()
                     .map_or(String::new(), |x| format!("; anniversary {}", esc(x)))
             )),
-            bar = bar(a.total, 100.0, &format!("{:.2} points out of 100", a.total)),
+            bar = bar(total, 100.0, &format!("{total:.2} points out of 100")),
             n = hist.len(),
-            spark = sparkline(
-                &hist,
-                o.qualifying_total,
-                &format!("{} total points", a.name)
-            ),
         );
     }
     b.push_str("</div>");
@@ -504,6 +552,27 @@ fn metric_name(state: &Shared, area: &str, metric: &str) -> String {
         .map_or_else(|| metric.to_string(), |m| m.name.clone())
 }
 
+/// The area page of a month the data has no data for the area in.
+fn no_area_data(
+    state: &Shared,
+    c: &Caller,
+    cur: &crate::state::Current,
+    pid: &str,
+    area: &str,
+    message: &str,
+) -> Html<String> {
+    let name = crate::whatif::partner_name(cur, pid);
+    let area_name = crate::whatif::area_name(state, area);
+    let b = format!(
+        "{}<h1>{} — {}</h1><p class=\"muted\" role=\"status\">No data for this area in this month.</p><p class=\"muted\">{}</p>",
+        crumbs(cur.workspace.id, &cur.workspace.name, Some((pid, &name))),
+        esc(&area_name),
+        esc(&name),
+        esc(message)
+    );
+    page(&area_name, Some(who(c)), &b)
+}
+
 /// `GET /w/{ws}/p/{partner}/a/{area}`: a card per metric, every track.
 pub async fn area(
     State(state): State<Shared>,
@@ -514,7 +583,12 @@ pub async fn area(
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    let d = views::area(&state, &c, &cur, &pid, &area, q.month.as_deref()).await?;
+    let d = match views::area(&state, &c, &cur, &pid, &area, q.month.as_deref()).await {
+        Err(AppError::Unprocessable(m)) if m.starts_with("no data for this area") => {
+            return Ok(no_area_data(&state, &c, &cur, &pid, &area, &m));
+        }
+        other => other?,
+    };
     let name = d.name.clone().unwrap_or_else(|| d.partner_id.clone());
     let s = &d.score;
     let mut b = crumbs(ws, &cur.workspace.name, Some((&d.partner_id, &name)));
@@ -627,119 +701,4 @@ pub async fn area(
         esc(&d.month)
     );
     Ok(page(&d.area_name, Some(who(&c)), &b))
-}
-
-/// `GET /w/{ws}/import`: the upload form.
-pub async fn import_form(
-    State(state): State<Shared>,
-    PageCaller(c): PageCaller,
-    Path(ws): Path<i64>,
-) -> Result<Html<String>, PageError> {
-    c.workspace(ws)?;
-    if !c.can_import(ws) {
-        return Err(
-            AppError::Forbidden("your role cannot import into this workspace".into()).into(),
-        );
-    }
-    let w = state
-        .store
-        .workspace(ws)
-        .await?
-        .ok_or_else(|| AppError::NotFound("workspace".to_string()))?;
-    let b = format!(
-        "{}<h1>Import into {}</h1><p>Upload the capscore tables (<code>partners.csv</code>, <code>m365_usage.parquet</code>, …). \
-         They are checked first; if any has a problem nothing is imported and the current data keeps serving.</p>\
-         <form method=\"post\" action=\"/w/{ws}/import\" enctype=\"multipart/form-data\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <p><label for=\"files\">Table files</label><input id=\"files\" name=\"files\" type=\"file\" multiple required></p>\
-         <p><button type=\"submit\">Import</button></p></form>",
-        crumbs(ws, &w.name, None),
-        esc(&w.name),
-        esc(c.csrf.as_deref().unwrap_or(""))
-    );
-    Ok(page("Import", Some(who(&c)), &b))
-}
-
-/// `POST /w/{ws}/import` (multipart: `csrf`, `files`).
-pub async fn import_post(
-    State(state): State<Shared>,
-    PageCaller(c): PageCaller,
-    Path(ws): Path<i64>,
-    multipart: Multipart,
-) -> Result<Redirect, PageError> {
-    c.workspace(ws)?;
-    let up = upload::read(multipart).await?;
-    c.check_csrf(up.csrf.as_deref())?;
-    if !c.can_import(ws) {
-        return Err(
-            AppError::Forbidden("your role cannot import into this workspace".into()).into(),
-        );
-    }
-    let row = crate::import::import_tables(&state, ws, c.user.id, up.files).await?;
-    Ok(Redirect::to(&format!("/w/{ws}/imports#import-{}", row.id)))
-}
-
-/// `GET /w/{ws}/imports`: import history with each report.
-pub async fn imports(
-    State(state): State<Shared>,
-    PageCaller(c): PageCaller,
-    Path(ws): Path<i64>,
-) -> Result<Html<String>, PageError> {
-    c.workspace(ws)?;
-    if !c.sees_all(ws) {
-        return Err(AppError::Forbidden(
-            "the import history is for users granted every partner of the workspace".into(),
-        )
-        .into());
-    }
-    let w = state
-        .store
-        .workspace(ws)
-        .await?
-        .ok_or_else(|| AppError::NotFound("workspace".to_string()))?;
-    let mut b = format!(
-        "{}<h1>Imports of {}</h1>",
-        crumbs(ws, &w.name, None),
-        esc(&w.name)
-    );
-    let list = state.store.imports(ws).await?;
-    if list.is_empty() {
-        b.push_str("<p>No import yet.</p>");
-    }
-    for i in list {
-        let report: serde_json::Value = serde_json::from_str(&i.report).unwrap_or_default();
-        let files = report["files"].as_array().map_or(String::new(), |f| {
-            f.iter()
-                .map(|e| {
-                    format!(
-                        "{} ({} bytes)",
-                        e["name"].as_str().unwrap_or(""),
-                        e["bytes"]
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        });
-        let warnings = report["warnings"].as_array().map_or(0, Vec::len);
-        let _ = write!(
-            b,
-            "<section class=\"card\" id=\"import-{id}\"><h2>Version {id}{serving}</h2>\
-             <p>{when} by {by}</p><p>Files: {files}</p><p>Partners: {partners}; months scored: {months}</p><p>Warnings: {warnings}</p></section>",
-            id = i.id,
-            serving = if w.current_import == Some(i.id) {
-                " (serving)"
-            } else {
-                ""
-            },
-            when = esc(&chrono::DateTime::from_timestamp(i.created_at, 0)
-                .map_or(String::new(), |t| t
-                    .format("%Y-%m-%d %H:%M UTC")
-                    .to_string())),
-            by = esc(&i.created_by),
-            files = esc(&files),
-            partners = report["partners"],
-            months = esc(&i.months.replace(',', ", ")),
-        );
-    }
-    Ok(page("Imports", Some(who(&c)), &b))
 }

@@ -1,7 +1,7 @@
 //! The server's shared state: the store, the catalog, the data folder, the datasets
 //! of the imports serving (loaded once, kept in memory) and the login limiter.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -29,12 +29,14 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Failed sign-ins.
     pub limiter: Mutex<LoginLimiter>,
-    /// Loaded datasets by import id.
-    pub datasets: RwLock<HashMap<i64, Arc<Loaded>>>,
+    /// Loaded datasets by import id, with the areas of each month.
+    pub datasets: RwLock<HashMap<i64, (Arc<Loaded>, Areas)>>,
     /// One import at a time per server.
     pub import_lock: tokio::sync::Mutex<()>,
     /// Scores and standings of whole months, per import version.
     pub cache: crate::cache::MonthCache,
+    /// The portfolio's flags (the projected next month), per import version.
+    pub flags: crate::flags::FlagCache,
 }
 
 /// A workspace with the import serving it, loaded.
@@ -48,9 +50,42 @@ pub struct Current {
     pub loaded: Arc<Loaded>,
     /// The months its scores were computed for, in order.
     pub months: Vec<Month>,
+    /// The areas each month answers for (`None`: every area of every month, as for
+    /// imports recorded before areas were).
+    pub areas: Option<Arc<BTreeMap<Month, Vec<String>>>>,
 }
 
 impl Current {
+    /// Whether the import's data answers for `area` in `month`.
+    #[must_use]
+    pub fn covers(&self, month: Month, area: &str) -> bool {
+        self.areas
+            .as_ref()
+            .is_none_or(|m| m.get(&month).is_some_and(|a| a.iter().any(|x| x == area)))
+    }
+
+    /// The areas the data answers for in `month` (`None`: every area).
+    #[must_use]
+    pub fn areas_of(&self, month: Month) -> Option<Vec<String>> {
+        self.areas
+            .as_ref()
+            .map(|m| m.get(&month).cloned().unwrap_or_default())
+    }
+
+    /// Refuses an area the data has no data for in `month` (422).
+    ///
+    /// # Errors
+    /// See above.
+    pub fn ensure_area(&self, month: Month, area: &str) -> Result<(), AppError> {
+        if self.covers(month, area) {
+            Ok(())
+        } else {
+            Err(AppError::Unprocessable(format!(
+                "no data for this area in {month}: the data imported does not answer for area \"{area}\" in {month}"
+            )))
+        }
+    }
+
     /// The month asked (`YYYY-MM`, one of the import's months) or the latest one.
     ///
     /// # Errors
@@ -100,7 +135,7 @@ impl AppState {
             .import(ws, import_id)
             .await?
             .ok_or_else(|| AppError::Internal(format!("import {import_id} missing")))?;
-        let loaded = self.dataset(&import).await?;
+        let (loaded, areas) = self.dataset(&import).await?;
         let months = import
             .months
             .split(',')
@@ -111,11 +146,13 @@ impl AppState {
             import,
             loaded,
             months,
+            areas,
         })
     }
 
-    /// The dataset of an import, loaded through the data crate's loader on first use.
-    async fn dataset(&self, import: &ImportRow) -> Result<Arc<Loaded>, AppError> {
+    /// The dataset of an import, loaded through the data crate's loader on first use,
+    /// and the areas of each of its months.
+    async fn dataset(&self, import: &ImportRow) -> Result<(Arc<Loaded>, Areas), AppError> {
         if let Some(d) = self
             .datasets
             .read()
@@ -133,16 +170,17 @@ impl AppState {
                 AppError::Internal(format!("import {} no longer loads: {e}", import.id))
             })?;
         let loaded = Arc::new(loaded);
-        self.remember(import.id, loaded.clone())?;
-        Ok(loaded)
+        self.remember(import, loaded.clone())?;
+        Ok((loaded, areas_of(import)?))
     }
 
     /// Keeps a loaded dataset for an import (the serving one of each workspace is
     /// enough: older entries are dropped when the cache grows).
     ///
     /// # Errors
-    /// A poisoned cache lock.
-    pub fn remember(&self, import_id: i64, loaded: Arc<Loaded>) -> Result<(), AppError> {
+    /// A poisoned cache lock; a stored areas column that does not parse (internal).
+    pub fn remember(&self, import: &ImportRow, loaded: Arc<Loaded>) -> Result<(), AppError> {
+        let areas = areas_of(import)?;
         let mut cache = self
             .datasets
             .write()
@@ -150,7 +188,43 @@ impl AppState {
         if cache.len() >= 32 {
             cache.clear();
         }
-        cache.insert(import_id, loaded);
+        cache.insert(import.id, (loaded, areas));
         Ok(())
     }
+}
+
+/// The areas of each month of an import (`None`: every area).
+pub type Areas = Option<Arc<BTreeMap<Month, Vec<String>>>>;
+
+/// The areas column of an import, read.
+fn areas_of(import: &ImportRow) -> Result<Areas, AppError> {
+    if import.areas.is_empty() {
+        return Ok(None);
+    }
+    let raw: BTreeMap<String, Vec<String>> = serde_json::from_str(&import.areas)
+        .map_err(|e| AppError::Internal(format!("import {}: areas: {e}", import.id)))?;
+    let mut out = BTreeMap::new();
+    for (m, a) in raw {
+        let m: Month = m
+            .parse()
+            .map_err(|_| AppError::Internal(format!("import {}: month {m}", import.id)))?;
+        out.insert(m, a);
+    }
+    Ok(Some(Arc::new(out)))
+}
+
+/// Runs CPU-heavy work (explanations, what-ifs, recommendations, plans) on tokio's
+/// blocking pool, so that it does not hold up the runtime's workers and the requests
+/// they serve.
+///
+/// # Errors
+/// The work's error; a task that panicked (internal).
+pub async fn blocking<T, F>(f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, AppError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(format!("a task failed: {e}")))?
 }

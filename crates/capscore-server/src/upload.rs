@@ -1,22 +1,24 @@
-//! Reading a multipart upload: the `csrf` field and the files.
+//! Reading a multipart upload: the `csrf` field, the import's fields (`kind`,
+//! `partner_global_id`, `date_order`) and the files.
 
 use axum::extract::Multipart;
 
 use crate::error::AppError;
+use crate::import::ImportKind;
 
 /// What a multipart upload held.
 #[derive(Debug, Default)]
 pub(crate) struct Upload {
     /// The `csrf` field, if sent.
     pub(crate) csrf: Option<String>,
-    /// Every file part: (file name, bytes).
-    pub(crate) files: Vec<(String, Vec<u8>)>,
+    /// The import: its kind, files and options.
+    pub(crate) import: crate::import::Upload,
 }
 
 /// Reads every part (the request body limit bounds the total).
 ///
 /// # Errors
-/// A malformed body or one over the limit.
+/// A malformed body or one over the limit; an unknown import kind.
 pub(crate) async fn read(mut multipart: Multipart) -> Result<Upload, AppError> {
     let mut up = Upload::default();
     while let Some(field) = multipart
@@ -30,12 +32,18 @@ pub(crate) async fn read(mut multipart: Multipart) -> Result<Upload, AppError> {
             .bytes()
             .await
             .map_err(|e| AppError::BadRequest(format!("upload: {e}")))?;
+        let text = || String::from_utf8_lossy(&bytes).into_owned();
         match file_name {
-            Some(f) if !f.is_empty() => up.files.push((f, bytes.to_vec())),
-            _ if name == "csrf" => {
-                up.csrf = Some(String::from_utf8_lossy(&bytes).into_owned());
-            }
-            _ => {}
+            Some(f) if !f.is_empty() => up.import.files.push((f, bytes.to_vec())),
+            _ => match name.as_str() {
+                "csrf" => up.csrf = Some(text()),
+                "kind" => up.import.kind = Some(ImportKind::parse(Some(&text()))?),
+                "partner_global_id" => {
+                    up.import.partner_global_id = Some(text()).filter(|t| !t.trim().is_empty());
+                }
+                "date_order" => up.import.date_order = Some(text()),
+                _ => {}
+            },
         }
     }
     Ok(up)

@@ -21,6 +21,19 @@ pub struct AreaCell {
     pub total: f64,
     /// Whether the partner qualifies.
     pub qualified: bool,
+    /// The total next month under the outlook's assumption (the last usage month's
+    /// usage stays as it is; associations and certifications as dated); `null` when
+    /// the data cannot answer for the next month in this area.
+    pub next_total: Option<f64>,
+    /// Whether the next month's total is lower (`null`: see `next_total`).
+    pub loses_points: Option<bool>,
+    /// The designation's anniversary (`YYYY-MM-DD`) while the month's data is in
+    /// force, when enrolled.
+    pub anniversary_date: Option<String>,
+    /// Whether the anniversary falls within the renewal window (days, from the
+    /// catalog) of the portfolio's date (`null`: the data does not answer for the
+    /// designations' standing).
+    pub renewal_due: Option<bool>,
 }
 
 /// One partner of the portfolio.
@@ -56,6 +69,11 @@ pub struct Portfolio {
     pub months: Vec<String>,
     /// Points to qualify (the catalog's rule for the month).
     pub qualifying_total: f64,
+    /// The date renewals are judged on (`YYYY-MM-DD`): the one asked, else the day
+    /// the month's data is published.
+    pub date: String,
+    /// The renewal window around that date, in days (the catalog's).
+    pub renewal_window_days: u32,
     /// Areas in catalog order.
     pub areas: Vec<AreaName>,
     /// Partners the caller may see, filtered and sorted.
@@ -74,6 +92,15 @@ pub struct PortfolioQuery {
     pub q: Option<String>,
     /// `partner` (default), `name`, or an area id (highest total first).
     pub sort: Option<String>,
+    /// `true`: only partners with a designation whose renewal is due: its anniversary
+    /// within the renewal window (30 days) before or after `date`.
+    pub renewal_due: Option<bool>,
+    /// `true`: only partners with an area whose total falls next month under the
+    /// outlook's assumption.
+    pub loses_points: Option<bool>,
+    /// `YYYY-MM-DD`, the date renewals are judged on (default: the day the month's
+    /// data is published).
+    pub date: Option<String>,
 }
 
 fn area_names(state: &AppState, month: Month) -> Result<(Vec<AreaName>, f64), AppError> {
@@ -106,6 +133,29 @@ pub async fn portfolio(
     let month = cur.month(q.month.as_deref())?;
     let (areas, qualifying_total) = area_names(state, month)?;
     let rows = state.store.scores_of_month(ws, &month.to_string()).await?;
+    let date = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => capscore_core::parse_date(d)
+            .map_err(|_| AppError::BadRequest(format!("date \"{d}\" is not YYYY-MM-DD")))?,
+        None => crate::flags::publication_date(state, month),
+    };
+    let next = state.next_month_totals(cur, month).await?;
+    // Anniversaries by partner and area while the month's data is in force; `None`
+    // when the data does not answer for the standing.
+    let standing_all = state.month_standing(cur, month).await?;
+    let standing = standing_all.as_ref().map(|s| {
+        s.partners
+            .iter()
+            .map(|p| {
+                (
+                    p.partner_id.as_str(),
+                    p.designations
+                        .iter()
+                        .map(|d| (d.area.as_str(), d.anniversary_date))
+                        .collect::<std::collections::HashMap<_, _>>(),
+                )
+            })
+            .collect::<std::collections::HashMap<_, _>>()
+    });
     let partners_table = &cur.loaded.dataset.partners;
     let mut out: Vec<PortfolioRow> = Vec::new();
     for r in rows {
@@ -123,10 +173,25 @@ pub async fn portfolio(
             });
         }
         if let Some(last) = out.last_mut() {
+            let next_total = next
+                .get(&r.partner_id)
+                .and_then(|a| a.get(&r.area))
+                .copied();
+            let anniversary = standing.as_ref().map(|s| {
+                s.get(r.partner_id.as_str())
+                    .and_then(|a| a.get(r.area.as_str()))
+                    .copied()
+                    .flatten()
+            });
             last.areas.push(AreaCell {
                 area: r.area,
                 total: r.total,
                 qualified: r.qualified,
+                next_total,
+                loses_points: next_total.map(|n| n < r.total),
+                anniversary_date: anniversary.flatten().map(|d| d.to_string()),
+                renewal_due: anniversary
+                    .map(|a| a.is_some_and(|a| crate::flags::renewal_due(state, a, date))),
             });
         }
     }
@@ -140,6 +205,23 @@ pub async fn portfolio(
                 .iter()
                 .any(|c| !c.qualified && c.total + within >= qualifying_total)
         });
+    }
+    if q.renewal_due == Some(true) {
+        if standing.is_none() {
+            return Err(AppError::Unprocessable(format!(
+                "the data does not answer for the designations' standing while {month}'s data is in force: renewals cannot be told"
+            )));
+        }
+        out.retain(|p| p.areas.iter().any(|c| c.renewal_due == Some(true)));
+    }
+    if q.loses_points == Some(true) {
+        if next.is_empty() {
+            return Err(AppError::Unprocessable(format!(
+                "the data cannot answer for {} even with its last usage month projected: points lost cannot be told",
+                month.offset(1)
+            )));
+        }
+        out.retain(|p| p.areas.iter().any(|c| c.loses_points == Some(true)));
     }
     if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let text = text.to_lowercase();
@@ -180,6 +262,8 @@ pub async fn portfolio(
         month: month.to_string(),
         months: cur.months.iter().map(ToString::to_string).collect(),
         qualifying_total,
+        date: date.to_string(),
+        renewal_window_days: state.catalog.membership.lifecycle.renewal_window_days,
         areas,
         partners: out,
     })
@@ -203,10 +287,14 @@ pub struct AreaCard {
     pub area: String,
     /// Display name.
     pub name: String,
-    /// Total points this month.
-    pub total: f64,
-    /// Whether the partner qualifies this month.
-    pub qualified: bool,
+    /// Whether the data answers for this area in this month; when not, the total,
+    /// qualification, track and designation are `null` ("no data for this area in
+    /// this month") and the history still shows every month stored.
+    pub has_data: bool,
+    /// Total points this month (`null`: no data for this area in this month).
+    pub total: Option<f64>,
+    /// Whether the partner qualifies this month (`null`: no data).
+    pub qualified: Option<bool>,
     /// The counting track's name (areas with tracks).
     pub track: Option<String>,
     /// Every month stored, oldest first (kept across imports).
@@ -326,34 +414,38 @@ pub async fn partner(
     let areas = scored
         .areas
         .iter()
-        .map(|a| AreaCard {
-            area: a.area.clone(),
-            name: names
-                .iter()
-                .find(|n| n.id == a.area)
-                .map_or_else(|| a.area.clone(), |n| n.name.clone()),
-            total: num_to_f64_2dp(&a.total),
-            qualified: a.qualified,
-            track: a.track.as_deref().map(|t| {
-                state
-                    .catalog
-                    .area_def(&a.area)
-                    .map_or(t, |d| d.track_name(t))
-                    .to_string()
-            }),
-            history: history
-                .iter()
-                .filter(|h| h.area == a.area)
-                .map(|h| HistoryPoint {
-                    month: h.month.clone(),
-                    total: h.total,
-                    qualified: h.qualified,
-                })
-                .collect(),
-            designation: standing
-                .iter()
-                .find(|(area, _)| *area == a.area)
-                .map(|(_, d)| d.clone()),
+        .map(|a| {
+            let has_data = cur.covers(month, &a.area);
+            AreaCard {
+                area: a.area.clone(),
+                name: names
+                    .iter()
+                    .find(|n| n.id == a.area)
+                    .map_or_else(|| a.area.clone(), |n| n.name.clone()),
+                has_data,
+                total: has_data.then(|| num_to_f64_2dp(&a.total)),
+                qualified: has_data.then_some(a.qualified),
+                track: a.track.as_deref().filter(|_| has_data).map(|t| {
+                    state
+                        .catalog
+                        .area_def(&a.area)
+                        .map_or(t, |d| d.track_name(t))
+                        .to_string()
+                }),
+                history: history
+                    .iter()
+                    .filter(|h| h.area == a.area)
+                    .map(|h| HistoryPoint {
+                        month: h.month.clone(),
+                        total: h.total,
+                        qualified: h.qualified,
+                    })
+                    .collect(),
+                designation: standing
+                    .iter()
+                    .find(|(area, _)| has_data && *area == a.area)
+                    .map(|(_, d)| d.clone()),
+            }
         })
         .collect();
     Ok(PartnerOverview {
@@ -408,6 +500,7 @@ pub async fn area(
     let Some(area_name) = names.iter().find(|n| n.id == area) else {
         return Err(AppError::NotFound(format!("area \"{area}\"")));
     };
+    cur.ensure_area(month, area)?;
     let scored = score_partner(state, cur, partner, month).await?;
     let score = scored
         .areas

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::auth::{CSRF_HEADER, Caller, PageCaller};
 use crate::error::{AppError, PageError};
 use crate::html::{esc, page, url};
-use crate::state::{AppState, Current, Shared};
+use crate::state::{AppState, Current, Shared, blocking};
 
 /// Longest scenario accepted (characters).
 const MAX_SCENARIO: usize = 64 * 1024;
@@ -45,7 +45,15 @@ fn base<'s>(
     if cur.loaded.dataset.partners.find(partner).is_none() {
         return Err(AppError::NotFound("partner".to_string()));
     }
-    Base::new(&cur.loaded, &state.catalog, partner, month, None).map_err(whatif_error)
+    // Only the areas the data answers for in the month.
+    Base::new(
+        &cur.loaded,
+        &state.catalog,
+        partner,
+        month,
+        cur.areas_of(month),
+    )
+    .map_err(whatif_error)
 }
 
 /// Runs a scenario (TOML, as `capscore simulate` reads it).
@@ -86,8 +94,12 @@ pub async fn api_simulate(
     c.partner(ws, &pid)?;
     c.check_csrf(headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()))?;
     let cur = state.current(ws).await?;
-    let b = base(&state, &c, &cur, &pid, body.month.as_deref())?;
-    Ok(Json(simulate(&b, &body.scenario)?))
+    let sim = blocking(move || {
+        let b = base(&state, &c, &cur, &pid, body.month.as_deref())?;
+        simulate(&b, &body.scenario)
+    })
+    .await?;
+    Ok(Json(sim))
 }
 
 /// Months ahead of the outlook.
@@ -116,8 +128,12 @@ pub async fn api_outlook(
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    let b = base(&state, &c, &cur, &pid, q.month.as_deref())?;
-    Ok(Json(run_outlook(&b, q.months)?))
+    let o = blocking(move || {
+        let b = base(&state, &c, &cur, &pid, q.month.as_deref())?;
+        run_outlook(&b, q.months)
+    })
+    .await?;
+    Ok(Json(o))
 }
 
 const EXAMPLE: &str = "# A scenario as capscore simulate reads it (docs/scenarios.md).\n\
@@ -220,8 +236,14 @@ pub async fn page_simulate(
     c.workspace(ws)?;
     c.partner(ws, &pid)?;
     let cur = state.current(ws).await?;
-    let b0 = base(&state, &c, &cur, &pid, q.month.as_deref())?;
-    let o = run_outlook(&b0, q.months)?;
+    let (month, o) = {
+        let (state, c, cur, pid) = (state.clone(), c.clone(), cur.clone(), pid.clone());
+        blocking(move || {
+            let b0 = base(&state, &c, &cur, &pid, q.month.as_deref())?;
+            Ok((b0.month, run_outlook(&b0, q.months)?))
+        })
+        .await?
+    };
     let name = partner_name(&cur, &pid);
     let mut b = crumbs(ws, &cur.workspace.name, &pid, &name);
     let _ = write!(
@@ -232,7 +254,7 @@ pub async fn page_simulate(
             ws,
             &pid,
             c.csrf.as_deref().unwrap_or(""),
-            &b0.month.to_string(),
+            &month.to_string(),
             EXAMPLE
         )
     );
@@ -319,11 +341,19 @@ pub async fn page_simulate_post(
     c.partner(ws, &pid)?;
     c.check_csrf(Some(&form.csrf))?;
     let cur = state.current(ws).await?;
-    let b0 = base(&state, &c, &cur, &pid, form.month.as_deref())?;
+    let (month, simulated) = {
+        let (state, c, cur, pid) = (state.clone(), c.clone(), cur.clone(), pid.clone());
+        let (month, scenario) = (form.month.clone(), form.scenario.clone());
+        blocking(move || {
+            let b0 = base(&state, &c, &cur, &pid, month.as_deref())?;
+            Ok((b0.month, simulate(&b0, &scenario)))
+        })
+        .await?
+    };
     let name = partner_name(&cur, &pid);
     let mut b = crumbs(ws, &cur.workspace.name, &pid, &name);
     let _ = write!(b, "<h1>Simulator — {}</h1>", esc(&name));
-    match simulate(&b0, &form.scenario) {
+    match simulated {
         Ok(sim) => b.push_str(&simulation_html(&state, &sim)),
         Err(AppError::BadRequest(m) | AppError::Unprocessable(m)) => {
             let _ = write!(b, "<p class=\"err\" role=\"alert\">{}</p>", esc(&m));
@@ -334,7 +364,7 @@ pub async fn page_simulate_post(
         ws,
         &pid,
         c.csrf.as_deref().unwrap_or(""),
-        &b0.month.to_string(),
+        &month.to_string(),
         &form.scenario,
     ));
     Ok(page(

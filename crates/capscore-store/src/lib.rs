@@ -7,9 +7,11 @@
 //! Queries are built at run time (no compile-time checked macros), with `$1, $2, …`
 //! placeholders in order, which both databases accept.
 
+mod accounts;
 mod error;
 mod schema;
 mod secret;
+mod trends;
 mod users;
 mod workspaces;
 
@@ -18,8 +20,10 @@ use std::str::FromStr;
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 
+pub use accounts::TokenInfo;
 pub use error::StoreError;
 pub use secret::{hash_password, random_token, sha256_hex, verify_password};
+pub use trends::MetricRow;
 pub use users::{Grant, Role, Session, User};
 pub use workspaces::{ImportRow, NewImport, ScoreRow, Workspace};
 

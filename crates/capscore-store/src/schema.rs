@@ -5,41 +5,42 @@
 use crate::{Dialect, Store, StoreError, now};
 
 /// Migrations in order; a migration is never edited once released, only added to.
-const MIGRATIONS: &[(i64, &str, &[&str])] = &[(
-    1,
-    "users, grants, sessions, tokens, workspaces, imports, scores",
-    &[
-        "CREATE TABLE users (
+const MIGRATIONS: &[(i64, &str, &[&str])] = &[
+    (
+        1,
+        "users, grants, sessions, tokens, workspaces, imports, scores",
+        &[
+            "CREATE TABLE users (
             id {ID},
             username TEXT NOT NULL UNIQUE,
             password_hash TEXT NOT NULL,
             role TEXT NOT NULL,
             created_at BIGINT NOT NULL)",
-        "CREATE TABLE workspaces (
+            "CREATE TABLE workspaces (
             id {ID},
             name TEXT NOT NULL UNIQUE,
             created_at BIGINT NOT NULL,
             current_import BIGINT)",
-        // partner_id '*' grants every partner of the workspace.
-        "CREATE TABLE grants (
+            // partner_id '*' grants every partner of the workspace.
+            "CREATE TABLE grants (
             user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
             workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
             partner_id TEXT NOT NULL,
             PRIMARY KEY (user_id, workspace_id, partner_id))",
-        "CREATE TABLE sessions (
+            "CREATE TABLE sessions (
             token_hash TEXT PRIMARY KEY,
             user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
             csrf TEXT NOT NULL,
             created_at BIGINT NOT NULL,
             expires_at BIGINT NOT NULL)",
-        "CREATE TABLE api_tokens (
+            "CREATE TABLE api_tokens (
             id {ID},
             user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
             name TEXT NOT NULL,
             token_hash TEXT NOT NULL UNIQUE,
             created_at BIGINT NOT NULL,
             revoked_at BIGINT)",
-        "CREATE TABLE imports (
+            "CREATE TABLE imports (
             id {ID},
             workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
             kind TEXT NOT NULL,
@@ -48,7 +49,7 @@ const MIGRATIONS: &[(i64, &str, &[&str])] = &[(
             created_by BIGINT NOT NULL,
             months TEXT NOT NULL,
             report TEXT NOT NULL)",
-        "CREATE TABLE scores (
+            "CREATE TABLE scores (
             workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
             month TEXT NOT NULL,
             partner_id TEXT NOT NULL,
@@ -57,9 +58,34 @@ const MIGRATIONS: &[(i64, &str, &[&str])] = &[(
             total DOUBLE PRECISION NOT NULL,
             qualified BIGINT NOT NULL,
             PRIMARY KEY (workspace_id, month, partner_id, area))",
-        "CREATE INDEX scores_by_partner ON scores (workspace_id, partner_id, area, month)",
-    ],
-)];
+            "CREATE INDEX scores_by_partner ON scores (workspace_id, partner_id, area, month)",
+        ],
+    ),
+    // The areas each month of an import answers for (JSON: month → area ids); empty
+    // for imports recorded before, which answered for every area of their months.
+    (
+        2,
+        "the areas of each month of an import",
+        &["ALTER TABLE imports ADD COLUMN areas TEXT NOT NULL DEFAULT ''"],
+    ),
+    // Each metric's value, target and points of the counting track, per month kept:
+    // the partner's trends outlive the data of one import.
+    (
+        3,
+        "metric values of every month imported",
+        &["CREATE TABLE metric_values (
+            workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+            partner_id TEXT NOT NULL,
+            area TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            month TEXT NOT NULL,
+            import_id BIGINT NOT NULL REFERENCES imports(id),
+            value DOUBLE PRECISION NOT NULL,
+            target DOUBLE PRECISION NOT NULL,
+            points DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (workspace_id, partner_id, area, metric, month))"],
+    ),
+];
 
 fn id_column(d: Dialect) -> &'static str {
     match d {

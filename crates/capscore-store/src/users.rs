@@ -77,7 +77,7 @@ pub struct Session {
 
 const ALL_PARTNERS: &str = "*";
 
-fn user_of(row: (i64, String, String)) -> Result<User, StoreError> {
+pub(crate) fn user_of(row: (i64, String, String)) -> Result<User, StoreError> {
     Ok(User {
         id: row.0,
         username: row.1,

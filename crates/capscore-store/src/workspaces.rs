@@ -34,6 +34,9 @@ pub struct ImportRow {
     pub months: String,
     /// The import report (JSON).
     pub report: String,
+    /// The areas each month answers for (JSON object: `YYYY-MM` → area ids); empty
+    /// for imports recorded before it was kept (every area of each month).
+    pub areas: String,
 }
 
 /// One partner's score in an area for a month.
@@ -64,11 +67,25 @@ pub struct NewImport {
     pub user_id: i64,
     /// Report (JSON).
     pub report: String,
-    /// Scores of every month covered.
+    /// The areas each month answers for (JSON object: `YYYY-MM` → area ids).
+    pub areas: String,
+    /// Scores of every month and area covered.
     pub scores: Vec<ScoreRow>,
+    /// The metrics of the counting track of every month and area covered.
+    pub metrics: Vec<crate::trends::MetricRow>,
 }
 
-type ImportTuple = (i64, i64, String, String, i64, String, String, String);
+type ImportTuple = (
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+);
 
 fn import_of(r: ImportTuple) -> ImportRow {
     ImportRow {
@@ -80,11 +97,12 @@ fn import_of(r: ImportTuple) -> ImportRow {
         created_by: r.5,
         months: r.6,
         report: r.7,
+        areas: r.8,
     }
 }
 
 const IMPORT_COLUMNS: &str =
-    "i.id, i.workspace_id, i.kind, i.dir, i.created_at, u.username, i.months, i.report
+    "i.id, i.workspace_id, i.kind, i.dir, i.created_at, u.username, i.months, i.report, i.areas
      FROM imports i JOIN users u ON u.id = i.created_by";
 
 impl Store {
@@ -182,8 +200,8 @@ impl Store {
         let created_at = now();
         let mut tx = self.pool().begin().await?;
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO imports (workspace_id, kind, dir, created_at, created_by, months, report)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO imports (workspace_id, kind, dir, created_at, created_by, months, report, areas)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(new.workspace_id)
         .bind(&new.kind)
@@ -192,6 +210,7 @@ impl Store {
         .bind(new.user_id)
         .bind(&months)
         .bind(&new.report)
+        .bind(&new.areas)
         .fetch_one(&mut *tx)
         .await?;
         for s in &new.scores {
@@ -211,6 +230,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        crate::trends::insert_metrics(&mut tx, new.workspace_id, id, &new.metrics).await?;
         sqlx::query("UPDATE workspaces SET current_import = $1 WHERE id = $2")
             .bind(id)
             .bind(new.workspace_id)

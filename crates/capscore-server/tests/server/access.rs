@@ -53,6 +53,9 @@ fn p001_routes(f: &Fixture) -> Vec<String> {
         format!("/w/{w}/p/P001/simulate?months=1"),
         format!("/api/workspaces/{w}/partners/P001/skilling"),
         format!("/w/{w}/p/P001/skilling"),
+        format!("/api/workspaces/{w}/partners/P001/trends"),
+        format!("/api/workspaces/{w}/partners/P001/trends?format=csv"),
+        format!("/w/{w}/p/P001/trends"),
         format!("/api/workspaces/{w}/partners/P001/recommendations?risk_months=0"),
         format!("/w/{w}/p/P001/recommendations?risk_months=0"),
         format!("/api/workspaces/{w}/partners/P001/areas/modern_work/plan"),
@@ -135,6 +138,16 @@ async fn every_route_every_role_and_another_partners_user(db: Option<String>) {
                 Want::Forbidden
             };
             check(&route, who, want, status, &body);
+        }
+        // User management: admins only.
+        for route in ["/api/users", "/admin/users"] {
+            let (status, body) = f.get(token, route).await;
+            let want = if *who == "admin" {
+                Want::Ok
+            } else {
+                Want::Forbidden
+            };
+            check(route, who, want, status, &body);
         }
         // Another workspace, and ids that do not exist, are hidden alike.
         for route in [

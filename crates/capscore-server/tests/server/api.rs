@@ -393,7 +393,7 @@ async fn portfolio_filters_sorts_and_downloads(db: Option<String>) {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "month,partner_id,name,area,total,qualified"
+        "month,partner_id,name,area,total,qualified,next_total,loses_points,anniversary_date,renewal_due"
     );
     let n_areas = all["areas"].as_array().unwrap().len();
     assert_eq!(

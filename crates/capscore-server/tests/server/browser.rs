@@ -261,6 +261,22 @@ async fn a_user_signs_in_and_walks_through_the_pages() {
     assert!(s.contains("Modern Work"), "{s}");
     d.screenshot("08-simulation").await;
 
+    d.goto(&format!("{base}/w/{w}/p/P001")).await;
+    d.click("a[href$=\"/trends\"]").await;
+    let s = d.wait_for("Trends — Northwind").await;
+    assert!(s.contains("Net customer adds") && s.contains("<svg"), "{s}");
+    d.screenshot("09-trends").await;
+
+    d.goto(&format!("{base}/")).await;
+    d.click("a[href=\"/admin/users\"]").await;
+    d.wait_for("New user").await;
+    d.type_into("#nu-name", "frank").await;
+    d.type_into("#nu-pass", "a long password").await;
+    d.click("form[action=\"/admin/users\"] button").await;
+    let s = d.wait_for("<h2>frank</h2>").await;
+    assert!(s.contains("Report viewer"), "{s}");
+    d.screenshot("10-users").await;
+
     d.goto(&format!("{base}/w/{w}")).await;
     d.wait_for("Download as CSV").await;
     d.click("a[href*=\"portfolio.csv\"]").await;
@@ -277,7 +293,7 @@ async fn a_user_signs_in_and_walks_through_the_pages() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let csv = csv.expect("the CSV was not downloaded");
-    assert!(csv.starts_with("month,partner_id,name,area,total,qualified\n"));
+    assert!(csv.starts_with("month,partner_id,name,area,total,qualified,next_total,loses_points,anniversary_date,renewal_due\n"));
     assert!(csv.contains("P001,Northwind Cloud Services Ltd,modern_work,"));
     d.quit().await;
 }

@@ -5,12 +5,12 @@ use reqwest::Client;
 use crate::harness::{PASSWORD, client, fixture};
 
 /// The value of the hidden `csrf` field of a page.
-fn csrf_of(html: &str) -> String {
+pub(crate) fn csrf_of(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
     html[at..].split('"').next().unwrap().to_string()
 }
 
-async fn login(c: &Client, base: &str, user: &str, password: &str) -> reqwest::Response {
+pub(crate) async fn login(c: &Client, base: &str, user: &str, password: &str) -> reqwest::Response {
     let page = c
         .get(format!("{base}/login"))
         .send()
