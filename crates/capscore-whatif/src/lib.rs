@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod diff;
+mod edit;
 pub mod error;
 pub mod forecast;
 pub mod outlook;

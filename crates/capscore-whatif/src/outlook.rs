@@ -13,6 +13,7 @@ use capscore_engine::explain::{Entry, Explanation, MetricExplanation, Reason};
 use capscore_engine::{ExplainRequest, ensure_covered, explain};
 use serde::Serialize;
 
+use crate::edit;
 use crate::error::WhatIfError;
 use crate::simulate::{Base, score_partner};
 use crate::tables::Tables;
@@ -250,9 +251,10 @@ fn causes(before: &MetricExplanation, after: &MetricExplanation, projected: bool
 /// # Errors
 /// A month the projected data does not cover; engine refusals.
 pub fn outlook(base: &Base<'_>, months: u32) -> Result<Outlook, WhatIfError> {
-    let (projected, last) = project(&base.tables, months);
-    let loaded = projected.load(base.catalog)?;
-    let data = &loaded.dataset;
+    let d = &base.loaded.dataset;
+    let last = edit::latest_usage_month(d);
+    let projected = last.map(|l| edit::repeat_last(d, l, months));
+    let data = projected.as_ref().unwrap_or(d);
     let mut out = Vec::new();
     let mut prev: Option<Explanation> = None;
     for k in 0..=months {
