@@ -10,7 +10,9 @@ use capscore_catalog::Catalog;
 use capscore_core::{Month, Num};
 use capscore_data::Dataset;
 use capscore_engine::explain::{Entry, Explanation, MetricExplanation, Reason};
-use capscore_engine::{ExplainRequest, ensure_covered, explain};
+use capscore_engine::{
+    AreaScore, ExplainRequest, MetricScore, PartnerScore, ensure_covered, explain,
+};
 use serde::Serialize;
 
 use crate::edit;
@@ -163,6 +165,7 @@ fn explain_one(
     catalog: &Catalog,
     base: &Base<'_>,
     month: Month,
+    scope: &Changed,
 ) -> Result<Explanation, WhatIfError> {
     let idx = data.partners.find(&base.partner).ok_or_else(|| {
         WhatIfError::Scenario(format!(
@@ -179,11 +182,52 @@ fn explain_one(
         &ExplainRequest {
             month,
             partners: Some(vec![idx]),
-            areas: base.areas.clone(),
+            areas: Some(scope.areas.iter().cloned().collect()),
             tracks: None,
-            metrics: None,
+            metrics: Some(scope.metrics.iter().cloned().collect()),
         },
     )?)
+}
+
+/// The areas and metrics whose points differ between two scores.
+#[derive(Debug, Default)]
+struct Changed {
+    areas: BTreeSet<String>,
+    metrics: BTreeSet<String>,
+}
+
+fn changed(before: &PartnerScore, after: &PartnerScore) -> Changed {
+    let metrics = |a: &AreaScore| -> Vec<(Option<String>, MetricScore)> {
+        if a.tracks.is_empty() {
+            a.metrics
+                .iter()
+                .map(|m| (a.track.clone(), m.clone()))
+                .collect()
+        } else {
+            a.tracks
+                .iter()
+                .flat_map(|t| t.metrics.iter().map(|m| (t.track.clone(), m.clone())))
+                .collect()
+        }
+    };
+    let mut out = Changed::default();
+    for a in &after.areas {
+        let Some(b) = before.areas.iter().find(|b| b.area == a.area) else {
+            continue;
+        };
+        let old = metrics(b);
+        for (track, m) in metrics(a) {
+            let moved = old
+                .iter()
+                .find(|(t, o)| *t == track && o.metric == m.metric)
+                .is_some_and(|(_, o)| o.points != m.points);
+            if moved {
+                out.areas.insert(a.area.clone());
+                out.metrics.insert(m.metric.clone());
+            }
+        }
+    }
+    out
 }
 
 /// The counted contributions of a metric's winning option, as keys.
@@ -255,41 +299,56 @@ pub fn outlook(base: &Base<'_>, months: u32) -> Result<Outlook, WhatIfError> {
     let last = edit::latest_usage_month(d);
     let projected = last.map(|l| edit::repeat_last(d, l, months));
     let data = projected.as_ref().unwrap_or(d);
-    let mut out = Vec::new();
-    let mut prev: Option<Explanation> = None;
+    let mut scores = Vec::new();
     for k in 0..=months {
         let m = base.month.offset(i32::try_from(k).unwrap_or(i32::MAX));
-        let score = score_partner(
-            data,
-            base.catalog,
-            &base.partner,
+        scores.push((
             m,
-            base.areas.as_deref(),
-            base.partial,
-        )?;
-        let expl = explain_one(data, base.catalog, base, m)?;
+            score_partner(
+                data,
+                base.catalog,
+                &base.partner,
+                m,
+                base.areas.as_deref(),
+                base.partial,
+            )?,
+        ));
+    }
+    let mut out = Vec::new();
+    for (k, (m, score)) in scores.iter().enumerate() {
+        let m = *m;
         let mut changes = Vec::new();
-        if let (Some(p), Some(now)) = (prev.as_ref(), expl.partners.first()) {
-            let before = p.partners.first();
-            for a in &now.areas {
-                for t in &a.tracks {
-                    for me in &t.metrics {
-                        let old = before
-                            .and_then(|b| b.areas.iter().find(|x| x.area == a.area))
-                            .and_then(|x| x.tracks.iter().find(|y| y.track == t.track))
-                            .and_then(|y| y.metrics.iter().find(|z| z.metric == me.metric));
-                        let Some(old) = old else { continue };
-                        if old.points != me.points {
-                            changes.push(MetricMove {
-                                area: a.area.clone(),
-                                track: t.track.clone(),
-                                metric: me.metric.clone(),
-                                value_before: old.value_exact,
-                                value_after: me.value_exact,
-                                points_before: old.points,
-                                points_after: me.points,
-                                causes: causes(old, me, last.is_some_and(|l| m > l)),
-                            });
+        // Only the metrics whose points move are explained, in the two months.
+        let scope = match k.checked_sub(1).and_then(|p| scores.get(p)) {
+            Some((_, prev)) => changed(prev, score),
+            None => Changed::default(),
+        };
+        if !scope.metrics.is_empty() {
+            let before = explain_one(data, base.catalog, base, m.offset(-1), &scope)?;
+            let now = explain_one(data, base.catalog, base, m, &scope)?;
+            if let (Some(before), Some(now)) = (before.partners.first(), now.partners.first()) {
+                for a in &now.areas {
+                    for t in &a.tracks {
+                        for me in &t.metrics {
+                            let old = before
+                                .areas
+                                .iter()
+                                .find(|x| x.area == a.area)
+                                .and_then(|x| x.tracks.iter().find(|y| y.track == t.track))
+                                .and_then(|y| y.metrics.iter().find(|z| z.metric == me.metric));
+                            let Some(old) = old else { continue };
+                            if old.points != me.points {
+                                changes.push(MetricMove {
+                                    area: a.area.clone(),
+                                    track: t.track.clone(),
+                                    metric: me.metric.clone(),
+                                    value_before: old.value_exact,
+                                    value_after: me.value_exact,
+                                    points_before: old.points,
+                                    points_after: me.points,
+                                    causes: causes(old, me, last.is_some_and(|l| m > l)),
+                                });
+                            }
                         }
                     }
                 }
@@ -310,7 +369,6 @@ pub fn outlook(base: &Base<'_>, months: u32) -> Result<Outlook, WhatIfError> {
                 .collect(),
             changes,
         });
-        prev = Some(expl);
     }
     Ok(Outlook {
         partner_id: base.partner.clone(),

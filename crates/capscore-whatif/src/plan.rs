@@ -162,6 +162,28 @@ pub fn optimise(
     goal: Goal,
     limit: usize,
 ) -> Vec<Vec<usize>> {
+    // The most each metric can reach, with every change that raises a value at once
+    // (keys aside), bounds every set: when a metric cannot reach its minimum, or the
+    // metrics the total, no set qualifies.
+    let reach = reach(metrics, cands, goal.rounding);
+    if reach.iter().any(|r| *r < goal.min) || reach.iter().copied().sum::<Num>() < goal.total {
+        return Vec::new();
+    }
+    // Keys as numbers: two candidates share a key when they share a number.
+    let mut ids: Vec<&str> = cands.iter().map(|c| c.key.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let kid: Vec<usize> = cands
+        .iter()
+        .map(|c| ids.binary_search(&c.key.as_str()).unwrap_or(0))
+        .collect();
+    let keys_distinct = |_: &[Choice], set: &[usize]| {
+        let mut k: Vec<usize> = set.iter().map(|c| kid[*c]).collect();
+        k.sort_unstable();
+        let n = k.len();
+        k.dedup();
+        k.len() == n
+    };
     let multi: Vec<usize> = (0..cands.len())
         .filter(|c| cands[*c].single().is_none() && !cands[*c].deltas.is_empty())
         .take(MAX_PER_METRIC)
@@ -184,8 +206,7 @@ pub fn optimise(
         for (i, m) in metrics.iter().enumerate() {
             let mine: Vec<usize> = (0..cands.len())
                 .filter(|c| {
-                    cands[*c].single() == Some(i)
-                        && !fixed.iter().any(|f| cands[*f].key == cands[*c].key)
+                    cands[*c].single() == Some(i) && !fixed.iter().any(|f| kid[*f] == kid[*c])
                 })
                 .take(MAX_PER_METRIC)
                 .collect();
@@ -229,6 +250,32 @@ pub fn optimise(
             .then(a.2.cmp(&b.2))
     });
     found.into_iter().take(limit).map(|s| s.2).collect()
+}
+
+/// The most each metric reaches under the model with every candidate's changes that
+/// raise a value applied at once (changes that lower one left out, keys aside): an upper
+/// bound of what any set of the candidates gives it.
+#[must_use]
+pub fn reach(metrics: &[MetricState], cands: &[Choice], rounding: Rounding) -> Vec<Num> {
+    let raising: Vec<Choice> = cands
+        .iter()
+        .map(|c| Choice {
+            deltas: c
+                .deltas
+                .iter()
+                .map(|(i, d)| {
+                    (
+                        *i,
+                        d.iter().map(|x| (*x).max(Num::from_integer(0))).collect(),
+                    )
+                })
+                .collect(),
+            cost: c.cost,
+            key: c.key.clone(),
+        })
+        .collect();
+    let all: Vec<usize> = (0..raising.len()).collect();
+    model_points(metrics, &raising, &all, rounding)
 }
 
 /// States no other state beats: a state stays only with more points than every
@@ -494,25 +541,7 @@ impl Planner<'_> {
         };
         // With every candidate at once, counting only the changes that raise a value
         // (keys aside): the most each metric can reach under the model.
-        let raising: Vec<Choice> = opts
-            .iter()
-            .map(|c| Choice {
-                deltas: c
-                    .deltas
-                    .iter()
-                    .map(|(i, d)| {
-                        (
-                            *i,
-                            d.iter().map(|x| (*x).max(Num::from_integer(0))).collect(),
-                        )
-                    })
-                    .collect(),
-                cost: c.cost,
-                key: c.key.clone(),
-            })
-            .collect();
-        let all: Vec<usize> = (0..raising.len()).collect();
-        let reach = model_points(states, &raising, &all, goal.rounding);
+        let reach = reach(states, opts, goal.rounding);
         let mut short = Vec::new();
         for (m, r) in ms.iter().zip(&reach) {
             if *r < goal.min {
