@@ -189,45 +189,71 @@ fn explain_one(
     )?)
 }
 
-/// The areas and metrics whose points differ between two scores.
+/// The areas and metrics to explain.
 #[derive(Debug, Default)]
 struct Changed {
     areas: BTreeSet<String>,
     metrics: BTreeSet<String>,
 }
 
-fn changed(before: &PartnerScore, after: &PartnerScore) -> Changed {
-    let metrics = |a: &AreaScore| -> Vec<(Option<String>, MetricScore)> {
-        if a.tracks.is_empty() {
-            a.metrics
-                .iter()
-                .map(|m| (a.track.clone(), m.clone()))
-                .collect()
-        } else {
-            a.tracks
-                .iter()
-                .flat_map(|t| t.metrics.iter().map(|m| (t.track.clone(), m.clone())))
-                .collect()
-        }
-    };
-    let mut out = Changed::default();
+/// Each metric of a score with its track, in the engine's order.
+fn metrics_of(a: &AreaScore) -> Vec<(Option<String>, &MetricScore)> {
+    if a.tracks.is_empty() {
+        a.metrics.iter().map(|m| (a.track.clone(), m)).collect()
+    } else {
+        a.tracks
+            .iter()
+            .flat_map(|t| t.metrics.iter().map(|m| (t.track.clone(), m)))
+            .collect()
+    }
+}
+
+/// The metrics whose points differ between two scores (causes still to find), in the
+/// engine's order.
+fn moves(before: &PartnerScore, after: &PartnerScore) -> Vec<MetricMove> {
+    let mut out = Vec::new();
     for a in &after.areas {
         let Some(b) = before.areas.iter().find(|b| b.area == a.area) else {
             continue;
         };
-        let old = metrics(b);
-        for (track, m) in metrics(a) {
-            let moved = old
+        let old = metrics_of(b);
+        for (track, m) in metrics_of(a) {
+            let Some((_, o)) = old
                 .iter()
                 .find(|(t, o)| *t == track && o.metric == m.metric)
-                .is_some_and(|(_, o)| o.points != m.points);
-            if moved {
-                out.areas.insert(a.area.clone());
-                out.metrics.insert(m.metric.clone());
+            else {
+                continue;
+            };
+            if o.points != m.points {
+                out.push(MetricMove {
+                    area: a.area.clone(),
+                    track,
+                    metric: m.metric.clone(),
+                    value_before: o.value,
+                    value_after: m.value,
+                    points_before: o.points,
+                    points_after: m.points,
+                    causes: Vec::new(),
+                });
             }
         }
     }
     out
+}
+
+/// The explained metric of a move.
+fn find<'e>(e: &'e Explanation, mv: &MetricMove) -> Option<&'e MetricExplanation> {
+    e.partners
+        .first()?
+        .areas
+        .iter()
+        .find(|a| a.area == mv.area)?
+        .tracks
+        .iter()
+        .find(|t| t.track == mv.track)?
+        .metrics
+        .iter()
+        .find(|m| m.metric == mv.metric)
 }
 
 /// The counted contributions of a metric's winning option, as keys.
@@ -317,42 +343,37 @@ pub fn outlook(base: &Base<'_>, months: u32) -> Result<Outlook, WhatIfError> {
     let mut out = Vec::new();
     for (k, (m, score)) in scores.iter().enumerate() {
         let m = *m;
-        let mut changes = Vec::new();
-        // Only the metrics whose points move are explained, in the two months.
-        let scope = match k.checked_sub(1).and_then(|p| scores.get(p)) {
-            Some((_, prev)) => changed(prev, score),
-            None => Changed::default(),
+        let projected = last.is_some_and(|l| m > l);
+        let mut changes = match k.checked_sub(1).and_then(|p| scores.get(p)) {
+            Some((_, prev)) => moves(prev, score),
+            None => Vec::new(),
         };
-        if !scope.metrics.is_empty() {
-            let before = explain_one(data, base.catalog, base, m.offset(-1), &scope)?;
-            let now = explain_one(data, base.catalog, base, m, &scope)?;
-            if let (Some(before), Some(now)) = (before.partners.first(), now.partners.first()) {
-                for a in &now.areas {
-                    for t in &a.tracks {
-                        for me in &t.metrics {
-                            let old = before
-                                .areas
-                                .iter()
-                                .find(|x| x.area == a.area)
-                                .and_then(|x| x.tracks.iter().find(|y| y.track == t.track))
-                                .and_then(|y| y.metrics.iter().find(|z| z.metric == me.metric));
-                            let Some(old) = old else { continue };
-                            if old.points != me.points {
-                                changes.push(MetricMove {
-                                    area: a.area.clone(),
-                                    track: t.track.clone(),
-                                    metric: me.metric.clone(),
-                                    value_before: old.value_exact,
-                                    value_after: me.value_exact,
-                                    points_before: old.points,
-                                    points_after: me.points,
-                                    causes: causes(old, me, last.is_some_and(|l| m > l)),
-                                });
-                            }
-                        }
-                    }
-                }
-            }
+        // A rise has no cause to trace (expiries and endings only take away); a fall is
+        // traced in the engine's explanations of the two months, of the falling metrics
+        // only.
+        let mut scope = Changed::default();
+        for c in changes.iter().filter(|c| c.points_after < c.points_before) {
+            scope.areas.insert(c.area.clone());
+            scope.metrics.insert(c.metric.clone());
+        }
+        let explained = if scope.metrics.is_empty() {
+            None
+        } else {
+            Some((
+                explain_one(data, base.catalog, base, m.offset(-1), &scope)?,
+                explain_one(data, base.catalog, base, m, &scope)?,
+            ))
+        };
+        for c in &mut changes {
+            let traced = explained
+                .as_ref()
+                .filter(|_| c.points_after < c.points_before)
+                .and_then(|(b, n)| Some((find(b, c)?, find(n, c)?)));
+            c.causes = match traced {
+                Some((old, me)) => causes(old, me, projected),
+                None if projected => vec![Cause::BaselineMoved],
+                None => vec![Cause::UsageChanged],
+            };
         }
         out.push(OutlookMonth {
             month: m,

@@ -14,6 +14,8 @@
 //! cheapest states are tried. The bound: the plan is the cheapest among the candidates
 //! considered, not among every possible change to the data.
 
+use std::collections::HashMap;
+
 use capscore_catalog::Rounding;
 use capscore_core::{Month, Num};
 use capscore_engine::metric_points;
@@ -189,6 +191,7 @@ pub fn optimise(
         .take(MAX_PER_METRIC)
         .collect();
     let mut found: Vec<State> = Vec::new();
+    let mut memo: Memo = HashMap::new();
     // Every subset of the candidates that move several metrics, then the exact search
     // over those that move one.
     for mask in 0u32..(1u32 << multi.len()) {
@@ -210,26 +213,7 @@ pub fn optimise(
                 })
                 .take(MAX_PER_METRIC)
                 .collect();
-            let mut subsets: Vec<State> = Vec::new();
-            for mask in 0u32..(1u32 << mine.len()) {
-                let mut set: Vec<usize> = mine
-                    .iter()
-                    .enumerate()
-                    .filter(|(b, _)| mask & (1 << b) != 0)
-                    .map(|(_, c)| *c)
-                    .collect();
-                if !keys_distinct(cands, &set) {
-                    continue;
-                }
-                let cost: Num = set.iter().map(|c| cands[*c].cost).sum();
-                set.extend(&fixed);
-                let pts = metric_pts(m, i, cands, &set, goal.rounding);
-                set.truncate(set.len() - fixed.len());
-                if pts < goal.min {
-                    continue;
-                }
-                subsets.push((cost, pts, set));
-            }
+            let subsets = subsets(m, i, cands, &mine, &fixed, &kid, goal, &mut memo);
             let front = pareto(subsets);
             let mut next = Vec::new();
             for s in &states {
@@ -250,6 +234,87 @@ pub fn optimise(
             .then(a.2.cmp(&b.2))
     });
     found.into_iter().take(limit).map(|s| s.2).collect()
+}
+
+/// Points of (metric, option, value), computed once.
+type Memo = HashMap<(usize, usize, Num), Num>;
+
+/// Every subset of `mine` (candidates moving metric `i` only) whose keys are distinct
+/// and whose points, with the `fixed` candidates applied too, reach the minimum: (cost,
+/// points, the subset). Values, costs and keys are built subset by subset from the
+/// subset without its lowest member, and points come from the engine's points function,
+/// once per option and value.
+#[allow(clippy::too_many_arguments)]
+fn subsets(
+    m: &MetricState,
+    i: usize,
+    cands: &[Choice],
+    mine: &[usize],
+    fixed: &[usize],
+    kid: &[usize],
+    goal: Goal,
+    memo: &mut Memo,
+) -> Vec<State> {
+    let zero = Num::from_integer(0);
+    let opts = m.options.len();
+    let change = |c: usize, k: usize| -> Num {
+        cands[c]
+            .deltas
+            .iter()
+            .filter(|(j, _)| *j == i)
+            .map(|(_, d)| d.get(k).copied().unwrap_or(zero))
+            .sum()
+    };
+    let size = 1usize << mine.len();
+    let mut vals: Vec<Num> = vec![zero; size * opts];
+    for (k, o) in m.options.iter().enumerate() {
+        vals[k] = o.value + fixed.iter().map(|f| change(*f, k)).sum::<Num>();
+    }
+    // One bit per distinct key among `mine`.
+    let bit: Vec<u32> = mine
+        .iter()
+        .map(|c| 1 << mine.iter().position(|x| kid[*x] == kid[*c]).unwrap_or(0))
+        .collect();
+    let mut ok = vec![true; size];
+    let mut keys = vec![0u32; size];
+    let mut cost = vec![zero; size];
+    let mut out = Vec::new();
+    for s in 0..size {
+        if s > 0 {
+            let b = s.trailing_zeros() as usize;
+            let rest = s & (s - 1);
+            ok[s] = ok[rest] && keys[rest] & bit[b] == 0;
+            keys[s] = keys[rest] | bit[b];
+            cost[s] = cost[rest] + cands[mine[b]].cost;
+            for k in 0..opts {
+                vals[s * opts + k] = vals[rest * opts + k] + change(mine[b], k);
+            }
+        }
+        if !ok[s] {
+            continue;
+        }
+        let mut pts = zero;
+        for (k, o) in m.options.iter().enumerate() {
+            let v = vals[s * opts + k];
+            let p = *memo
+                .entry((i, k, v))
+                .or_insert_with(|| metric_points(v, o.target, m.max, goal.rounding));
+            if p > pts {
+                pts = p;
+            }
+        }
+        if pts < goal.min {
+            continue;
+        }
+        let set: Vec<usize> = mine
+            .iter()
+            .enumerate()
+            .filter(|(b, _)| s & (1 << b) != 0)
+            .map(|(_, c)| *c)
+            .collect();
+        out.push((cost[s], pts, set));
+    }
+    out
 }
 
 /// The most each metric reaches under the model with every candidate's changes that
