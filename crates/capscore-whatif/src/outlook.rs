@@ -359,10 +359,17 @@ pub fn outlook(base: &Base<'_>, months: u32) -> Result<Outlook, WhatIfError> {
         let explained = if scope.metrics.is_empty() {
             None
         } else {
-            Some((
-                explain_one(data, base.catalog, base, m.offset(-1), &scope)?,
-                explain_one(data, base.catalog, base, m, &scope)?,
-            ))
+            // The two months on two threads.
+            let (before, now) = std::thread::scope(|t| {
+                let before =
+                    t.spawn(|| explain_one(data, base.catalog, base, m.offset(-1), &scope));
+                let now = explain_one(data, base.catalog, base, m, &scope);
+                (before.join(), now)
+            });
+            let before = before.map_err(|_| {
+                WhatIfError::Scenario("the explanation of the month before failed".to_string())
+            })??;
+            Some((before, now?))
         };
         for c in &mut changes {
             let traced = explained

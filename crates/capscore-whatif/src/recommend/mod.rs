@@ -199,21 +199,7 @@ impl<'c> Planner<'c> {
                 base.partner
             ))
         })?;
-        let expl = explain(
-            data,
-            base.catalog,
-            &ExplainRequest {
-                month: base.month,
-                partners: Some(vec![idx]),
-                areas: base.areas.clone(),
-                tracks: None,
-                metrics: None,
-            },
-        )?;
-        let explanation =
-            expl.partners.into_iter().next().ok_or_else(|| {
-                WhatIfError::Scenario("no explanation for the partner".to_string())
-            })?;
+        let explanation = explain_month(&base, idx)?;
         let people = people(&base);
         Ok(Planner {
             base,
@@ -504,6 +490,72 @@ impl<'c> Planner<'c> {
             candidates_simulated: n,
         })
     }
+}
+
+/// The explanation of the partner's month, every track of its areas: on two threads, the
+/// tracks split in two (an area with one computation is explained by the first).
+fn explain_month(
+    base: &Base<'_>,
+    idx: capscore_core::PartnerIdx,
+) -> Result<capscore_engine::explain::PartnerExplanation, WhatIfError> {
+    let data = &base.loaded.dataset;
+    let one = |tracks: Option<Vec<String>>| -> Result<_, WhatIfError> {
+        let expl = explain(
+            data,
+            base.catalog,
+            &ExplainRequest {
+                month: base.month,
+                partners: Some(vec![idx]),
+                areas: base.areas.clone(),
+                tracks,
+                metrics: None,
+            },
+        )?;
+        expl.partners
+            .into_iter()
+            .next()
+            .ok_or_else(|| WhatIfError::Scenario("no explanation for the partner".to_string()))
+    };
+    let snapshot = base
+        .catalog
+        .at_month(base.month)
+        .map_err(|e| WhatIfError::Engine(e.into()))?;
+    let wanted = |id: &str| {
+        base.areas
+            .as_ref()
+            .is_none_or(|a| a.iter().any(|x| x.trim() == id))
+    };
+    let mut ids: Vec<String> = snapshot
+        .areas
+        .iter()
+        .filter(|a| wanted(&a.id))
+        .flat_map(|a| a.tracks.iter().filter_map(|t| t.id.clone()))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    if ids.len() < 2 {
+        return one(None);
+    }
+    let second = ids.split_off(ids.len() / 2);
+    let (first, other) = std::thread::scope(|t| {
+        let other = t.spawn(|| one(Some(second)));
+        (one(Some(ids)), other.join())
+    });
+    let mut first = first?;
+    let other = other
+        .map_err(|_| WhatIfError::Scenario("the explanation of the month failed".to_string()))??;
+    // Each area's tracks in the catalog's order, from both halves.
+    for a in &mut first.areas {
+        if let Some(b) = other.areas.iter().find(|b| b.area == a.area) {
+            a.tracks
+                .extend(b.tracks.iter().filter(|t| t.track.is_some()).cloned());
+        }
+        if let Some(rules) = snapshot.area(&a.area) {
+            let order = |t: &Option<String>| rules.tracks.iter().position(|r| r.id == *t);
+            a.tracks.sort_by_key(|t| order(&t.track));
+        }
+    }
+    Ok(first)
 }
 
 /// Candidates simulated on the partner's rows after screening (the most promising).
