@@ -5,7 +5,9 @@
 //! - [`simulate`]: a dataset changed by a scenario ([`scenario`]) and scored again. A
 //!   scenario edits the canonical tables (the rows the loader reads,
 //!   [`tables::Tables`]); the edited tables are loaded again through the dataset loader,
-//!   so they are validated exactly as user data.
+//!   so they are validated exactly as user data. `recommend` and `plan` apply their
+//!   scenarios in memory ([`simulate::Base::apply`]): only the touched rows go through
+//!   text and the loader, and are spliced into the loaded dataset.
 //! - [`outlook`]: the next months if nothing changes, each change in points with its
 //!   cause.
 //! - [`diff`]: how each metric changed between two months, split exactly into the
@@ -18,6 +20,7 @@
 #![deny(missing_docs)]
 
 pub mod diff;
+mod edit;
 pub mod error;
 pub mod forecast;
 pub mod outlook;

@@ -10,9 +10,12 @@ use capscore_catalog::Catalog;
 use capscore_core::{Month, Num};
 use capscore_data::Dataset;
 use capscore_engine::explain::{Entry, Explanation, MetricExplanation, Reason};
-use capscore_engine::{ExplainRequest, ensure_covered, explain};
+use capscore_engine::{
+    AreaScore, ExplainRequest, MetricScore, PartnerScore, ensure_covered, explain,
+};
 use serde::Serialize;
 
+use crate::edit;
 use crate::error::WhatIfError;
 use crate::simulate::{Base, score_partner};
 use crate::tables::Tables;
@@ -162,6 +165,7 @@ fn explain_one(
     catalog: &Catalog,
     base: &Base<'_>,
     month: Month,
+    scope: &Changed,
 ) -> Result<Explanation, WhatIfError> {
     let idx = data.partners.find(&base.partner).ok_or_else(|| {
         WhatIfError::Scenario(format!(
@@ -178,11 +182,78 @@ fn explain_one(
         &ExplainRequest {
             month,
             partners: Some(vec![idx]),
-            areas: base.areas.clone(),
+            areas: Some(scope.areas.iter().cloned().collect()),
             tracks: None,
-            metrics: None,
+            metrics: Some(scope.metrics.iter().cloned().collect()),
         },
     )?)
+}
+
+/// The areas and metrics to explain.
+#[derive(Debug, Default)]
+struct Changed {
+    areas: BTreeSet<String>,
+    metrics: BTreeSet<String>,
+}
+
+/// Each metric of a score with its track, in the engine's order.
+fn metrics_of(a: &AreaScore) -> Vec<(Option<String>, &MetricScore)> {
+    if a.tracks.is_empty() {
+        a.metrics.iter().map(|m| (a.track.clone(), m)).collect()
+    } else {
+        a.tracks
+            .iter()
+            .flat_map(|t| t.metrics.iter().map(|m| (t.track.clone(), m)))
+            .collect()
+    }
+}
+
+/// The metrics whose points differ between two scores (causes still to find), in the
+/// engine's order.
+fn moves(before: &PartnerScore, after: &PartnerScore) -> Vec<MetricMove> {
+    let mut out = Vec::new();
+    for a in &after.areas {
+        let Some(b) = before.areas.iter().find(|b| b.area == a.area) else {
+            continue;
+        };
+        let old = metrics_of(b);
+        for (track, m) in metrics_of(a) {
+            let Some((_, o)) = old
+                .iter()
+                .find(|(t, o)| *t == track && o.metric == m.metric)
+            else {
+                continue;
+            };
+            if o.points != m.points {
+                out.push(MetricMove {
+                    area: a.area.clone(),
+                    track,
+                    metric: m.metric.clone(),
+                    value_before: o.value,
+                    value_after: m.value,
+                    points_before: o.points,
+                    points_after: m.points,
+                    causes: Vec::new(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The explained metric of a move.
+fn find<'e>(e: &'e Explanation, mv: &MetricMove) -> Option<&'e MetricExplanation> {
+    e.partners
+        .first()?
+        .areas
+        .iter()
+        .find(|a| a.area == mv.area)?
+        .tracks
+        .iter()
+        .find(|t| t.track == mv.track)?
+        .metrics
+        .iter()
+        .find(|m| m.metric == mv.metric)
 }
 
 /// The counted contributions of a metric's winning option, as keys.
@@ -250,48 +321,66 @@ fn causes(before: &MetricExplanation, after: &MetricExplanation, projected: bool
 /// # Errors
 /// A month the projected data does not cover; engine refusals.
 pub fn outlook(base: &Base<'_>, months: u32) -> Result<Outlook, WhatIfError> {
-    let (projected, last) = project(&base.tables, months);
-    let loaded = projected.load(base.catalog)?;
-    let data = &loaded.dataset;
-    let mut out = Vec::new();
-    let mut prev: Option<Explanation> = None;
+    let d = &base.loaded.dataset;
+    let last = edit::latest_usage_month(d);
+    let projected = last.map(|l| edit::repeat_last(d, l, months));
+    let data = projected.as_ref().unwrap_or(d);
+    let mut scores = Vec::new();
     for k in 0..=months {
         let m = base.month.offset(i32::try_from(k).unwrap_or(i32::MAX));
-        let score = score_partner(
-            data,
-            base.catalog,
-            &base.partner,
+        scores.push((
             m,
-            base.areas.as_deref(),
-            base.partial,
-        )?;
-        let expl = explain_one(data, base.catalog, base, m)?;
-        let mut changes = Vec::new();
-        if let (Some(p), Some(now)) = (prev.as_ref(), expl.partners.first()) {
-            let before = p.partners.first();
-            for a in &now.areas {
-                for t in &a.tracks {
-                    for me in &t.metrics {
-                        let old = before
-                            .and_then(|b| b.areas.iter().find(|x| x.area == a.area))
-                            .and_then(|x| x.tracks.iter().find(|y| y.track == t.track))
-                            .and_then(|y| y.metrics.iter().find(|z| z.metric == me.metric));
-                        let Some(old) = old else { continue };
-                        if old.points != me.points {
-                            changes.push(MetricMove {
-                                area: a.area.clone(),
-                                track: t.track.clone(),
-                                metric: me.metric.clone(),
-                                value_before: old.value_exact,
-                                value_after: me.value_exact,
-                                points_before: old.points,
-                                points_after: me.points,
-                                causes: causes(old, me, last.is_some_and(|l| m > l)),
-                            });
-                        }
-                    }
-                }
-            }
+            score_partner(
+                data,
+                base.catalog,
+                &base.partner,
+                m,
+                base.areas.as_deref(),
+                base.partial,
+            )?,
+        ));
+    }
+    let mut out = Vec::new();
+    for (k, (m, score)) in scores.iter().enumerate() {
+        let m = *m;
+        let projected = last.is_some_and(|l| m > l);
+        let mut changes = match k.checked_sub(1).and_then(|p| scores.get(p)) {
+            Some((_, prev)) => moves(prev, score),
+            None => Vec::new(),
+        };
+        // A rise has no cause to trace (expiries and endings only take away); a fall is
+        // traced in the engine's explanations of the two months, of the falling metrics
+        // only.
+        let mut scope = Changed::default();
+        for c in changes.iter().filter(|c| c.points_after < c.points_before) {
+            scope.areas.insert(c.area.clone());
+            scope.metrics.insert(c.metric.clone());
+        }
+        let explained = if scope.metrics.is_empty() {
+            None
+        } else {
+            // The two months on two threads.
+            let (before, now) = std::thread::scope(|t| {
+                let before =
+                    t.spawn(|| explain_one(data, base.catalog, base, m.offset(-1), &scope));
+                let now = explain_one(data, base.catalog, base, m, &scope);
+                (before.join(), now)
+            });
+            let before = before.map_err(|_| {
+                WhatIfError::Scenario("the explanation of the month before failed".to_string())
+            })??;
+            Some((before, now?))
+        };
+        for c in &mut changes {
+            let traced = explained
+                .as_ref()
+                .filter(|_| c.points_after < c.points_before)
+                .and_then(|(b, n)| Some((find(b, c)?, find(n, c)?)));
+            c.causes = match traced {
+                Some((old, me)) => causes(old, me, projected),
+                None if projected => vec![Cause::BaselineMoved],
+                None => vec![Cause::UsageChanged],
+            };
         }
         out.push(OutlookMonth {
             month: m,
@@ -308,7 +397,6 @@ pub fn outlook(base: &Base<'_>, months: u32) -> Result<Outlook, WhatIfError> {
                 .collect(),
             changes,
         });
-        prev = Some(expl);
     }
     Ok(Outlook {
         partner_id: base.partner.clone(),

@@ -14,6 +14,8 @@
 //! cheapest states are tried. The bound: the plan is the cheapest among the candidates
 //! considered, not among every possible change to the data.
 
+use std::collections::HashMap;
+
 use capscore_catalog::Rounding;
 use capscore_core::{Month, Num};
 use capscore_engine::metric_points;
@@ -162,11 +164,34 @@ pub fn optimise(
     goal: Goal,
     limit: usize,
 ) -> Vec<Vec<usize>> {
+    // The most each metric can reach, with every change that raises a value at once
+    // (keys aside), bounds every set: when a metric cannot reach its minimum, or the
+    // metrics the total, no set qualifies.
+    let reach = reach(metrics, cands, goal.rounding);
+    if reach.iter().any(|r| *r < goal.min) || reach.iter().copied().sum::<Num>() < goal.total {
+        return Vec::new();
+    }
+    // Keys as numbers: two candidates share a key when they share a number.
+    let mut ids: Vec<&str> = cands.iter().map(|c| c.key.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let kid: Vec<usize> = cands
+        .iter()
+        .map(|c| ids.binary_search(&c.key.as_str()).unwrap_or(0))
+        .collect();
+    let keys_distinct = |_: &[Choice], set: &[usize]| {
+        let mut k: Vec<usize> = set.iter().map(|c| kid[*c]).collect();
+        k.sort_unstable();
+        let n = k.len();
+        k.dedup();
+        k.len() == n
+    };
     let multi: Vec<usize> = (0..cands.len())
         .filter(|c| cands[*c].single().is_none() && !cands[*c].deltas.is_empty())
         .take(MAX_PER_METRIC)
         .collect();
     let mut found: Vec<State> = Vec::new();
+    let mut memo: Memo = HashMap::new();
     // Every subset of the candidates that move several metrics, then the exact search
     // over those that move one.
     for mask in 0u32..(1u32 << multi.len()) {
@@ -184,31 +209,11 @@ pub fn optimise(
         for (i, m) in metrics.iter().enumerate() {
             let mine: Vec<usize> = (0..cands.len())
                 .filter(|c| {
-                    cands[*c].single() == Some(i)
-                        && !fixed.iter().any(|f| cands[*f].key == cands[*c].key)
+                    cands[*c].single() == Some(i) && !fixed.iter().any(|f| kid[*f] == kid[*c])
                 })
                 .take(MAX_PER_METRIC)
                 .collect();
-            let mut subsets: Vec<State> = Vec::new();
-            for mask in 0u32..(1u32 << mine.len()) {
-                let mut set: Vec<usize> = mine
-                    .iter()
-                    .enumerate()
-                    .filter(|(b, _)| mask & (1 << b) != 0)
-                    .map(|(_, c)| *c)
-                    .collect();
-                if !keys_distinct(cands, &set) {
-                    continue;
-                }
-                let cost: Num = set.iter().map(|c| cands[*c].cost).sum();
-                set.extend(&fixed);
-                let pts = metric_pts(m, i, cands, &set, goal.rounding);
-                set.truncate(set.len() - fixed.len());
-                if pts < goal.min {
-                    continue;
-                }
-                subsets.push((cost, pts, set));
-            }
+            let subsets = subsets(m, i, cands, &mine, &fixed, &kid, goal, &mut memo);
             let front = pareto(subsets);
             let mut next = Vec::new();
             for s in &states {
@@ -229,6 +234,113 @@ pub fn optimise(
             .then(a.2.cmp(&b.2))
     });
     found.into_iter().take(limit).map(|s| s.2).collect()
+}
+
+/// Points of (metric, option, value), computed once.
+type Memo = HashMap<(usize, usize, Num), Num>;
+
+/// Every subset of `mine` (candidates moving metric `i` only) whose keys are distinct
+/// and whose points, with the `fixed` candidates applied too, reach the minimum: (cost,
+/// points, the subset). Values, costs and keys are built subset by subset from the
+/// subset without its lowest member, and points come from the engine's points function,
+/// once per option and value.
+#[allow(clippy::too_many_arguments)]
+fn subsets(
+    m: &MetricState,
+    i: usize,
+    cands: &[Choice],
+    mine: &[usize],
+    fixed: &[usize],
+    kid: &[usize],
+    goal: Goal,
+    memo: &mut Memo,
+) -> Vec<State> {
+    let zero = Num::from_integer(0);
+    let opts = m.options.len();
+    let change = |c: usize, k: usize| -> Num {
+        cands[c]
+            .deltas
+            .iter()
+            .filter(|(j, _)| *j == i)
+            .map(|(_, d)| d.get(k).copied().unwrap_or(zero))
+            .sum()
+    };
+    let size = 1usize << mine.len();
+    let mut vals: Vec<Num> = vec![zero; size * opts];
+    for (k, o) in m.options.iter().enumerate() {
+        vals[k] = o.value + fixed.iter().map(|f| change(*f, k)).sum::<Num>();
+    }
+    // One bit per distinct key among `mine`.
+    let bit: Vec<u32> = mine
+        .iter()
+        .map(|c| 1 << mine.iter().position(|x| kid[*x] == kid[*c]).unwrap_or(0))
+        .collect();
+    let mut ok = vec![true; size];
+    let mut keys = vec![0u32; size];
+    let mut cost = vec![zero; size];
+    let mut out = Vec::new();
+    for s in 0..size {
+        if s > 0 {
+            let b = s.trailing_zeros() as usize;
+            let rest = s & (s - 1);
+            ok[s] = ok[rest] && keys[rest] & bit[b] == 0;
+            keys[s] = keys[rest] | bit[b];
+            cost[s] = cost[rest] + cands[mine[b]].cost;
+            for k in 0..opts {
+                vals[s * opts + k] = vals[rest * opts + k] + change(mine[b], k);
+            }
+        }
+        if !ok[s] {
+            continue;
+        }
+        let mut pts = zero;
+        for (k, o) in m.options.iter().enumerate() {
+            let v = vals[s * opts + k];
+            let p = *memo
+                .entry((i, k, v))
+                .or_insert_with(|| metric_points(v, o.target, m.max, goal.rounding));
+            if p > pts {
+                pts = p;
+            }
+        }
+        if pts < goal.min {
+            continue;
+        }
+        let set: Vec<usize> = mine
+            .iter()
+            .enumerate()
+            .filter(|(b, _)| s & (1 << b) != 0)
+            .map(|(_, c)| *c)
+            .collect();
+        out.push((cost[s], pts, set));
+    }
+    out
+}
+
+/// The most each metric reaches under the model with every candidate's changes that
+/// raise a value applied at once (changes that lower one left out, keys aside): an upper
+/// bound of what any set of the candidates gives it.
+#[must_use]
+pub fn reach(metrics: &[MetricState], cands: &[Choice], rounding: Rounding) -> Vec<Num> {
+    let raising: Vec<Choice> = cands
+        .iter()
+        .map(|c| Choice {
+            deltas: c
+                .deltas
+                .iter()
+                .map(|(i, d)| {
+                    (
+                        *i,
+                        d.iter().map(|x| (*x).max(Num::from_integer(0))).collect(),
+                    )
+                })
+                .collect(),
+            cost: c.cost,
+            key: c.key.clone(),
+        })
+        .collect();
+    let all: Vec<usize> = (0..raising.len()).collect();
+    model_points(metrics, &raising, &all, rounding)
 }
 
 /// States no other state beats: a state stays only with more points than every
@@ -494,25 +606,7 @@ impl Planner<'_> {
         };
         // With every candidate at once, counting only the changes that raise a value
         // (keys aside): the most each metric can reach under the model.
-        let raising: Vec<Choice> = opts
-            .iter()
-            .map(|c| Choice {
-                deltas: c
-                    .deltas
-                    .iter()
-                    .map(|(i, d)| {
-                        (
-                            *i,
-                            d.iter().map(|x| (*x).max(Num::from_integer(0))).collect(),
-                        )
-                    })
-                    .collect(),
-                cost: c.cost,
-                key: c.key.clone(),
-            })
-            .collect();
-        let all: Vec<usize> = (0..raising.len()).collect();
-        let reach = model_points(states, &raising, &all, goal.rounding);
+        let reach = reach(states, opts, goal.rounding);
         let mut short = Vec::new();
         for (m, r) in ms.iter().zip(&reach) {
             if *r < goal.min {

@@ -6,6 +6,7 @@
 //! catalog does not know, is refused with the scenario file, line and column, and the
 //! closest names.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 use capscore_catalog::{Catalog, WorkloadFamily};
@@ -377,6 +378,47 @@ pub fn apply(
     file: &str,
     text: &str,
 ) -> Result<Applied, WhatIfError> {
+    apply_with_latest(
+        scenario,
+        tables,
+        catalog,
+        partner,
+        file,
+        text,
+        tables.latest_usage_month(),
+    )
+}
+
+/// Every tenant id a scenario names (trimmed), those `[[add_customer]]` adds included.
+#[must_use]
+pub fn tenants_named(s: &Scenario) -> BTreeSet<&str> {
+    let mut out = BTreeSet::new();
+    out.extend(s.add_customer.iter().map(|c| c.tenant.get_ref().trim()));
+    out.extend(s.add_association.iter().map(|c| c.tenant.get_ref().trim()));
+    out.extend(
+        s.remove_association
+            .iter()
+            .map(|c| c.tenant.get_ref().trim()),
+    );
+    out.extend(s.add_usage.iter().map(|c| c.tenant.get_ref().trim()));
+    out.extend(s.change_usage.iter().map(|c| c.tenant.get_ref().trim()));
+    out
+}
+
+/// As [`apply`], to some of a dataset's tables: `latest` is the latest usage month of
+/// the whole dataset (the default last month of a change), which `tables` may not hold.
+///
+/// # Errors
+/// As [`apply`].
+pub fn apply_with_latest(
+    scenario: &Scenario,
+    tables: &Tables,
+    catalog: &Catalog,
+    partner: &str,
+    file: &str,
+    text: &str,
+    latest: Option<Month>,
+) -> Result<Applied, WhatIfError> {
     let mut t = tables.clone();
     let mut tenants: Vec<(String, String)> = Vec::new();
     for name in [
@@ -405,7 +447,7 @@ pub fn apply(
         catalog,
         partner,
         tenants,
-        latest: t.latest_usage_month(),
+        latest,
     };
     let month = scenario.month.as_ref().map(|m| cx.month(m)).transpose()?;
 

@@ -1,14 +1,16 @@
 //! `simulate`: a partner's scores before and after a scenario, both from the engine.
 
 use capscore_catalog::Catalog;
-use capscore_core::{Month, NaiveDate, Num, PartnerIdx};
+use capscore_core::{Month, NaiveDate, Num, PartnerIdx, TenantIdx};
 use capscore_data::{Dataset, Loaded};
 use capscore_engine::{AreaScore, PartnerScore, ScoreRequest, score_checked};
 use capscore_status::{PartnerStanding, StatusRequest};
 use chrono::Datelike;
 use serde::Serialize;
-use std::sync::Arc;
+use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
 
+use crate::edit;
 use crate::error::WhatIfError;
 use crate::scenario::{self, Scenario};
 use crate::tables::Tables;
@@ -18,22 +20,38 @@ use crate::tables::Tables;
 pub struct Base<'c> {
     /// The catalog.
     pub catalog: &'c Catalog,
-    /// The dataset's tables as text.
-    pub tables: Tables,
     /// The partner (global account) id.
     pub partner: String,
     /// The evaluation month.
     pub month: Month,
     /// Areas asked (`None`: all in force).
     pub areas: Option<Vec<String>>,
-    /// Score without refusing months the tables do not cover (set only for a subset
-    /// of the tables checked to score as the whole dataset, see
+    /// Score without refusing months the data does not cover (set only for a part of
+    /// the dataset checked to score as the whole dataset, see
     /// [`crate::recommend::Planner`]).
     pub partial: bool,
-    /// The loaded dataset `tables` hold (`None`: load them when needed). Scoring the
-    /// unchanged tables reads it instead of loading their text again; whoever changes
-    /// `tables` sets it to `None` or to the tables' own load.
-    pub loaded: Option<Arc<Loaded>>,
+    /// The loaded dataset.
+    pub loaded: Arc<Loaded>,
+    /// What scenarios read of it, worked out when first needed.
+    cache: Arc<Cache>,
+}
+
+/// What [`Base`] works out once: the dataset's tables as text (for `simulate` and its
+/// `--write`), and what applying a scenario in memory needs.
+#[derive(Debug, Default)]
+struct Cache {
+    tables: OnceLock<Tables>,
+    facts: OnceLock<Facts>,
+}
+
+#[derive(Debug)]
+struct Facts {
+    /// The partner's accounts (itself and its location accounts), by partner index.
+    accounts: Option<Vec<bool>>,
+    /// Tenants a scenario may name (see [`edit::named_tenants`]).
+    named: Vec<bool>,
+    /// The latest month of any usage row (a scenario's default last month).
+    latest: Option<Month>,
 }
 
 /// Scores one partner (refusing months the data does not cover unless `allow_partial`).
@@ -68,7 +86,7 @@ impl<'c> Base<'c> {
     /// From a loaded dataset.
     ///
     /// # Errors
-    /// As [`Tables::from_dataset`].
+    /// None today; kept fallible for the callers.
     pub fn new(
         loaded: &Loaded,
         catalog: &'c Catalog,
@@ -76,15 +94,80 @@ impl<'c> Base<'c> {
         month: Month,
         areas: Option<Vec<String>>,
     ) -> Result<Self, WhatIfError> {
-        Ok(Base {
+        Ok(Base::of(
+            Arc::new(loaded.clone()),
             catalog,
-            tables: Tables::from_dataset(&loaded.dataset, catalog)?,
+            partner,
+            month,
+            areas,
+            false,
+        ))
+    }
+
+    /// From a dataset already shared.
+    #[must_use]
+    pub fn of(
+        loaded: Arc<Loaded>,
+        catalog: &'c Catalog,
+        partner: &str,
+        month: Month,
+        areas: Option<Vec<String>>,
+        partial: bool,
+    ) -> Self {
+        Base {
+            catalog,
             partner: partner.to_string(),
             month,
             areas,
-            partial: false,
-            loaded: Some(Arc::new(loaded.clone())),
+            partial,
+            loaded,
+            cache: Arc::default(),
+        }
+    }
+
+    /// The same partner, month and areas on another dataset (`partial`: see
+    /// [`Base::partial`]).
+    #[must_use]
+    pub fn with_dataset(&self, dataset: Dataset, partial: bool) -> Self {
+        Base::of(
+            Arc::new(Loaded {
+                dataset,
+                warnings: Vec::new(),
+            }),
+            self.catalog,
+            &self.partner,
+            self.month,
+            self.areas.clone(),
+            partial,
+        )
+    }
+
+    /// The dataset's tables as text (made on first use).
+    ///
+    /// # Errors
+    /// As [`Tables::from_dataset`].
+    pub fn tables(&self) -> Result<&Tables, WhatIfError> {
+        if let Some(t) = self.cache.tables.get() {
+            return Ok(t);
+        }
+        let t = Tables::from_dataset(&self.loaded.dataset, self.catalog)?;
+        Ok(self.cache.tables.get_or_init(|| t))
+    }
+
+    fn facts(&self) -> &Facts {
+        self.cache.facts.get_or_init(|| {
+            let d = &self.loaded.dataset;
+            Facts {
+                accounts: d.partners.find(&self.partner).map(|p| edit::accounts(d, p)),
+                named: edit::named_tenants(d),
+                latest: edit::latest_usage_month(d),
+            }
         })
+    }
+
+    /// The partner's accounts (itself and its location accounts), by partner index.
+    pub(crate) fn accounts(&self) -> Option<&[bool]> {
+        self.facts().accounts.as_deref()
     }
 
     /// Scores edited tables at `month` (loaded through the dataset loader).
@@ -93,14 +176,97 @@ impl<'c> Base<'c> {
     /// [`WhatIfError::Data`] when the tables do not validate; engine refusals.
     pub fn score(&self, tables: &Tables, month: Month) -> Result<PartnerScore, WhatIfError> {
         let loaded = tables.load(self.catalog)?;
-        score_partner(
-            &loaded.dataset,
+        self.score_loaded(&loaded.dataset, month)
+    }
+
+    /// Applies a scenario to the dataset: the changed dataset and the month the
+    /// scenario asks for. In memory when it can be ([`Base::apply_in_memory`]), else
+    /// through the tables as text, edited and loaded again; both give the same dataset
+    /// and the same refusals.
+    ///
+    /// # Errors
+    /// A refused scenario (file, line, column), or data the scenario makes invalid.
+    pub fn apply(
+        &self,
+        scenario: &Scenario,
+        file: &str,
+        text: &str,
+    ) -> Result<(Dataset, Option<Month>), WhatIfError> {
+        if let Some(done) = self.apply_in_memory(scenario, file, text) {
+            return Ok(done);
+        }
+        let applied = scenario::apply(
+            scenario,
+            self.tables()?,
             self.catalog,
             &self.partner,
-            month,
-            self.areas.as_deref(),
-            self.partial,
+            file,
+            text,
+        )?;
+        let loaded = applied.tables.load(self.catalog)?;
+        Ok((loaded.dataset, applied.month))
+    }
+
+    /// Applies a scenario to the rows it touches only: the tenants it names (their
+    /// usage, `tenants` details and the partner's associations of them) and the
+    /// partner's certifications are written as tables, edited by the scenario code,
+    /// loaded through the dataset loader (the same checks as user data) and put in
+    /// place of those rows in the loaded dataset ([`edit::splice`]). `None` when the
+    /// scenario names a tenant the data does not have, refuses, or makes data the
+    /// loader refuses: the caller then applies it to the whole tables, which gives the
+    /// refusal with every name to suggest.
+    #[must_use]
+    pub fn apply_in_memory(
+        &self,
+        scenario: &Scenario,
+        file: &str,
+        text: &str,
+    ) -> Option<(Dataset, Option<Month>)> {
+        let d = &self.loaded.dataset;
+        if d.usage_window.is_some() {
+            return None;
+        }
+        let facts = self.facts();
+        let accounts = facts.accounts.as_ref()?;
+        let added: BTreeSet<&str> = scenario
+            .add_customer
+            .iter()
+            .map(|c| c.tenant.get_ref().trim())
+            .collect();
+        if added
+            .iter()
+            .any(|t| t.is_empty() || d.tenants.get(t).is_some())
+        {
+            return None;
+        }
+        let mut touched = BTreeSet::new();
+        for t in scenario::tenants_named(scenario) {
+            if added.contains(t) {
+                continue;
+            }
+            let i = d.tenants.get(t)?;
+            if !facts.named.get(i as usize).copied().unwrap_or(false) {
+                return None;
+            }
+            touched.insert(TenantIdx(i));
+        }
+        let rows = edit::restrict(d, accounts, &edit::Tenants::Exactly(&touched), None);
+        let tables = Tables::from_dataset(&rows, self.catalog).ok()?;
+        let applied = scenario::apply_with_latest(
+            scenario,
+            &tables,
+            self.catalog,
+            &self.partner,
+            file,
+            text,
+            facts.latest,
         )
+        .ok()?;
+        let patch = applied.tables.load(self.catalog).ok()?;
+        Some((
+            edit::splice(d, &patch.dataset, accounts, &touched),
+            applied.month,
+        ))
     }
 
     /// Applies a scenario and scores before and after; with `standing`, also the
@@ -119,7 +285,8 @@ impl<'c> Base<'c> {
     }
 
     /// As [`Base::simulate`]; `standing` says whether to work out the status too
-    /// (recommend and plan only need the scores).
+    /// (recommend and plan only need the scores). The scenario is applied to the
+    /// dataset's tables as text, which are returned edited (for `--write`).
     ///
     /// # Errors
     /// As [`Base::simulate`].
@@ -132,7 +299,7 @@ impl<'c> Base<'c> {
     ) -> Result<(Simulation, Tables), WhatIfError> {
         let applied = scenario::apply(
             scenario,
-            &self.tables,
+            self.tables()?,
             self.catalog,
             &self.partner,
             file,
@@ -154,27 +321,27 @@ impl<'c> Base<'c> {
         Ok((sim, applied.tables))
     }
 
-    /// The base tables loaded (the kept load when there is one).
+    /// The loaded dataset.
     ///
     /// # Errors
-    /// [`WhatIfError::Data`] when the tables do not validate.
+    /// None today; kept fallible for the callers.
     pub fn base_loaded(&self) -> Result<Arc<Loaded>, WhatIfError> {
-        match &self.loaded {
-            Some(l) => Ok(Arc::clone(l)),
-            None => Ok(Arc::new(self.tables.load(self.catalog)?)),
-        }
+        Ok(Arc::clone(&self.loaded))
     }
 
-    /// The partner's score on the base tables at the base month.
+    /// The partner's score on the dataset at the base month.
     ///
     /// # Errors
     /// As [`Base::score`].
     pub fn score_base(&self) -> Result<PartnerScore, WhatIfError> {
-        let data = self.base_loaded()?;
-        self.score_loaded(&data.dataset, self.month)
+        self.score_loaded(&self.loaded.dataset, self.month)
     }
 
-    fn score_loaded(&self, data: &Dataset, month: Month) -> Result<PartnerScore, WhatIfError> {
+    /// The partner's score on `data` at `month`, with the base's areas.
+    ///
+    /// # Errors
+    /// Engine refusals.
+    pub fn score_loaded(&self, data: &Dataset, month: Month) -> Result<PartnerScore, WhatIfError> {
         score_partner(
             data,
             self.catalog,

@@ -13,13 +13,16 @@ use capscore_catalog::costs::Costs;
 use capscore_core::{Month, Num};
 use capscore_engine::{ExplainRequest, PartnerScore, explain};
 use serde::Serialize;
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap};
 
+use capscore_core::TenantIdx;
+use capscore_data::{Dataset, UsageTable};
+
+use crate::edit;
 use crate::error::WhatIfError;
 use crate::outlook::{Cause, outlook};
 use crate::scenario;
 use crate::simulate::{Base, score_partner, ser_num};
-use crate::tables::Tables;
 pub use candidates::Candidate;
 
 /// One unit of cost of an action.
@@ -162,10 +165,9 @@ impl<'c> Planner<'c> {
     /// Engine refusals (a month the data does not cover), data errors.
     pub fn new(base: &Base<'c>, costs: Costs) -> Result<Self, WhatIfError> {
         let full = base.score_base()?;
-        let same_as_full = |tables: &Tables| -> Option<Arc<capscore_data::Loaded>> {
-            let loaded = tables.load(base.catalog).ok()?;
+        let same_as_full = |d: Dataset| -> Option<Dataset> {
             let s = score_partner(
-                &loaded.dataset,
+                &d,
                 base.catalog,
                 &base.partner,
                 base.month,
@@ -173,57 +175,32 @@ impl<'c> Planner<'c> {
                 true,
             )
             .ok()?;
-            (serde_json::to_value(&s).ok()? == serde_json::to_value(&full).ok()?)
-                .then(|| Arc::new(loaded))
+            (serde_json::to_value(&s).ok()? == serde_json::to_value(&full).ok()?).then_some(d)
         };
         // The partner's rows, first only the usage months the areas read (from the
         // earliest on, for the outlook's later months), then all of them.
-        let own = base.tables.for_partner(&base.partner);
-        let mut narrowed = None;
-        for tables in [
-            read_months(base).map(|from| own.usage_from(&from)),
-            Some(own),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            if let Some(loaded) = same_as_full(&tables) {
-                narrowed = Some((tables, loaded));
-                break;
-            }
-        }
-        let (base, loaded) = match narrowed {
-            Some((tables, loaded)) => {
-                let mut sub = base.clone();
-                sub.tables = tables;
-                sub.loaded = Some(Arc::clone(&loaded));
-                sub.partial = true;
-                (sub, loaded)
-            }
-            None => (base.clone(), base.base_loaded()?),
+        let narrowed = base.accounts().and_then(|accounts| {
+            let d = &base.loaded.dataset;
+            let own = |from: Option<&HashMap<UsageTable, Month>>| {
+                edit::restrict(d, accounts, &edit::Tenants::Associated(None), from)
+            };
+            read_months(base)
+                .and_then(|from| same_as_full(own(Some(&from))))
+                .or_else(|| same_as_full(own(None)))
+        });
+        let base = match narrowed {
+            Some(d) => base.with_dataset(d, true),
+            None => base.clone(),
         };
-        let idx = loaded.dataset.partners.find(&base.partner).ok_or_else(|| {
+        let data = &base.loaded.dataset;
+        let idx = data.partners.find(&base.partner).ok_or_else(|| {
             WhatIfError::Scenario(format!(
                 "partner \"{}\" is not in the partners table",
                 base.partner
             ))
         })?;
-        let expl = explain(
-            &loaded.dataset,
-            base.catalog,
-            &ExplainRequest {
-                month: base.month,
-                partners: Some(vec![idx]),
-                areas: base.areas.clone(),
-                tracks: None,
-                metrics: None,
-            },
-        )?;
-        let explanation =
-            expl.partners.into_iter().next().ok_or_else(|| {
-                WhatIfError::Scenario("no explanation for the partner".to_string())
-            })?;
-        let people = people(&base.tables);
+        let explanation = explain_month(&base, idx)?;
+        let people = people(&base);
         Ok(Planner {
             base,
             costs,
@@ -287,16 +264,9 @@ impl<'c> Planner<'c> {
     /// A refused scenario or data, engine refusals.
     pub fn score_scenario(&self, text: &str) -> Result<PartnerScore, WhatIfError> {
         let s = scenario::parse(text, "scenario")?;
-        let applied = scenario::apply(
-            &s,
-            &self.base.tables,
-            self.base.catalog,
-            &self.base.partner,
-            "scenario",
-            text,
-        )?;
+        let (data, month) = self.base.apply(&s, "scenario", text)?;
         self.base
-            .score(&applied.tables, applied.month.unwrap_or(self.base.month))
+            .score_loaded(&data, month.unwrap_or(self.base.month))
     }
 
     /// A candidate simulated on the partner's rows: `None` when it adds no points to
@@ -315,31 +285,21 @@ impl<'c> Planner<'c> {
     /// candidates to [`Planner::verify`] and as the plan's model.
     #[must_use]
     pub fn screen(&self, c: &Candidate) -> Option<Action> {
-        let only: std::collections::BTreeSet<String> = c.tenants.iter().cloned().collect();
-        let tiny = Base {
-            catalog: self.base.catalog,
-            tables: self
-                .base
-                .tables
-                .for_partner_tenants(&self.base.partner, Some(&only)),
-            partner: self.base.partner.clone(),
-            month: self.base.month,
-            areas: self.base.areas.clone(),
-            partial: true,
-            loaded: None,
-        };
-        let before = tiny.score(&tiny.tables, tiny.month).ok()?;
+        let d = &self.base.loaded.dataset;
+        let only: BTreeSet<TenantIdx> = c
+            .tenants
+            .iter()
+            .filter_map(|t| d.tenants.get(t).map(TenantIdx))
+            .collect();
+        let accounts = self.base.accounts()?;
+        let tiny = self.base.with_dataset(
+            edit::restrict(d, accounts, &edit::Tenants::Associated(Some(&only)), None),
+            true,
+        );
+        let before = tiny.score_base().ok()?;
         let s = scenario::parse(&c.scenario, "scenario").ok()?;
-        let applied = scenario::apply(
-            &s,
-            &tiny.tables,
-            tiny.catalog,
-            &tiny.partner,
-            "scenario",
-            &c.scenario,
-        )
-        .ok()?;
-        let after = tiny.score(&applied.tables, tiny.month).ok()?;
+        let (data, _) = tiny.apply(&s, "scenario", &c.scenario).ok()?;
+        let after = tiny.score_loaded(&data, tiny.month).ok()?;
         let rounding = self
             .base
             .catalog
@@ -532,6 +492,72 @@ impl<'c> Planner<'c> {
     }
 }
 
+/// The explanation of the partner's month, every track of its areas: on two threads, the
+/// tracks split in two (an area with one computation is explained by the first).
+fn explain_month(
+    base: &Base<'_>,
+    idx: capscore_core::PartnerIdx,
+) -> Result<capscore_engine::explain::PartnerExplanation, WhatIfError> {
+    let data = &base.loaded.dataset;
+    let one = |tracks: Option<Vec<String>>| -> Result<_, WhatIfError> {
+        let expl = explain(
+            data,
+            base.catalog,
+            &ExplainRequest {
+                month: base.month,
+                partners: Some(vec![idx]),
+                areas: base.areas.clone(),
+                tracks,
+                metrics: None,
+            },
+        )?;
+        expl.partners
+            .into_iter()
+            .next()
+            .ok_or_else(|| WhatIfError::Scenario("no explanation for the partner".to_string()))
+    };
+    let snapshot = base
+        .catalog
+        .at_month(base.month)
+        .map_err(|e| WhatIfError::Engine(e.into()))?;
+    let wanted = |id: &str| {
+        base.areas
+            .as_ref()
+            .is_none_or(|a| a.iter().any(|x| x.trim() == id))
+    };
+    let mut ids: Vec<String> = snapshot
+        .areas
+        .iter()
+        .filter(|a| wanted(&a.id))
+        .flat_map(|a| a.tracks.iter().filter_map(|t| t.id.clone()))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    if ids.len() < 2 {
+        return one(None);
+    }
+    let second = ids.split_off(ids.len() / 2);
+    let (first, other) = std::thread::scope(|t| {
+        let other = t.spawn(|| one(Some(second)));
+        (one(Some(ids)), other.join())
+    });
+    let mut first = first?;
+    let other = other
+        .map_err(|_| WhatIfError::Scenario("the explanation of the month failed".to_string()))??;
+    // Each area's tracks in the catalog's order, from both halves.
+    for a in &mut first.areas {
+        if let Some(b) = other.areas.iter().find(|b| b.area == a.area) {
+            a.tracks
+                .extend(b.tracks.iter().filter(|t| t.track.is_some()).cloned());
+        }
+        if let Some(rules) = snapshot.area(&a.area) {
+            let order = |t: &Option<String>| rules.tracks.iter().position(|r| r.id == *t);
+            a.tracks.sort_by_key(|t| order(&t.track));
+        }
+    }
+    Ok(first)
+}
+
 /// Candidates simulated on the partner's rows after screening (the most promising).
 pub const VERIFIED: usize = 16;
 
@@ -547,15 +573,22 @@ pub fn rank(actions: &mut [Action]) {
     });
 }
 
-/// Person ids of the partner's certification rows.
-fn people(t: &Tables) -> Vec<String> {
-    let Some(c) = t.table("certifications") else {
+/// Person ids of the certification rows of the partner's accounts.
+fn people(base: &Base<'_>) -> Vec<String> {
+    let d = &base.loaded.dataset;
+    let Some(accounts) = base.accounts() else {
         return Vec::new();
     };
-    let Some(i) = c.col("person_id") else {
-        return Vec::new();
-    };
-    let mut v: Vec<String> = c.rows.iter().map(|r| r[i].clone()).collect();
+    let c = &d.certifications;
+    let mut v: Vec<String> = (0..c.partner.len())
+        .filter(|r| {
+            accounts
+                .get(c.partner[*r].index())
+                .copied()
+                .unwrap_or(false)
+        })
+        .map(|r| d.people.name(c.person[r].0).to_string())
+        .collect();
     v.sort();
     v.dedup();
     v
@@ -564,9 +597,9 @@ fn people(t: &Tables) -> Vec<String> {
 /// The first month of each usage table that the metrics of the base's areas read at its
 /// month ([`capscore_engine::coverage::months_read`]); `None` when the catalog has no
 /// rules for the month.
-fn read_months(base: &Base<'_>) -> Option<std::collections::BTreeMap<&'static str, Month>> {
+fn read_months(base: &Base<'_>) -> Option<HashMap<UsageTable, Month>> {
     let snapshot = base.catalog.at_month(base.month).ok()?;
-    let mut from = std::collections::BTreeMap::new();
+    let mut from = HashMap::new();
     for area in snapshot.areas.iter().filter(|a| {
         base.areas
             .as_ref()
@@ -577,7 +610,7 @@ fn read_months(base: &Base<'_>) -> Option<std::collections::BTreeMap<&'static st
                 let reads = capscore_engine::coverage::months_read(area, track, metric, base.month);
                 for (table, months) in reads.tables {
                     if let Some(first) = months.first() {
-                        let e = from.entry(table.name()).or_insert(*first);
+                        let e = from.entry(table).or_insert(*first);
                         *e = (*e).min(*first);
                     }
                 }

@@ -4,6 +4,7 @@
 mod common;
 mod diff_properties;
 mod forecast;
+mod in_memory;
 mod outlook;
 mod recommend;
 mod reform;

@@ -168,7 +168,7 @@ const KINDS: [&str; 3] = ["CPOR", "DPOR", "CSP_T1"];
 
 /// Partner P1 with four tenants: an association each (type, start), and usage of each
 /// workload from 2023-06 to 2024-06 (paid seats, active share); a few certifications.
-fn arb_data() -> impl Strategy<Value = Data> {
+pub(crate) fn arb_data() -> impl Strategy<Value = Data> {
     let tenant = (
         0..3usize,
         0..18u32,
