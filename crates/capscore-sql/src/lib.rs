@@ -15,8 +15,8 @@ mod bizapps;
 mod frac;
 mod inputs;
 mod metrics;
-mod security;
 mod modern_work;
+mod security;
 mod tracks;
 
 use capscore_catalog::{AreaRules, Catalog, MetricKind, TrackRules};

@@ -161,7 +161,12 @@ fn sql_covers_every_area_and_refuses_an_unknown_one() {
         "business_applications",
     ] {
         let o = capscore(&["sql", "--month", "2024-06", "--area", area]);
-        assert_eq!(o.status.code(), Some(0), "{area}: {}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{area}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         assert!(
             String::from_utf8_lossy(&o.stdout).contains("SELECT"),
             "{area}: the query is written"
