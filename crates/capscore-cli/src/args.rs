@@ -82,7 +82,7 @@ pub(crate) enum Command {
     /// The cheapest set of actions that makes the partner qualify in an area, verified
     /// by simulation; or why there is none.
     Plan(PlanArgs),
-    /// The query computing an area's scores for every partner on Apache Spark, written
+    /// The query computing the areas' scores for every partner on Apache Spark, written
     /// from the catalog in force for the month (docs/spark.md); Spark's rows equal those
     /// of `score --format parquet`.
     Sql(SqlArgs),
@@ -228,9 +228,10 @@ pub(crate) struct SqlArgs {
     /// Month (YYYY-MM) to score.
     #[arg(long, value_name = "YYYY-MM", value_parser = month_arg)]
     pub month: Month,
-    /// Area to score (docs/spark.md lists those the SQL covers; others are refused).
+    /// Area to score; repeat for several (their rows in one query); every area in
+    /// force in the month when none is given.
     #[arg(long, value_name = "AREA")]
-    pub area: String,
+    pub area: Vec<String>,
     /// A catalog overlay (docs/reforms.md) applied before the SQL is written.
     #[arg(long, value_name = "FILE")]
     pub overlay: Option<PathBuf>,

@@ -165,6 +165,52 @@ pub fn generate(
     Ok(metrics::query(&snap, rules, track, month))
 }
 
+/// The SQL of several areas in one query: each area's query (as [`generate`] writes
+/// it) as a subquery, their rows put together with `UNION ALL`. With no area named,
+/// every area of the catalog in force in `month`, in the catalog's order.
+///
+/// # Errors
+/// As [`generate`], for the first area that cannot be written.
+pub fn generate_areas(
+    catalog: &Catalog,
+    dialect: Dialect,
+    month: Month,
+    areas: &[String],
+) -> Result<String, SqlError> {
+    let ids: Vec<String> = if areas.is_empty() {
+        let snap = catalog.at(month.last_day())?;
+        snap.areas.iter().map(|a| a.id.clone()).collect()
+    } else {
+        areas.to_vec()
+    };
+    let mut parts = Vec::with_capacity(ids.len());
+    for id in &ids {
+        if !parts
+            .iter()
+            .any(|(seen, _): &(&String, String)| *seen == id)
+        {
+            parts.push((id, generate(catalog, dialect, month, id)?));
+        }
+    }
+    if let [(_, one)] = parts.as_slice() {
+        return Ok(one.clone());
+    }
+    let names: Vec<&str> = parts.iter().map(|(id, _)| id.as_str()).collect();
+    let mut out = format!(
+        "-- capscore: Spark SQL for the areas {} in {month}, one query per area, their rows together.\n",
+        names.join(", ")
+    );
+    for (i, (_, q)) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str("UNION ALL\n");
+        }
+        out.push_str("SELECT * FROM (\n");
+        out.push_str(q.trim_end());
+        out.push_str("\n)\n");
+    }
+    Ok(out)
+}
+
 /// Whether an area has named tracks (scored by [`tracks::query`]).
 fn has_tracks(area: &AreaRules) -> bool {
     area.tracks.iter().any(|t| t.id.is_some())

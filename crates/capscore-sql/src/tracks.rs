@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use capscore_catalog::{
     AreaRules, Catalog, MetricKind, MetricRules, OptionRule, Snapshot, TrackRules, TrackSelection,
-    WorkloadSet, normalize,
+    WorkloadSet,
 };
 use capscore_core::{AssocMask, Month, Num, WorkloadId};
 
@@ -120,23 +120,7 @@ impl Ctx<'_, '_> {
 /// normalised, and `assoc_w`: the associations with their workload resolved to the
 /// catalog's id (`wl`, NULL for the whole tenant). An unknown workload stops the query.
 fn workloads(catalog: &Catalog, out: &mut Vec<(String, String)>) {
-    let mut names = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for w in &catalog.workloads {
-        for n in std::iter::once(&w.id)
-            .chain(std::iter::once(&w.name))
-            .chain(&w.aliases)
-        {
-            let key = normalize(n);
-            if seen.insert(key.clone()) {
-                names.push(format!("({}, {})", lit(&key), lit(&w.id)));
-            }
-        }
-    }
-    out.push((
-        "wmap".into(),
-        format!("SELECT * FROM VALUES {} AS t(name, id)", names.join(", ")),
-    ));
+    inputs::workloads(catalog, out);
     out.push((
         "assoc_w".into(),
         format!(

@@ -1,4 +1,4 @@
-//! `capscore sql`: the Spark SQL of an area, written from the catalog in force.
+//! `capscore sql`: the Spark SQL of one or more areas, written from the catalog in force.
 
 use std::io::Write;
 use std::path::Path;
@@ -24,7 +24,7 @@ pub(super) fn run(
     };
     let rules = overlaid.as_ref().map_or(catalog, |o| &o.catalog);
     let SqlDialect::Spark = args.dialect;
-    let sql = capscore_sql::generate(rules, Dialect::Spark, args.month, &args.area).map_err(
+    let sql = capscore_sql::generate_areas(rules, Dialect::Spark, args.month, &args.area).map_err(
         |e| match e {
             SqlError::Catalog(e) => Failure::Catalog(anyhow!(e)),
             e => Failure::Input(anyhow!(e)),

@@ -180,6 +180,57 @@ fn sql_covers_every_area_and_refuses_an_unknown_one() {
 }
 
 #[test]
+fn sql_of_several_areas_puts_each_area_query_together() {
+    let one = |area: &str| {
+        let o = capscore(&["sql", "--month", "2024-06", "--area", area]);
+        assert_eq!(o.status.code(), Some(0), "{area}");
+        String::from_utf8_lossy(&o.stdout).trim_end().to_string()
+    };
+    let o = capscore(&[
+        "sql",
+        "--month",
+        "2024-06",
+        "--area",
+        "security",
+        "--area",
+        "infrastructure",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let two = String::from_utf8_lossy(&o.stdout).to_string();
+    let expected = format!(
+        "SELECT * FROM (\n{}\n)\nUNION ALL\nSELECT * FROM (\n{}\n)\n",
+        one("security"),
+        one("infrastructure")
+    );
+    assert!(two.ends_with(&expected), "{two}");
+    // No --area: every area in force in the month, in the catalog's order.
+    let o = capscore(&["sql", "--month", "2024-06"]);
+    assert_eq!(o.status.code(), Some(0));
+    let all = String::from_utf8_lossy(&o.stdout).to_string();
+    assert_eq!(
+        all.matches("\n)\nUNION ALL\nSELECT * FROM (\n").count(),
+        5,
+        "six areas"
+    );
+    for area in [
+        "modern_work",
+        "security",
+        "data_ai",
+        "infrastructure",
+        "digital_app_innovation",
+        "business_applications",
+    ] {
+        assert!(all.contains(&one(area)), "{area}");
+    }
+    // One unknown area among several refuses the whole query.
+    let o = capscore(&[
+        "sql", "--month", "2024-06", "--area", "security", "--area", "nowhere",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
 fn sql_takes_its_thresholds_from_the_catalog_and_the_overlay() {
     let overlay = concat!(
         env!("CARGO_MANIFEST_DIR"),
