@@ -508,16 +508,7 @@ pub async fn page_grant(
     Path(id): Path<i64>,
     Form(f): Form<GrantForm>,
 ) -> Result<Response, PageError> {
-    c.check_csrf(Some(&f.csrf))?;
-    c.admin()?;
-    let g = GrantIn {
-        workspace_id: f.workspace_id,
-        partner_id: f.partner_id,
-    };
-    match grant(&state, id, &g).await {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/users#user-{id}")).into_response()),
-        Err(e) => with_message(&state, &c, e).await,
-    }
+    grant_form(&state, &c, id, f, true).await
 }
 
 /// `POST /admin/users/{user}/revoke` (admin).
@@ -527,15 +518,32 @@ pub async fn page_revoke(
     Path(id): Path<i64>,
     Form(f): Form<GrantForm>,
 ) -> Result<Response, PageError> {
+    grant_form(&state, &c, id, f, false).await
+}
+
+/// The grant and revoke forms: CSRF and admin checked, then the grant given
+/// (`give`) or taken back; back to the user's entry, or the page with the reason.
+async fn grant_form(
+    state: &Shared,
+    c: &Caller,
+    id: i64,
+    f: GrantForm,
+    give: bool,
+) -> Result<Response, PageError> {
     c.check_csrf(Some(&f.csrf))?;
     c.admin()?;
     let g = GrantIn {
         workspace_id: f.workspace_id,
         partner_id: f.partner_id,
     };
-    match revoke(&state, id, &g).await {
+    let done = if give {
+        grant(state, id, &g).await
+    } else {
+        revoke(state, id, &g).await
+    };
+    match done {
         Ok(()) => Ok(Redirect::to(&format!("/admin/users#user-{id}")).into_response()),
-        Err(e) => with_message(&state, &c, e).await,
+        Err(e) => with_message(state, c, e).await,
     }
 }
 
