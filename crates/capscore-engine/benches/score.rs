@@ -293,6 +293,7 @@ fn bench_explain(c: &mut Criterion) {
             areas: None,
             tracks: None,
             metrics: None,
+            exclusions: capscore_engine::explain::Exclusions::All,
         };
         group.throughput(Throughput::Elements(u64::from(partners)));
         group.bench_with_input(

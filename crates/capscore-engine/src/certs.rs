@@ -99,7 +99,7 @@ pub(crate) fn certification_steps<T: Tracer>(
 ) -> Outcome {
     let mut unmet = Vec::new();
     let mut scoring = 0;
-    let mut steps_tr = T::default();
+    let mut steps_tr = tr.fresh();
     for (i, step) in steps.iter().enumerate() {
         let per_person = i128::from(step.scoring);
         let held = people(

@@ -63,7 +63,7 @@ pub fn score(data: &Dataset, catalog: &Catalog, req: &ScoreRequest) -> Result<Sc
     let mut partners: Vec<PartnerScore> = run
         .roots
         .par_iter()
-        .map(|&p| run.partner::<Off>(&areas, p, &mut Vec::new()))
+        .map(|&p| run.partner(&areas, p, &Off, &mut Vec::new()))
         .collect();
     let chosen: Vec<&AreaRules> = areas.iter().map(|(a, _)| *a).collect();
     coverage::mark(
@@ -146,21 +146,16 @@ impl<'a> Run<'a> {
     }
 
     /// Scores one partner; with a recording tracer, `traces` gets one entry per area.
+    /// Scores one partner; a recording `tracer` fills `traces`, each of its tracers
+    /// made by [`Tracer::fresh`] from it (so keeping what it keeps).
     pub(crate) fn partner<T: Tracer>(
         &self,
         areas: &[(&AreaRules, &azure::AzureNames)],
         p: PartnerIdx,
+        tracer: &T,
         traces: &mut Vec<AreaTrace<T>>,
     ) -> PartnerScore {
-        score_partner(
-            self.data,
-            &self.rules,
-            &self.groups,
-            p,
-            self.month,
-            areas,
-            traces,
-        )
+        score_partner(self, p, areas, tracer, traces)
     }
 }
 
@@ -172,14 +167,13 @@ pub(crate) struct AreaTrace<T> {
 }
 
 fn score_partner<T: Tracer>(
-    data: &Dataset,
-    rules: &Snapshot<'_>,
-    groups: &PartnerGroups,
+    run: &Run<'_>,
     p: PartnerIdx,
-    m: Month,
     areas: &[(&AreaRules, &azure::AzureNames)],
+    tracer: &T,
     traces: &mut Vec<AreaTrace<T>>,
 ) -> PartnerScore {
+    let (data, rules, groups, m) = (run.data, &run.rules, &run.groups, run.month);
     let view = view::PartnerView::build(data, groups.members(p));
     let areas: Vec<AreaScore> = areas
         .iter()
@@ -208,7 +202,7 @@ fn score_partner<T: Tracer>(
                         .catalog
                         .area_def(&area.id)
                         .map_or(c.track.as_str(), |d| d.track_name(&c.track));
-                    let mut tr = T::default();
+                    let mut tr = tracer.fresh();
                     let (track_id, why) = biz.classify(c, track_name, &mut tr);
                     if T::ON {
                         trace.classify = Some(tr);
@@ -217,7 +211,7 @@ fn score_partner<T: Tracer>(
                         .tracks
                         .iter()
                         .filter(|t| t.id.as_deref() == Some(track_id.as_str()))
-                        .map(|t| ctx.track(t, &mut trace.tracks))
+                        .map(|t| ctx.track(t, tracer, &mut trace.tracks))
                         .collect();
                     let mut score = AreaScore::from_tracks(&area.id, tracks);
                     score.track_reason = Some(why);
@@ -227,7 +221,7 @@ fn score_partner<T: Tracer>(
                     &area.id,
                     area.tracks
                         .iter()
-                        .map(|t| ctx.track(t, &mut trace.tracks))
+                        .map(|t| ctx.track(t, tracer, &mut trace.tracks))
                         .collect(),
                 ),
             };
@@ -269,7 +263,12 @@ struct AreaCtx<'a> {
 impl AreaCtx<'_> {
     /// Scores one track. With a recording tracer, `out` gets, per metric, one
     /// tracer per option.
-    fn track<T: Tracer>(&self, track: &TrackRules, out: &mut Vec<Vec<Vec<T>>>) -> TrackScore {
+    fn track<T: Tracer>(
+        &self,
+        track: &TrackRules,
+        tracer: &T,
+        out: &mut Vec<Vec<Vec<T>>>,
+    ) -> TrackScore {
         let (data, view, area, m) = (self.data, self.view, self.area, self.m);
         let params = &self.rules.params;
         let mw = m365::Context::new(data, view, area, track, m, params);
@@ -299,7 +298,7 @@ impl AreaCtx<'_> {
                             tr: &mut Vec<T>| {
                     opts.iter()
                         .map(|o| {
-                            let mut t = T::default();
+                            let mut t = tracer.fresh();
                             let out = f(o, &mut t);
                             tr.push(t);
                             out
@@ -307,7 +306,7 @@ impl AreaCtx<'_> {
                         .collect::<Vec<_>>()
                 };
                 let one = |f: &dyn Fn(&mut T) -> Outcome, tr: &mut Vec<T>| {
-                    let mut t = T::default();
+                    let mut t = tracer.fresh();
                     let out = f(&mut t);
                     tr.push(t);
                     vec![out]

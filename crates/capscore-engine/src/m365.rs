@@ -438,6 +438,9 @@ impl<'a> Context<'a> {
         x: Month,
         role: &'static str,
     ) {
+        if !tr.keeps(Reason::WorkloadOutsideArea) {
+            return;
+        }
         let u = &self.data.m365_usage;
         for i in u.rows(t, x) {
             let w = u.workload[i];
@@ -472,35 +475,32 @@ impl<'a> Context<'a> {
         self.trace_outside_area(tr, t, x, role);
         let band = self.in_band(t, x);
         for u in self.usage(t, x) {
-            let base = Item::rule(Rule::Metric)
+            let (reason, rule) = if !band {
+                (Reason::OutsideBand, Rule::Band)
+            } else if !covers(assocs, mask, u.workload, x) {
+                (Reason::NotAttributed, Rule::Associations)
+            } else {
+                match extra {
+                    Some((ok, _)) if !ok(&u) => (Reason::BelowThreshold, Rule::ActivePercent),
+                    _ => continue,
+                }
+            };
+            if !tr.keeps(reason) {
+                continue;
+            }
+            let mut item = Item::rule(rule)
                 .tenant(t)
                 .workload(u.workload)
                 .month(role, x)
                 .int("mau", u.active)
                 .int("paid", u.paid)
                 .src([Src::M365(u.row)]);
-            let why = if !band {
-                Some((
-                    Reason::OutsideBand,
-                    Rule::Band,
-                    base.int("seats", self.seats(t, x)),
-                ))
-            } else if !covers(assocs, mask, u.workload, x) {
-                Some((Reason::NotAttributed, Rule::Associations, base))
-            } else {
-                match extra {
-                    Some((ok, pct)) if !ok(&u) => Some((
-                        Reason::BelowThreshold,
-                        Rule::ActivePercent,
-                        base.amount("percent", pct),
-                    )),
-                    _ => None,
-                }
-            };
-            if let Some((reason, rule, mut item)) = why {
-                item.rule = rule;
-                tr.exclude(reason, item);
+            match (reason, extra) {
+                (Reason::OutsideBand, _) => item = item.int("seats", self.seats(t, x)),
+                (Reason::BelowThreshold, Some((_, pct))) => item = item.amount("percent", pct),
+                _ => {}
             }
+            tr.exclude(reason, item);
         }
     }
 

@@ -18,6 +18,15 @@ pub(crate) trait Tracer: Default {
     fn add(&mut self, item: Item);
     /// A row or entity that did not count, and why.
     fn exclude(&mut self, reason: Reason, item: Item);
+    /// Whether an exclusion with this reason would be kept: a record site that has to
+    /// build an item for it may ask first.
+    fn keeps(&self, _reason: Reason) -> bool {
+        Self::ON
+    }
+    /// A new, empty tracer that keeps what this one keeps.
+    fn fresh(&self) -> Self {
+        Self::default()
+    }
     /// A position in the contributions, taken before a tenant's entries.
     fn mark(&self) -> usize {
         0
@@ -45,11 +54,28 @@ impl Tracer for Off {
     fn exclude(&mut self, _reason: Reason, _item: Item) {}
 }
 
-/// Records everything: the tracer of `explain`.
+/// Records every contribution and the exclusions it is asked to keep: the tracer of
+/// `explain`.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Recorder {
     pub added: Vec<Item>,
     pub excluded: Vec<(Reason, Item)>,
+    /// Reasons whose exclusions are dropped as they come (a bit per reason).
+    dropped: u32,
+}
+
+impl Recorder {
+    /// A recorder keeping only the exclusions `keep` says.
+    pub(crate) fn keeping(keep: impl Fn(Reason) -> bool) -> Self {
+        let dropped = Reason::ALL
+            .iter()
+            .filter(|r| !keep(**r))
+            .fold(0, |m, r| m | r.bit());
+        Self {
+            dropped,
+            ..Self::default()
+        }
+    }
 }
 
 impl Tracer for Recorder {
@@ -58,7 +84,18 @@ impl Tracer for Recorder {
         self.added.push(item);
     }
     fn exclude(&mut self, reason: Reason, item: Item) {
-        self.excluded.push((reason, item));
+        if self.keeps(reason) {
+            self.excluded.push((reason, item));
+        }
+    }
+    fn keeps(&self, reason: Reason) -> bool {
+        self.dropped & reason.bit() == 0
+    }
+    fn fresh(&self) -> Self {
+        Self {
+            dropped: self.dropped,
+            ..Self::default()
+        }
     }
     fn mark(&self) -> usize {
         self.added.len()
@@ -82,10 +119,10 @@ impl Tracer for Recorder {
         }
         match self.added.get_mut(mark..).and_then(|s| s.first_mut()) {
             Some(first) => first.src.extend(assocs),
-            None => self.excluded.push((
+            None => self.exclude(
                 Reason::NothingAttributed,
                 Item::rule(Rule::Associations).tenant(t).src(assocs),
-            )),
+            ),
         }
     }
 }
@@ -173,6 +210,34 @@ pub enum Reason {
     PrerequisiteStepUnmet,
     /// An association that attributes no counted usage.
     NothingAttributed,
+}
+
+impl Reason {
+    /// Every reason.
+    pub const ALL: [Self; 17] = [
+        Self::OutsideBand,
+        Self::AssociationNotInForce,
+        Self::AssociationTypeNotEligible,
+        Self::WorkloadOutsideArea,
+        Self::AssociationScopeNotAzure,
+        Self::NotAttributed,
+        Self::OfferExcluded,
+        Self::ServiceExcluded,
+        Self::BelowThreshold,
+        Self::DeployedBeforeClaim,
+        Self::CertificationExpired,
+        Self::CertificationNotYetEarned,
+        Self::CertificationNotEligible,
+        Self::CertificationUnknown,
+        Self::PersonAlreadyCounted,
+        Self::PrerequisiteStepUnmet,
+        Self::NothingAttributed,
+    ];
+
+    /// This reason's bit in a set of reasons.
+    const fn bit(self) -> u32 {
+        1 << (self as u32)
+    }
 }
 
 /// One contribution or exclusion, with what it is about. Fields not set are `None` /
@@ -265,5 +330,44 @@ impl Item {
     pub(crate) fn src(mut self, rows: impl IntoIterator<Item = Src>) -> Self {
         self.src.extend(rows);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Reason;
+
+    /// Position of a reason in `Reason::ALL`: a new reason fails to compile here until
+    /// it is listed.
+    fn position(r: Reason) -> usize {
+        match r {
+            Reason::OutsideBand => 0,
+            Reason::AssociationNotInForce => 1,
+            Reason::AssociationTypeNotEligible => 2,
+            Reason::WorkloadOutsideArea => 3,
+            Reason::AssociationScopeNotAzure => 4,
+            Reason::NotAttributed => 5,
+            Reason::OfferExcluded => 6,
+            Reason::ServiceExcluded => 7,
+            Reason::BelowThreshold => 8,
+            Reason::DeployedBeforeClaim => 9,
+            Reason::CertificationExpired => 10,
+            Reason::CertificationNotYetEarned => 11,
+            Reason::CertificationNotEligible => 12,
+            Reason::CertificationUnknown => 13,
+            Reason::PersonAlreadyCounted => 14,
+            Reason::PrerequisiteStepUnmet => 15,
+            Reason::NothingAttributed => 16,
+        }
+    }
+
+    #[test]
+    fn every_reason_is_listed_once_with_its_own_bit() {
+        for (i, r) in Reason::ALL.iter().enumerate() {
+            assert_eq!(position(*r), i);
+            assert_eq!(r.bit().count_ones(), 1);
+        }
+        let all = Reason::ALL.iter().fold(0u32, |m, r| m | r.bit());
+        assert_eq!(all.count_ones() as usize, Reason::ALL.len());
     }
 }

@@ -243,6 +243,7 @@ pub(crate) fn trace_assocs<T: Tracer>(
             None
         };
         match why {
+            Some((reason, _)) if !tr.keeps(reason) => {}
             Some((reason, rule)) => {
                 let mut item = Item::rule(rule).tenant(t).src([Src::Assoc(a.row)]);
                 item.workload = a.workload;

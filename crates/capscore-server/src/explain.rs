@@ -138,6 +138,7 @@ fn metric_paged(
         areas: Some(vec![area.to_string()]),
         tracks: None,
         metrics: Some(vec![metric.to_string()]),
+        exclusions: capscore_engine::explain::Exclusions::All,
     };
     let expl = explain(&cur.loaded.dataset, &state.catalog, &request).map_err(|_| not_found())?;
     let p = expl.partners.into_iter().next().ok_or_else(not_found)?;
@@ -318,6 +319,7 @@ fn explain_partner(
         areas: cur.areas_of(month),
         tracks: None,
         metrics: None,
+        exclusions: capscore_engine::explain::Exclusions::All,
     };
     explain(&cur.loaded.dataset, &state.catalog, &request).map_err(|_| not_found())
 }

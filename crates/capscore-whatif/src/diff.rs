@@ -269,6 +269,7 @@ pub fn diff(data: &Dataset, catalog: &Catalog, req: &DiffRequest) -> Result<Diff
                 areas: req.areas.clone(),
                 tracks: None,
                 metrics: None,
+                exclusions: capscore_engine::explain::Exclusions::All,
             },
         )
     };

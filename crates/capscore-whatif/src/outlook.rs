@@ -185,6 +185,11 @@ fn explain_one(
             areas: Some(scope.areas.iter().cloned().collect()),
             tracks: None,
             metrics: Some(scope.metrics.iter().cloned().collect()),
+            // The causes of a fall read these alone (see `causes`).
+            exclusions: capscore_engine::explain::Exclusions::Only(vec![
+                Reason::CertificationExpired,
+                Reason::AssociationNotInForce,
+            ]),
         },
     )?)
 }

@@ -39,6 +39,7 @@ pub(super) fn explanation(
         areas: some(&scope.areas),
         tracks: some(tracks),
         metrics: some(metrics),
+        exclusions: capscore_engine::explain::Exclusions::All,
     };
     let expl = with_spinner(format!("explaining {month}"), || {
         ensure_covered(data, catalog, month, request.areas.as_deref())?;

@@ -292,6 +292,7 @@ pub(super) fn partner(
                 v.extend(
                     r.excluded
                         .into_iter()
+                        .filter(|(why, _)| req.exclusions.keeps(*why))
                         .map(|(why, i)| scope.entry(i, Some(why))),
                 );
                 v
@@ -314,7 +315,7 @@ pub(super) fn partner(
                     continue;
                 }
                 scope.metric = Some(m_rules);
-                metrics.push(metric(&scope, m_score, m_rules, m_trace, &unknown));
+                metrics.push(metric(&scope, m_score, m_rules, m_trace, &unknown, req));
             }
             tracks.push(TrackExplanation {
                 counts: t_score.track == a_score.track,
@@ -346,6 +347,7 @@ fn metric(
     rules: &MetricRules,
     traces: Vec<Recorder>,
     unknown: &[Item],
+    req: &ExplainRequest,
 ) -> MetricExplanation {
     let certs = matches!(
         rules.kind,
@@ -371,9 +373,10 @@ fn metric(
             let mut excluded: Vec<Entry> = rec
                 .excluded
                 .into_iter()
+                .filter(|(why, _)| req.exclusions.keeps(*why))
                 .map(|(why, it)| scope.entry(it, Some(why)))
                 .collect();
-            if certs {
+            if certs && req.exclusions.keeps(Reason::CertificationUnknown) {
                 excluded.extend(
                     unknown
                         .iter()

@@ -40,6 +40,33 @@ pub struct ExplainRequest {
     pub tracks: Option<Vec<String>>,
     /// Metric ids; `None` = every metric.
     pub metrics: Option<Vec<String>>,
+    /// Which rows that did not count are kept (contributions always are).
+    pub exclusions: Exclusions,
+}
+
+/// Which exclusions an explanation keeps. A caller that reads only some reasons (the
+/// advisor reads rows short of a threshold, outside the band or not attributed) asks
+/// for those alone, and the others are never turned into entries: on a partner with
+/// thousands of tenants most exclusions are rows of other workloads or association
+/// types, and building them is most of the explanation's cost.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Exclusions {
+    /// Every exclusion (the explanation a person reads).
+    #[default]
+    All,
+    /// Only exclusions with one of these reasons.
+    Only(Vec<Reason>),
+}
+
+impl Exclusions {
+    /// Whether an exclusion with this reason is kept.
+    #[must_use]
+    pub fn keeps(&self, reason: Reason) -> bool {
+        match self {
+            Self::All => true,
+            Self::Only(reasons) => reasons.contains(&reason),
+        }
+    }
 }
 
 /// Explains the scores of partners for one month: for every metric of every area and
@@ -66,12 +93,13 @@ pub fn explain(
     )?;
     let areas = run.areas();
     check_names(&run, req)?;
+    let recorder = Recorder::keeping(|r| req.exclusions.keeps(r));
     let partners = run
         .roots
         .par_iter()
         .map(|&p| {
             let mut traces = Vec::new();
-            let score = run.partner::<Recorder>(&areas, p, &mut traces);
+            let score = run.partner(&areas, p, &recorder, &mut traces);
             build::partner(&run, &areas, p, score, traces, req)
         })
         .collect();

@@ -17,6 +17,7 @@ fn run(d: &Data, area: &str) -> capscore_engine::explain::Explanation {
             areas: Some(vec![area.into()]),
             tracks: None,
             metrics: None,
+            exclusions: capscore_engine::explain::Exclusions::All,
         },
     )
     .unwrap()

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::common::{Data, m};
 use capscore_catalog::Catalog;
 use capscore_core::{Month, Num};
-use capscore_engine::explain::{Explanation, OptionExplanation};
+use capscore_engine::explain::{Entry, Exclusions, Explanation, OptionExplanation, Reason};
 use capscore_engine::{ExplainRequest, ScoreRequest, Scores, explain, score};
 use proptest::prelude::*;
 
@@ -186,6 +186,7 @@ fn run(d: &Data, month: &str) -> (Scores, Explanation) {
             areas: Some(areas),
             tracks: None,
             metrics: None,
+            exclusions: capscore_engine::explain::Exclusions::All,
         },
     )
     .unwrap();
@@ -347,5 +348,55 @@ proptest! {
     #[test]
     fn contributions_add_up_and_no_row_vanishes(rows in arb_rows()) {
         check(&rows, "2024-06")?;
+    }
+
+    /// Asking for some reasons only gives the whole explanation with the other
+    /// exclusions left out, and nothing else changed.
+    #[test]
+    fn an_explanation_of_some_reasons_is_the_whole_one_filtered(
+        rows in arb_rows(),
+        mask in 0u32..(1 << Reason::ALL.len()),
+    ) {
+        let keep: Vec<Reason> = Reason::ALL
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, r)| *r)
+            .collect();
+        let d = data(&rows);
+        let (_, whole) = run(&d, "2024-06");
+        let catalog = Catalog::embedded().unwrap();
+        let loaded = d.load_with(&catalog);
+        let some = explain(
+            &loaded,
+            &catalog,
+            &ExplainRequest {
+                month: m("2024-06"),
+                partners: None,
+                areas: Some(AREAS.iter().map(std::string::ToString::to_string).collect()),
+                tracks: None,
+                metrics: None,
+                exclusions: Exclusions::Only(keep.clone()),
+            },
+        )
+        .unwrap();
+        let mut expected = whole.clone();
+        let kept = |e: &Entry| e.reason.is_none_or(|r| keep.contains(&r));
+        for p in &mut expected.partners {
+            for a in &mut p.areas {
+                a.classification.retain(kept);
+                for t in &mut a.tracks {
+                    for me in &mut t.metrics {
+                        for o in &mut me.options {
+                            o.excluded.retain(kept);
+                        }
+                    }
+                }
+            }
+        }
+        prop_assert_eq!(
+            serde_json::to_value(&some).unwrap(),
+            serde_json::to_value(&expected).unwrap()
+        );
     }
 }

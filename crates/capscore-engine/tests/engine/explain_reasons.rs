@@ -19,6 +19,7 @@ fn explained(d: &Data, area: &str) -> Explanation {
             areas: Some(vec![area.to_string()]),
             tracks: None,
             metrics: None,
+            exclusions: capscore_engine::explain::Exclusions::All,
         },
     )
     .unwrap()

@@ -23,6 +23,7 @@ async fn metric_explanation_is_the_engines_and_pages_its_entries(db: Option<Stri
         areas: Some(vec!["modern_work".into()]),
         tracks: None,
         metrics: Some(vec!["usage_growth".into()]),
+        exclusions: capscore_engine::explain::Exclusions::All,
     };
     let expl = explain(&loaded.dataset, &catalog, &request).unwrap();
     let area = &expl.partners[0].areas[0];
@@ -147,6 +148,7 @@ async fn skilling_is_the_engines(db: Option<String>) {
         areas: None,
         tracks: None,
         metrics: None,
+        exclusions: capscore_engine::explain::Exclusions::All,
     };
     let expl = explain(&loaded.dataset, &catalog, &request).unwrap();
     let expected = capscore_engine::explain::skilling(&expl, &catalog);

@@ -333,6 +333,7 @@ fn check_contributions(
         areas: Some(vec![area.area.clone()]),
         tracks: None,
         metrics: None,
+        exclusions: capscore_engine::explain::Exclusions::All,
     };
     let ex = match explain(data, catalog, &req) {
         Ok(e) => serde_json::to_value(e).unwrap_or(Value::Null),

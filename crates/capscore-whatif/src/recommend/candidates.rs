@@ -11,8 +11,20 @@ use std::fmt::Write as _;
 use capscore_catalog::{Catalog, MetricKind, Snapshot};
 use capscore_core::{CertId, Month, Num, Vocabulary};
 use capscore_engine::explain::{
-    Entry, MetricExplanation, OptionExplanation, PartnerExplanation, Reason,
+    Entry, Exclusions, MetricExplanation, OptionExplanation, PartnerExplanation, Reason,
 };
+
+/// The exclusions candidates are read from (every contribution is read too): asking
+/// the engine for these alone spares it building entries for the rows no candidate
+/// looks at.
+pub(crate) fn exclusions_read() -> Exclusions {
+    Exclusions::Only(vec![
+        Reason::CertificationExpired,
+        Reason::BelowThreshold,
+        Reason::OutsideBand,
+        Reason::NotAttributed,
+    ])
+}
 
 /// A change to the data that may add points, as a scenario fragment.
 #[derive(Debug, Clone)]

@@ -509,6 +509,7 @@ fn explain_month(
                 areas: base.areas.clone(),
                 tracks,
                 metrics: None,
+                exclusions: candidates::exclusions_read(),
             },
         )?;
         expl.partners
