@@ -128,6 +128,17 @@ impl Diags {
         }
     }
 
+    /// Adds the problems of `other` after this one's, as if they had been recorded here
+    /// in the same order (the limit on problems listed applies to the whole).
+    /// `other` must hold no warnings.
+    pub(crate) fn append_errors(&mut self, other: Diags) {
+        debug_assert!(other.warnings.is_empty());
+        for d in other.errors {
+            self.error(d);
+        }
+        self.omitted += other.omitted;
+    }
+
     /// How many problems were recorded so far, listed or not.
     pub(crate) fn error_count(&self) -> usize {
         self.errors.len() + self.omitted
@@ -194,4 +205,47 @@ pub(crate) fn quoted(value: &str) -> String {
     }
     let cut: String = value.chars().take(MAX).collect();
     format!("{cut:?}… ({} characters)", value.chars().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(table: &str, line: u64) -> Diagnostic {
+        Diagnostic {
+            table: table.to_string(),
+            file: format!("{table}.csv"),
+            line: Some(line),
+            column: None,
+            message: "duplicate row".to_string(),
+        }
+    }
+
+    /// Problems gathered per table and appended in table order are those recorded one
+    /// after another: the same listed, the same counted past the limit.
+    #[test]
+    fn appended_problems_are_the_problems_recorded_in_order() {
+        let tables = [("associations", 30), ("m365_usage", 90), ("azure_usage", 40)];
+        let mut whole = Diags::default();
+        let mut appended = Diags::default();
+        appended.error(problem("tenants", 1));
+        whole.error(problem("tenants", 1));
+        for (table, n) in tables {
+            let mut part = Diags::default();
+            for line in 0..n {
+                whole.error(problem(table, line));
+                part.error(problem(table, line));
+            }
+            appended.append_errors(part);
+        }
+        assert_eq!(whole.error_count(), 161);
+        assert_eq!(appended.error_count(), whole.error_count());
+        let order = |_: &str| 0;
+        let (Err(a), Err(w)) = (appended.finish(&order), whole.finish(&order)) else {
+            panic!("problems were recorded");
+        };
+        assert_eq!(a.problems, w.problems);
+        assert_eq!(a.omitted, w.omitted);
+        assert_eq!(a.omitted, 61);
+    }
 }

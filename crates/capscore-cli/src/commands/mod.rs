@@ -39,12 +39,17 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
             score_out::check(&args.options);
             let options = score_load_options(&catalog, &args.options);
             let loaded = load_data_with(&args.data, &catalog, &options)?;
-            score::run(
+            let done = score::run(
                 &catalog,
                 &loaded,
                 &args.options,
                 &args.data.display().to_string(),
-            )
+            );
+            // The process ends with this command: the system takes the memory back at
+            // once, where freeing a large dataset piece by piece takes a noticeable
+            // part of a batch run (0.17 s of 2.9 s for 10,000 partners).
+            std::mem::forget(loaded);
+            done
         }
         Command::Demo(options) => {
             score_out::check(&options);

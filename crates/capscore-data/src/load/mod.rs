@@ -231,26 +231,55 @@ fn run(
         });
     }
     let mut st = State::new(vocab, options.usage_window.clone());
-    for input in inputs.iter().flatten() {
-        st.present.push(input.table.to_string());
-        st.files.insert(input.table, input.file.clone());
-        if !st.reads(input.table) {
-            st.count_months_only(input);
-            continue;
+    // Usage tables the request does not read only have their months counted: on a
+    // thread of their own, beside the tables that are read.
+    let unread: Vec<&Input<'_>> = inputs
+        .iter()
+        .flatten()
+        .filter(|i| !st.reads(i.table))
+        .collect();
+    std::thread::scope(|s| {
+        let counting = (!unread.is_empty()).then(|| {
+            s.spawn(|| {
+                unread
+                    .iter()
+                    .filter_map(|i| unread::count_months_only(i))
+                    .collect::<Vec<_>>()
+            })
+        });
+        for input in inputs.iter().flatten() {
+            st.present.push(input.table.to_string());
+            st.files.insert(input.table, input.file.clone());
+            if !st.reads(input.table) {
+                continue;
+            }
+            match input.table {
+                "partners" => st.load_partners(input, &mut diags),
+                "tenants" => st.load_tenants(input, &mut diags),
+                "associations" => st.load_associations(input, &mut diags),
+                "m365_usage" => st.load_m365(input, &mut diags),
+                "azure_usage" => st.load_azure(input, &mut diags),
+                "bizapps_usage" => st.load_bizapps(input, &mut diags),
+                "certifications" => st.load_certifications(input, &mut diags),
+                "exams" => st.load_exams(input, &mut diags),
+                "enrollments" => st.load_enrollments(input, &mut diags),
+                _ => st.load_references(input, &mut diags),
+            }
         }
-        match input.table {
-            "partners" => st.load_partners(input, &mut diags),
-            "tenants" => st.load_tenants(input, &mut diags),
-            "associations" => st.load_associations(input, &mut diags),
-            "m365_usage" => st.load_m365(input, &mut diags),
-            "azure_usage" => st.load_azure(input, &mut diags),
-            "bizapps_usage" => st.load_bizapps(input, &mut diags),
-            "certifications" => st.load_certifications(input, &mut diags),
-            "exams" => st.load_exams(input, &mut diags),
-            "enrollments" => st.load_enrollments(input, &mut diags),
-            _ => st.load_references(input, &mut diags),
+        let tallies = match counting.map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(t)) => t,
+            // The thread failed (it should not: the readers catch their own panics):
+            // count here.
+            Some(Err(_)) => unread
+                .iter()
+                .filter_map(|i| unread::count_months_only(i))
+                .collect(),
+            None => Vec::new(),
+        };
+        for (table, tally) in tallies {
+            st.set_tally(table, tally);
         }
-    }
+    });
     let dataset = st.finish(&mut diags);
     dataset
         .coverage

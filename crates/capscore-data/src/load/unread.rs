@@ -8,6 +8,7 @@
 use crate::coverage::UsageTable;
 use crate::diag::Diags;
 use crate::source::{Column, Input, Kind, req};
+use crate::window::MonthTally;
 
 use super::read;
 use super::state::State;
@@ -27,19 +28,30 @@ impl State<'_> {
             .is_none_or(|w| w.span(*usage).is_some())
     }
 
-    /// Counts the months of a usage table that is not read: each row whose `month` is
-    /// valid counts in the coverage; every other problem of the table is left to the
-    /// loads that read it.
-    pub(super) fn count_months_only(&mut self, input: &Input<'_>) {
-        let Some(&table) = UsageTable::ALL.iter().find(|t| t.name() == input.table) else {
-            return;
-        };
-        let mut not_reported = Diags::default();
-        read(input, &MONTH_ONLY, &mut not_reported, &mut |ctx| {
-            let month = ctx.month(0);
-            if !ctx.failed {
-                self.tally(table, month, ctx.line32());
-            }
-        });
+    /// Puts in the month counts of a usage table that is not read, made by
+    /// [`count_months_only`].
+    pub(super) fn set_tally(&mut self, table: UsageTable, tally: MonthTally) {
+        if let Some(i) = UsageTable::ALL.iter().position(|t| *t == table)
+            && let Some(slot) = self.tallies.get_mut(i)
+        {
+            *slot = tally;
+        }
     }
+}
+
+/// Counts the months of a usage table that is not read: each row whose `month` is
+/// valid counts in the coverage; every other problem of the table is left to the loads
+/// that read it. It needs nothing else the load holds, so it runs beside the tables
+/// that are read.
+pub(super) fn count_months_only(input: &Input<'_>) -> Option<(UsageTable, MonthTally)> {
+    let table = *UsageTable::ALL.iter().find(|t| t.name() == input.table)?;
+    let mut tally = MonthTally::default();
+    let mut not_reported = Diags::default();
+    read(input, &MONTH_ONLY, &mut not_reported, &mut |ctx| {
+        let month = ctx.month(0);
+        if !ctx.failed {
+            tally.count(month, ctx.line32());
+        }
+    });
+    Some((table, tally))
 }
