@@ -6,17 +6,17 @@
 //! the next month's total in an area lower than the month's).
 //!
 //! The outlook's projection is the same for every partner, so it is made once per
-//! import (the dataset's tables with one month projected, loaded by the data crate's
-//! loader) and the next month is scored for every partner at once by the engine.
+//! import (the loaded dataset with its last usage month repeated once, in memory, as
+//! `capscore outlook` projects it) and the next month is scored for every partner at
+//! once by the engine.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use capscore_core::{Month, num_to_f64_2dp};
-use capscore_data::Loaded;
+use capscore_data::Dataset;
 use capscore_engine::{ScoreRequest, ensure_covered, score};
 use capscore_whatif::outlook::project;
-use capscore_whatif::tables::Tables;
 use chrono::{Datelike, NaiveDate};
 use tokio::sync::OnceCell;
 
@@ -37,7 +37,7 @@ const MAX_PROJECTED: usize = 2;
 /// See the module documentation.
 #[derive(Debug, Default)]
 pub struct FlagCache {
-    projected: Cells<i64, Arc<Loaded>>,
+    projected: Cells<i64, Option<Arc<Dataset>>>,
     next: Cells<(i64, Month), Arc<NextTotals>>,
 }
 
@@ -77,21 +77,16 @@ pub fn renewal_due(state: &AppState, anniversary: NaiveDate, date: NaiveDate) ->
 
 impl AppState {
     /// The dataset of the serving import with one month projected as the outlook
-    /// projects it.
-    async fn projected(&self, cur: &Current) -> Result<Arc<Loaded>, AppError> {
+    /// projects it (`None` when it has no usage to project).
+    async fn projected(&self, cur: &Current) -> Result<Option<Arc<Dataset>>, AppError> {
         let c = cell(&self.flags.projected, cur.import.id, MAX_PROJECTED)?;
         c.get_or_try_init(|| async {
             let loaded = cur.loaded.clone();
-            let catalog = self.catalog.clone();
             tokio::task::spawn_blocking(move || {
-                let tables = Tables::from_dataset(&loaded.dataset, &catalog)?;
-                let (projected, _) = project(&tables, 1);
-                projected.load(&catalog)
+                project(&loaded.dataset, 1).map(|(d, _)| Arc::new(d))
             })
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map(Arc::new)
-            .map_err(|e| AppError::Internal(format!("projecting the next month: {e}")))
+            .map_err(|e| AppError::Internal(e.to_string()))
         })
         .await
         .cloned()
@@ -109,11 +104,13 @@ impl AppState {
     ) -> Result<Arc<NextTotals>, AppError> {
         let c = cell(&self.flags.next, (cur.import.id, month), MAX_ENTRIES)?;
         c.get_or_try_init(|| async {
-            let projected = self.projected(cur).await?;
+            let Some(projected) = self.projected(cur).await? else {
+                return Ok(Arc::new(NextTotals::new()));
+            };
             let catalog = self.catalog.clone();
             let next = month.offset(1);
             tokio::task::spawn_blocking(move || {
-                let data = &projected.dataset;
+                let data = &*projected;
                 let rules = catalog
                     .at_month(next)
                     .map_err(|e| AppError::Internal(e.to_string()))?;

@@ -18,50 +18,15 @@ use serde::Serialize;
 use crate::edit;
 use crate::error::WhatIfError;
 use crate::simulate::{Base, score_partner};
-use crate::tables::Tables;
 
-/// Usage tables and the columns that identify a series (beside the month).
-const SERIES: &[(&str, &[&str])] = &[
-    ("m365_usage", &["tenant_id", "workload"]),
-    (
-        "azure_usage",
-        &["tenant_id", "subscription_id", "service", "offer"],
-    ),
-    ("bizapps_usage", &["tenant_id", "workload"]),
-];
-
-/// The tables with every usage series of the last usage month repeated for the
-/// `months` months after it.
+/// The dataset with every usage series of its last usage month repeated for the
+/// `months` months after it, with that month; `None` when it has no usage. Made in
+/// memory from the loaded dataset (see [`edit`]): what loading the tables with those
+/// rows added would give.
 #[must_use]
-pub fn project(tables: &Tables, months: u32) -> (Tables, Option<Month>) {
-    let mut t = tables.clone();
-    let Some(last) = tables.latest_usage_month() else {
-        return (t, None);
-    };
-    let last_s = last.to_string();
-    for (name, _) in SERIES {
-        let Some(tab) = t.tables.get_mut(name) else {
-            continue;
-        };
-        let Some(cm) = tab.col("month") else { continue };
-        let at_last: Vec<Vec<String>> = tab
-            .rows
-            .iter()
-            .filter(|r| r[cm] == last_s)
-            .cloned()
-            .collect();
-        for k in 1..=months {
-            let m = last
-                .offset(i32::try_from(k).unwrap_or(i32::MAX))
-                .to_string();
-            for r in &at_last {
-                let mut row = r.clone();
-                row[cm].clone_from(&m);
-                tab.rows.push(row);
-            }
-        }
-    }
-    (t, Some(last))
+pub fn project(d: &Dataset, months: u32) -> Option<(Dataset, Month)> {
+    let last = edit::latest_usage_month(d)?;
+    Some((edit::repeat_last(d, last, months), last))
 }
 
 /// Why a metric's points changed from one month to the next.
