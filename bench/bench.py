@@ -144,11 +144,14 @@ def main():
     ap.add_argument("--month", default="2024-06")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--capscore", help="capscore binary (default: cargo build --release)")
+    ap.add_argument("--tools", default=",".join(TOOLS),
+                    help="tools timed, e.g. capscore alone for XL (the peers are still checked equal on S)")
     args = ap.parse_args()
     cap = capscore_bin(args)
     work = HERE / "results" / "raw"
     work.mkdir(parents=True, exist_ok=True)
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
+    tools = [t for t in TOOLS if t in {x.strip() for x in args.tools.split(",")}]
     s_data, _ = dataset(cap, "S", args.seed)
     if not check_equal(cap, s_data, args.month, args.threads, work):
         sys.exit("the peers' results differ from capscore's on S: no timing counts")
@@ -156,7 +159,8 @@ def main():
     for size in sizes:
         data, info = dataset(cap, size, args.seed)
         for rep in range(args.repeat):
-            order = TOOLS[rep % 3:] + TOOLS[:rep % 3]  # alternate who goes first
+            k = rep % len(tools)
+            order = tools[k:] + tools[:k]  # alternate who goes first
             for area in AREAS:
                 for tool in order:
                     cmd, out = command(tool, cap, data, args.month, area, str(work / f"run-{tool}.csv"), args.threads)
@@ -191,7 +195,7 @@ def main():
              f"month {args.month}; seed {args.seed}; alternating repetitions per size "
              f"({', '.join(f'{s}: {n}' for s, n in reps.items())}), median; "
              f"peers with {args.threads} threads; mean 1-minute load average after the runs that recorded it "
-             f"{load} (other work shared the machine).", "",
+             f"{load}.", "",
              "| size | usage rows | area | tool | wall (s) | peak RSS (MiB) | wall / capscore | RSS / capscore |",
              "|---|---:|---|---|---:|---:|---:|---:|"]
     for r in results:

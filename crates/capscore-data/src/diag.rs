@@ -225,7 +225,11 @@ mod tests {
     /// after another: the same listed, the same counted past the limit.
     #[test]
     fn appended_problems_are_the_problems_recorded_in_order() {
-        let tables = [("associations", 30), ("m365_usage", 90), ("azure_usage", 40)];
+        let tables = [
+            ("associations", 30),
+            ("m365_usage", 90),
+            ("azure_usage", 40),
+        ];
         let mut whole = Diags::default();
         let mut appended = Diags::default();
         appended.error(problem("tenants", 1));

@@ -392,6 +392,7 @@ pub async fn import(
         .ok_or_else(|| AppError::NotFound("workspace".to_string()))?;
     let up = upload::read(multipart).await?;
     let row = crate::import::import_upload(&state, ws, c.user.id, up.import).await?;
+    crate::flags::warm(&state, ws);
     Ok((StatusCode::CREATED, Json(ImportOut::from(row))).into_response())
 }
 

@@ -21,7 +21,7 @@ use chrono::{Datelike, NaiveDate};
 use tokio::sync::OnceCell;
 
 use crate::error::AppError;
-use crate::state::{AppState, Current};
+use crate::state::{AppState, Current, Shared};
 
 /// Next month's totals of every partner: partner id → (area id → total), only the
 /// areas the projected data answers for.
@@ -151,4 +151,26 @@ impl AppState {
         .await
         .cloned()
     }
+}
+
+/// Computes the flags of the newest month of a workspace's serving import in the
+/// background (the month's standing and the next month's totals), so that the first
+/// portfolio after an import does not wait for them; a portfolio asked meanwhile waits
+/// for this same computation rather than starting another.
+pub fn warm(state: &Shared, ws: i64) {
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        let Ok(cur) = state.current(ws).await else {
+            return;
+        };
+        let Ok(month) = cur.month(None) else { return };
+        let start = std::time::Instant::now();
+        if let Err(e) = state.month_standing(&cur, month).await {
+            tracing::warn!(workspace = ws, %month, error = %e, "computing the month's standing");
+        }
+        if let Err(e) = state.next_month_totals(&cur, month).await {
+            tracing::warn!(workspace = ws, %month, error = %e, "projecting the next month");
+        }
+        tracing::info!(workspace = ws, %month, seconds = start.elapsed().as_secs_f64(), "portfolio flags computed");
+    });
 }

@@ -71,6 +71,7 @@ pub async fn import_post(
         );
     }
     let row = crate::import::import_upload(&state, ws, c.user.id, up.import).await?;
+    crate::flags::warm(&state, ws);
     Ok(Redirect::to(&format!("/w/{ws}/imports#import-{}", row.id)))
 }
 
