@@ -163,7 +163,8 @@ fn actions_html(state: &AppState, unit: &str, actions: &[Action]) -> String {
     b
 }
 
-fn metric_name(state: &AppState, area: &str, metric: &str) -> String {
+/// A metric's name in the catalog (its id when the catalog has no such metric).
+pub(crate) fn metric_name(state: &AppState, area: &str, metric: &str) -> String {
     state
         .catalog
         .area_def(area)

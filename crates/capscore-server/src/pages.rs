@@ -544,14 +544,6 @@ fn amount(state: &Shared, area: &str, metric: &str, v: &Num) -> String {
     }
 }
 
-fn metric_name(state: &Shared, area: &str, metric: &str) -> String {
-    state
-        .catalog
-        .area_def(area)
-        .and_then(|a| a.metric(metric))
-        .map_or_else(|| metric.to_string(), |m| m.name.clone())
-}
-
 /// The area page of a month the data has no data for the area in.
 fn no_area_data(
     state: &Shared,
@@ -642,7 +634,7 @@ pub async fn area(
         }
         b.push_str("<div class=\"cards\">");
         for m in metrics {
-            let mname = metric_name(&state, &area, &m.metric);
+            let mname = crate::advice::metric_name(&state, &area, &m.metric);
             let _ = write!(
                 b,
                 "<section class=\"card\"><h3><a href=\"/w/{ws}/p/{}/a/{}/m/{}?month={}&track={}\">{}</a></h3><p>{} of {} target</p><p>{} of {} points {}</p>",

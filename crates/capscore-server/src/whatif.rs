@@ -163,6 +163,23 @@ fn form_html(ws: i64, pid: &str, csrf: &str, month: &str, text: &str) -> String 
     )
 }
 
+/// An unmet rule as the engine words it ("deployments has 0.00 points, under the
+/// minimum of 1"), with the metric's name for its id.
+fn unmet_in_words(state: &AppState, area: &str, unmet: &str) -> String {
+    match unmet.split_once(" has ") {
+        Some((id, rest))
+            if state
+                .catalog
+                .area_def(area)
+                .and_then(|d| d.metric(id))
+                .is_some() =>
+        {
+            format!("{} has {rest}", crate::advice::metric_name(state, area, id))
+        }
+        _ => unmet.to_string(),
+    }
+}
+
 fn simulation_html(state: &AppState, sim: &Simulation) -> String {
     let mut b = format!(
         "<h2>Before ({}) and after ({})</h2><table><thead><tr><th scope=\"col\">Area</th><th scope=\"col\">Before</th><th scope=\"col\">After</th><th scope=\"col\">Still unmet</th></tr></thead><tbody>",
@@ -178,7 +195,12 @@ fn simulation_html(state: &AppState, sim: &Simulation) -> String {
             q(a.qualified_before),
             esc(&format_num(&a.total_after, false)),
             q(a.qualified_after),
-            esc(&a.unmet_after.join("; "))
+            esc(&a
+                .unmet_after
+                .iter()
+                .map(|u| unmet_in_words(state, &a.area, u))
+                .collect::<Vec<_>>()
+                .join("; "))
         );
     }
     b.push_str("</tbody></table><h3>Metrics that changed</h3><ul>");

@@ -259,6 +259,12 @@ async fn a_user_signs_in_and_walks_through_the_pages() {
     d.click("form[action$=\"/simulate\"] button").await;
     let s = d.wait_for("Metrics that changed").await;
     assert!(s.contains("Modern Work"), "{s}");
+    // Unmet rules name their metrics, not their ids.
+    assert!(
+        s.contains("Intermediate certifications has 0.00 points"),
+        "{s}"
+    );
+    assert!(!s.contains("intermediate_certifications"), "{s}");
     d.screenshot("08-simulation").await;
 
     d.goto(&format!("{base}/w/{w}/p/P001")).await;
