@@ -87,12 +87,12 @@ impl<'a> Report<'a> {
     }
 }
 
-/// Moves rows into columns from the last row to the first, handing the row vector's
-/// memory back as it goes, so that a large table's rows and its columns are never both
-/// whole at once: `push` appends one row's values to the columns, which then hold the
-/// rows in reverse (the caller reverses them).
-fn drain_back<R>(mut rows: Vec<R>, mut push: impl FnMut(R)) {
+/// Moves rows into columns, first row first, handing the row vector's memory back as
+/// it goes (the vector is reversed in place, then emptied from its end), so that a
+/// large table's rows and its columns are never both whole at once.
+fn drain_in_order<R>(mut rows: Vec<R>, mut push: impl FnMut(R)) {
     const STEP: usize = 1 << 20;
+    rows.reverse();
     let mut since = 0;
     while let Some(r) = rows.pop() {
         push(r);
@@ -160,7 +160,7 @@ fn associations(mut rows: Vec<AssocRow>, x: &Maps, mut rep: Report<'_>) -> (Asso
     a.start.reserve_exact(n);
     a.end.reserve_exact(n);
     a.line.reserve_exact(n);
-    drain_back(rows, |r| {
+    drain_in_order(rows, |r| {
         a.partner.push(r.partner);
         a.tenant.push(TenantIdx(r.tenant));
         a.kind.push(r.kind);
@@ -170,14 +170,6 @@ fn associations(mut rows: Vec<AssocRow>, x: &Maps, mut rep: Report<'_>) -> (Asso
         a.end.push(r.end);
         a.line.push(r.line);
     });
-    a.partner.reverse();
-    a.tenant.reverse();
-    a.kind.reverse();
-    a.workload.reverse();
-    a.subscription.reverse();
-    a.start.reverse();
-    a.end.reverse();
-    a.line.reverse();
     (a, rep.diags)
 }
 
@@ -204,7 +196,7 @@ fn m365(mut rows: Vec<M365Row>, x: &Maps, mut rep: Report<'_>) -> (M365Usage, Di
     m.paid_units.reserve_exact(n);
     m.active_users.reserve_exact(n);
     m.line.reserve_exact(n);
-    drain_back(rows, |r| {
+    drain_in_order(rows, |r| {
         m.tenant.push(TenantIdx(r.tenant));
         m.workload.push(r.workload);
         m.month.push(r.month);
@@ -212,12 +204,6 @@ fn m365(mut rows: Vec<M365Row>, x: &Maps, mut rep: Report<'_>) -> (M365Usage, Di
         m.active_users.push(r.active);
         m.line.push(r.line);
     });
-    m.tenant.reverse();
-    m.workload.reverse();
-    m.month.reverse();
-    m.paid_units.reverse();
-    m.active_users.reverse();
-    m.line.reverse();
     (m, rep.diags)
 }
 
@@ -257,7 +243,7 @@ fn azure(mut rows: Vec<AzureRow>, x: &Maps, mut rep: Report<'_>) -> (AzureUsage,
     az.month.reserve_exact(n);
     az.acr_usd.reserve_exact(n);
     az.line.reserve_exact(n);
-    drain_back(rows, |r| {
+    drain_in_order(rows, |r| {
         az.tenant.push(TenantIdx(r.tenant));
         az.subscription.push(r.subscription);
         az.service.push(r.service);
@@ -266,13 +252,6 @@ fn azure(mut rows: Vec<AzureRow>, x: &Maps, mut rep: Report<'_>) -> (AzureUsage,
         az.acr_usd.push(r.acr);
         az.line.push(r.line);
     });
-    az.tenant.reverse();
-    az.subscription.reverse();
-    az.service.reverse();
-    az.offer.reverse();
-    az.month.reverse();
-    az.acr_usd.reverse();
-    az.line.reverse();
     (az, rep.diags)
 }
 
@@ -299,7 +278,7 @@ fn bizapps(mut rows: Vec<BizRow>, x: &Maps, mut rep: Report<'_>) -> (BizAppsUsag
     bz.revenue_usd.reserve_exact(n);
     bz.units.reserve_exact(n);
     bz.line.reserve_exact(n);
-    drain_back(rows, |r| {
+    drain_in_order(rows, |r| {
         bz.tenant.push(TenantIdx(r.tenant));
         bz.workload.push(r.workload);
         bz.month.push(r.month);
@@ -307,12 +286,6 @@ fn bizapps(mut rows: Vec<BizRow>, x: &Maps, mut rep: Report<'_>) -> (BizAppsUsag
         bz.units.push(r.units);
         bz.line.push(r.line);
     });
-    bz.tenant.reverse();
-    bz.workload.reverse();
-    bz.month.reverse();
-    bz.revenue_usd.reverse();
-    bz.units.reverse();
-    bz.line.reverse();
     (bz, rep.diags)
 }
 

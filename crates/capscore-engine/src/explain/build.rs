@@ -292,7 +292,6 @@ pub(super) fn partner(
                 v.extend(
                     r.excluded
                         .into_iter()
-                        .filter(|(why, _)| req.exclusions.keeps(*why))
                         .map(|(why, i)| scope.entry(i, Some(why))),
                 );
                 v
@@ -373,9 +372,10 @@ fn metric(
             let mut excluded: Vec<Entry> = rec
                 .excluded
                 .into_iter()
-                .filter(|(why, _)| req.exclusions.keeps(*why))
                 .map(|(why, it)| scope.entry(it, Some(why)))
                 .collect();
+            // Unknown titles are found here, not by the recorder: the request's filter
+            // applies to them here (the recorder applied it to the rest).
             if certs && req.exclusions.keeps(Reason::CertificationUnknown) {
                 excluded.extend(
                     unknown
