@@ -28,8 +28,9 @@ pub use num::{
 ///
 /// The dataset loader resolves every name through this trait, so that it needs no
 /// knowledge of the catalog's files; the catalog implements it. Matching is
-/// case-insensitive and accepts canonical names and aliases.
-pub trait Vocabulary {
+/// case-insensitive and accepts canonical names and aliases. The loader reads tables on
+/// several threads, which share the vocabulary.
+pub trait Vocabulary: Sync {
     /// Resolves a workload name (Microsoft 365 or Business Applications) or alias.
     fn workload(&self, name: &str) -> Option<WorkloadId>;
     /// Resolves an association type name or alias (`CPOR`, `CSP Tier-1`, ...).

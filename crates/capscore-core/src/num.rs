@@ -91,12 +91,15 @@ const SUM_SCALE: i128 = 1_000_000_000;
 impl ExactSum {
     /// Adds `x`.
     pub fn add(&mut self, x: &Num) {
-        let d = *x.denom();
-        if d > 0
-            && SUM_SCALE % d == 0
+        // The denominator's test in 64 bits: a 128-bit division is a slow library call,
+        // and sums of usage rows call this once per row.
+        let scale = SUM_SCALE as u64;
+        if let Ok(d) = u64::try_from(*x.denom())
+            && d > 0
+            && scale % d == 0
             && let Some(v) = x
                 .numer()
-                .checked_mul(SUM_SCALE / d)
+                .checked_mul(i128::from(scale / d))
                 .and_then(|v| self.scaled.checked_add(v))
         {
             self.scaled = v;

@@ -128,15 +128,29 @@ impl Diags {
         }
     }
 
-    /// Adds the problems of `other` after this one's, as if they had been recorded here
-    /// in the same order (the limit on problems listed applies to the whole).
-    /// `other` must hold no warnings.
-    pub(crate) fn append_errors(&mut self, other: Diags) {
-        debug_assert!(other.warnings.is_empty());
+    /// Adds the problems and warnings of `other` after this one's, as if they had been
+    /// recorded here in the same order (the limits on problems listed and on warnings
+    /// per table apply to the whole).
+    pub(crate) fn append(&mut self, other: Diags) {
         for d in other.errors {
             self.error(d);
         }
         self.omitted += other.omitted;
+        let mut kept: HashMap<String, usize> = HashMap::new();
+        for d in other.warnings {
+            *kept.entry(d.table.clone()).or_default() += 1;
+            self.warn(d);
+        }
+        // Warnings `other` only counted are counted here too.
+        for (table, (file, count)) in other.warnings_per_table {
+            let only_counted = count - kept.get(&table).copied().unwrap_or(0);
+            if only_counted > 0 {
+                self.warnings_per_table
+                    .entry(table)
+                    .or_insert_with(|| (file, 0))
+                    .1 += only_counted;
+            }
+        }
     }
 
     /// How many problems were recorded so far, listed or not.
@@ -240,7 +254,7 @@ mod tests {
                 whole.error(problem(table, line));
                 part.error(problem(table, line));
             }
-            appended.append_errors(part);
+            appended.append(part);
         }
         assert_eq!(whole.error_count(), 161);
         assert_eq!(appended.error_count(), whole.error_count());
@@ -251,5 +265,33 @@ mod tests {
         assert_eq!(a.problems, w.problems);
         assert_eq!(a.omitted, w.omitted);
         assert_eq!(a.omitted, 61);
+    }
+
+    /// Warnings gathered per group of tables and appended in table order are those
+    /// recorded one after another: the same listed, the same counted past the limit
+    /// of a table.
+    #[test]
+    fn appended_warnings_are_the_warnings_recorded_in_order() {
+        let tables = [("tenants", 3), ("m365_usage", MAX_WARNINGS_PER_TABLE + 7)];
+        let mut whole = Diags::default();
+        let mut appended = Diags::default();
+        for (table, n) in tables {
+            let mut part = Diags::default();
+            for line in 0..n as u64 {
+                whole.warn(problem(table, line));
+                part.warn(problem(table, line));
+            }
+            appended.append(part);
+        }
+        let order = |t: &str| usize::from(t == "m365_usage");
+        let (Ok(a), Ok(w)) = (appended.finish(&order), whole.finish(&order)) else {
+            panic!("no problem was recorded");
+        };
+        assert_eq!(a, w);
+        assert!(
+            a.last()
+                .is_some_and(|d| d.message == "… and 7 more warnings in this table"),
+            "{a:?}"
+        );
     }
 }

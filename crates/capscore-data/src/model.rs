@@ -7,41 +7,50 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use indexmap::IndexSet;
+use rayon::slice::ParallelSliceMut as _;
+
 use capscore_core::{
     AssocTypeId, CertId, Month, NaiveDate, Num, PartnerIdx, PersonIdx, TenantIdx, WorkloadId,
 };
 
 /// Maps strings to dense integer ids, first come first numbered.
+///
+/// One allocation per name: the set holds each name once with its hash, and the id is
+/// its position.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
-    names: Vec<String>,
     /// aHash, not the standard `SipHash`: interning is a large part of loading, and ids
     /// come from files the user gives, not from an adversary across a network.
-    index: HashMap<String, u32, ahash::RandomState>,
+    names: IndexSet<String, ahash::RandomState>,
 }
 
 impl Interner {
     /// The id of `name`, adding it when new.
     pub fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&i) = self.index.get(name) {
-            return i;
+        if let Some(i) = self.names.get_index_of(name) {
+            return u32::try_from(i).unwrap_or(u32::MAX);
         }
-        let i = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.names.push(name.to_string());
-        self.index.insert(name.to_string(), i);
-        i
+        self.intern_owned(name.to_string())
+    }
+
+    /// The id of `name`, adding it (without a copy) when new.
+    pub fn intern_owned(&mut self, name: String) -> u32 {
+        u32::try_from(self.names.insert_full(name).0).unwrap_or(u32::MAX)
     }
 
     /// The id of `name`, if known.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<u32> {
-        self.index.get(name).copied()
+        self.names
+            .get_index_of(name)
+            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
     }
 
     /// The name of an id.
     #[must_use]
     pub fn name(&self, id: u32) -> &str {
-        self.names.get(id as usize).map_or("", String::as_str)
+        self.names.get_index(id as usize).map_or("", String::as_str)
     }
 
     /// Number of names.
@@ -54,6 +63,48 @@ impl Interner {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
+    }
+
+    /// The names, in id order.
+    pub fn names(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.names.iter().map(String::as_str)
+    }
+
+    /// The names of several interners numbered together in name order: the new
+    /// interner and, for each part, the new id of each of its ids. The names are moved,
+    /// not copied; parts already in name order (a file written in key order) are not
+    /// sorted again.
+    #[must_use]
+    pub fn merge_sorted(parts: Vec<Interner>) -> (Interner, Vec<Vec<u32>>) {
+        let mut parts = parts.into_iter();
+        let mut all = parts.next().unwrap_or_default();
+        let id = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        let mut maps: Vec<Vec<u32>> = vec![(0..all.len()).map(id).collect()];
+        for part in parts {
+            maps.push(
+                part.names
+                    .into_iter()
+                    .map(|name| id(all.names.insert_full(name).0))
+                    .collect(),
+            );
+        }
+        if !all.names.iter().is_sorted() {
+            let mut order: Vec<u32> = (0..all.len()).map(id).collect();
+            order.par_sort_unstable_by(|a, b| all.name(*a).cmp(all.name(*b)));
+            let mut rank = vec![0u32; order.len()];
+            for (new, old) in order.into_iter().enumerate() {
+                if let Some(r) = rank.get_mut(old as usize) {
+                    *r = id(new);
+                }
+            }
+            all.names.par_sort_unstable();
+            for map in &mut maps {
+                for m in map.iter_mut() {
+                    *m = rank.get(*m as usize).copied().unwrap_or(*m);
+                }
+            }
+        }
+        (all, maps)
     }
 }
 

@@ -112,6 +112,11 @@ pub struct Assoc {
     pub end: Option<NaiveDate>,
     /// Row index in the dataset's `associations` table.
     pub row: usize,
+    /// First month in force: the month of `start`.
+    pub from: Month,
+    /// Last month in force (`None`: open): the month of `end` when it is that month's
+    /// last day, else the month before.
+    pub until: Option<Month>,
 }
 
 impl Assoc {
@@ -130,11 +135,21 @@ impl Assoc {
         self.workload.map_or(self.subscription.is_none(), eligible)
     }
 
-    /// In force in month `x`: started by its last day and not ended before it.
+    /// In force in month `x`: started by its last day and not ended before it (in
+    /// months, worked out once when the view is built: this is asked for every usage
+    /// row).
     #[must_use]
     pub fn in_force(&self, x: Month) -> bool {
-        let last = x.last_day();
-        self.start <= last && self.end.is_none_or(|e| e >= last)
+        self.from <= x && self.until.is_none_or(|u| x <= u)
+    }
+
+    /// The months `start ..= end` of [`Assoc::in_force`].
+    fn months_in_force(start: NaiveDate, end: Option<NaiveDate>) -> (Month, Option<Month>) {
+        let until = end.map(|e| {
+            let m = Month::of(e);
+            if e == m.last_day() { m } else { m.offset(-1) }
+        });
+        (Month::of(start), until)
     }
 }
 
@@ -172,6 +187,7 @@ impl PartnerView {
         let mut certs = Vec::new();
         for p in members {
             for i in rows_of(&a.by_partner, p.index()) {
+                let (from, until) = Assoc::months_in_force(a.start[i], a.end[i]);
                 by_tenant.entry(a.tenant[i]).or_default().push(Assoc {
                     kind: a.kind[i],
                     workload: a.workload[i],
@@ -179,6 +195,8 @@ impl PartnerView {
                     start: a.start[i],
                     end: a.end[i],
                     row: i,
+                    from,
+                    until,
                 });
             }
             for i in rows_of(&c.by_partner, p.index()) {
@@ -255,4 +273,55 @@ pub(crate) fn trace_assocs<T: Tracer>(
         }
     }
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// In force in month `x`, as the rule states it: started by the month's last day
+    /// and not ended before it.
+    fn by_dates(start: NaiveDate, end: Option<NaiveDate>, x: Month) -> bool {
+        let last = x.last_day();
+        start <= last && end.is_none_or(|e| e >= last)
+    }
+
+    /// The months worked out when the view is built agree with the dates, for every
+    /// start and end day of three years (ends on the first, the middle and the last
+    /// day of a month, and open) and every month around them.
+    #[test]
+    fn months_in_force_agree_with_the_dates() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN);
+        let days: Vec<NaiveDate> = day(2023, 1, 1)
+            .iter_days()
+            .take_while(|d| *d <= day(2025, 12, 31))
+            .collect();
+        let months: Vec<Month> =
+            Month::range(Month::of(day(2022, 11, 1)), Month::of(day(2026, 2, 1))).collect();
+        let mut checked = 0;
+        for (k, start) in days.iter().enumerate().step_by(7) {
+            for end in days.iter().skip(k).map(Some).chain([None]) {
+                let end = end.copied();
+                let a = Assoc {
+                    kind: AssocTypeId(0),
+                    workload: None,
+                    subscription: None,
+                    start: *start,
+                    end,
+                    row: 0,
+                    from: Assoc::months_in_force(*start, end).0,
+                    until: Assoc::months_in_force(*start, end).1,
+                };
+                for x in &months {
+                    assert_eq!(
+                        a.in_force(*x),
+                        by_dates(*start, end, *x),
+                        "{start} {end:?} {x}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1_000_000, "{checked}");
+    }
 }

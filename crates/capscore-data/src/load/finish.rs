@@ -5,18 +5,23 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use capscore_core::{PersonIdx, TenantIdx};
-use rayon::slice::ParallelSliceMut;
 
 use crate::diag::{Diagnostic, Diags};
 use crate::model::{
     Associations, AzureUsage, BizAppsUsage, Certifications, CustomerReferences, Dataset,
     Enrollments, Exams, Interner, M365Usage, ReferenceStatus, TenantInfo,
 };
+use rayon::iter::{
+    IndexedParallelIterator as _, IntoParallelRefMutIterator as _, ParallelIterator as _,
+};
+use rayon::slice::ParallelSlice as _;
+
 use crate::sort::sort_if_needed;
 use crate::window::MonthTally;
 
 use super::state::{
     AssocRow, AzureRow, BizRow, CertRow, EnrollRow, ExamRow, M365Row, RefRow, State, TenantRow,
+    Usage,
 };
 
 /// The problems of finishing one table. Tables are finished on several threads, each
@@ -55,13 +60,18 @@ impl<'a> Report<'a> {
 
     /// Reports each row whose key equals the previous row's (rows sorted by key, then
     /// line), naming the earlier line.
-    fn duplicates<R, K: PartialEq>(
+    fn duplicates<R: Sync, K: PartialEq>(
         &mut self,
         columns: &str,
         rows: &[R],
-        key: impl Fn(&R) -> K,
+        key: impl Fn(&R) -> K + Sync,
         line: impl Fn(&R) -> u32,
     ) {
+        // Looked for on every core; listed in order only when there are some.
+        let same = |w: &[R]| matches!(w, [x, y] if key(x) == key(y));
+        if !rows.par_windows(2).any(same) {
+            return;
+        }
         for w in rows.windows(2) {
             if let [x, y] = w
                 && key(x) == key(y)
@@ -87,17 +97,35 @@ impl<'a> Report<'a> {
     }
 }
 
-/// Moves rows into columns, first row first, handing the row vector's memory back as
-/// it goes (the vector is reversed in place, then emptied from its end), so that a
-/// large table's rows and its columns are never both whole at once.
-fn drain_in_order<R>(mut rows: Vec<R>, mut push: impl FnMut(R)) {
-    const STEP: usize = 1 << 20;
-    rows.reverse();
+/// Moves rows into columns, first row first, on both cores: `left` and `right` fill
+/// their own columns from the same rows, a part at a time (a part fits in a core's
+/// cache). The row vector is reversed in place first and emptied from its end as parts
+/// are done, handing its memory back as it goes, so that a large table's rows and its
+/// columns are never both whole at once.
+fn columns_in_order<R: Send + Sync>(
+    mut rows: Vec<R>,
+    mut left: impl FnMut(&[R]) + Send,
+    mut right: impl FnMut(&[R]) + Send,
+) {
+    const PART: usize = 1 << 16;
+    const GIVE_BACK: usize = 1 << 20;
+    let half = rows.len() / 2;
+    let (front, back) = rows.split_at_mut(half);
+    front
+        .par_iter_mut()
+        .zip(back.par_iter_mut().rev())
+        .for_each(|(x, y)| std::mem::swap(x, y));
     let mut since = 0;
-    while let Some(r) = rows.pop() {
-        push(r);
-        since += 1;
-        if since == STEP {
+    while !rows.is_empty() {
+        let at = rows.len().saturating_sub(PART);
+        if let Some(part) = rows.get_mut(at..) {
+            part.reverse();
+            let part: &[R] = part;
+            rayon::join(|| left(part), || right(part));
+        }
+        rows.truncate(at);
+        since += PART;
+        if since >= GIVE_BACK {
             rows.shrink_to_fit();
             since = 0;
         }
@@ -134,50 +162,71 @@ fn associations(mut rows: Vec<AssocRow>, x: &Maps, mut rep: Report<'_>) -> (Asso
         r.tenant = remap(&x.t, r.tenant);
         r.subscription = r.subscription.map(|s| remap(&x.su, s));
     }
-    sort_if_needed(&mut rows, |r| {
-        (
-            r.partner,
-            r.tenant,
-            r.start,
-            r.kind,
-            r.workload,
-            r.subscription,
-            r.end,
-            r.line,
-        )
-    });
+    sort_if_needed(
+        &mut rows,
+        |r| r.partner,
+        |r| {
+            (
+                r.partner,
+                r.tenant,
+                r.start,
+                r.kind,
+                r.workload,
+                r.subscription,
+                r.end,
+                r.line,
+            )
+        },
+    );
     rep.check_size(rows.len());
-    let mut a = Associations {
-        by_partner: ranges(x.n_partners, rows.iter().map(|r| r.partner.index())),
-        ..Default::default()
-    };
     let n = rows.len();
-    a.partner.reserve_exact(n);
-    a.tenant.reserve_exact(n);
-    a.kind.reserve_exact(n);
-    a.workload.reserve_exact(n);
-    a.subscription.reserve_exact(n);
-    a.start.reserve_exact(n);
-    a.end.reserve_exact(n);
-    a.line.reserve_exact(n);
-    drain_in_order(rows, |r| {
-        a.partner.push(r.partner);
-        a.tenant.push(TenantIdx(r.tenant));
-        a.kind.push(r.kind);
-        a.workload.push(r.workload);
-        a.subscription.push(r.subscription);
-        a.start.push(r.start);
-        a.end.push(r.end);
-        a.line.push(r.line);
-    });
+    let mut a = Associations::default();
+    let Associations {
+        partner,
+        tenant,
+        kind,
+        workload,
+        subscription,
+        start,
+        end,
+        line,
+        ..
+    } = &mut a;
+    partner.reserve_exact(n);
+    tenant.reserve_exact(n);
+    kind.reserve_exact(n);
+    workload.reserve_exact(n);
+    subscription.reserve_exact(n);
+    start.reserve_exact(n);
+    end.reserve_exact(n);
+    line.reserve_exact(n);
+    columns_in_order(
+        rows,
+        |part| {
+            partner.extend(part.iter().map(|r| r.partner));
+            tenant.extend(part.iter().map(|r| TenantIdx(r.tenant)));
+            kind.extend(part.iter().map(|r| r.kind));
+        },
+        |part| {
+            workload.extend(part.iter().map(|r| r.workload));
+            subscription.extend(part.iter().map(|r| r.subscription));
+            start.extend(part.iter().map(|r| r.start));
+            end.extend(part.iter().map(|r| r.end));
+            line.extend(part.iter().map(|r| r.line));
+        },
+    );
+    a.by_partner = ranges(x.n_partners, a.partner.iter().map(|p| p.index()));
     (a, rep.diags)
 }
 
 fn m365(mut rows: Vec<M365Row>, x: &Maps, mut rep: Report<'_>) -> (M365Usage, Diags) {
-    for r in &mut rows {
-        r.tenant = remap(&x.t, r.tenant);
-    }
-    sort_if_needed(&mut rows, |r| (r.tenant, r.month, r.workload, r.line));
+    rows.par_iter_mut()
+        .for_each(|r| r.tenant = remap(&x.t, r.tenant));
+    sort_if_needed(
+        &mut rows,
+        |r| r.tenant,
+        |r| (r.tenant, r.month, r.workload, r.line),
+    );
     rep.duplicates(
         "tenant_id, workload and month",
         &rows,
@@ -185,45 +234,61 @@ fn m365(mut rows: Vec<M365Row>, x: &Maps, mut rep: Report<'_>) -> (M365Usage, Di
         |r| r.line,
     );
     rep.check_size(rows.len());
-    let mut m = M365Usage {
-        by_tenant: ranges(x.n_tenants, rows.iter().map(|r| r.tenant as usize)),
-        ..Default::default()
-    };
     let n = rows.len();
-    m.tenant.reserve_exact(n);
-    m.workload.reserve_exact(n);
-    m.month.reserve_exact(n);
-    m.paid_units.reserve_exact(n);
-    m.active_users.reserve_exact(n);
-    m.line.reserve_exact(n);
-    drain_in_order(rows, |r| {
-        m.tenant.push(TenantIdx(r.tenant));
-        m.workload.push(r.workload);
-        m.month.push(r.month);
-        m.paid_units.push(r.paid);
-        m.active_users.push(r.active);
-        m.line.push(r.line);
-    });
+    let mut m = M365Usage::default();
+    let M365Usage {
+        tenant,
+        workload,
+        month,
+        paid_units,
+        active_users,
+        line,
+        ..
+    } = &mut m;
+    tenant.reserve_exact(n);
+    workload.reserve_exact(n);
+    month.reserve_exact(n);
+    paid_units.reserve_exact(n);
+    active_users.reserve_exact(n);
+    line.reserve_exact(n);
+    columns_in_order(
+        rows,
+        |part| {
+            tenant.extend(part.iter().map(|r| TenantIdx(r.tenant)));
+            workload.extend(part.iter().map(|r| r.workload));
+            month.extend(part.iter().map(|r| r.month));
+        },
+        |part| {
+            paid_units.extend(part.iter().map(|r| r.paid));
+            active_users.extend(part.iter().map(|r| r.active));
+            line.extend(part.iter().map(|r| r.line));
+        },
+    );
+    m.by_tenant = ranges(x.n_tenants, m.tenant.iter().map(|t| t.index()));
     (m, rep.diags)
 }
 
 fn azure(mut rows: Vec<AzureRow>, x: &Maps, mut rep: Report<'_>) -> (AzureUsage, Diags) {
-    for r in &mut rows {
+    rows.par_iter_mut().for_each(|r| {
         r.tenant = remap(&x.t, r.tenant);
         r.subscription = r.subscription.map(|s| remap(&x.su, s));
         r.service = remap(&x.se, r.service);
         r.offer = remap(&x.of, r.offer);
-    }
-    sort_if_needed(&mut rows, |r| {
-        (
-            r.tenant,
-            r.month,
-            r.subscription,
-            r.service,
-            r.offer,
-            r.line,
-        )
     });
+    sort_if_needed(
+        &mut rows,
+        |r| r.tenant,
+        |r| {
+            (
+                r.tenant,
+                r.month,
+                r.subscription,
+                r.service,
+                r.offer,
+                r.line,
+            )
+        },
+    );
     rep.duplicates(
         "tenant_id, subscription_id, service, offer and month",
         &rows,
@@ -231,35 +296,51 @@ fn azure(mut rows: Vec<AzureRow>, x: &Maps, mut rep: Report<'_>) -> (AzureUsage,
         |r| r.line,
     );
     rep.check_size(rows.len());
-    let mut az = AzureUsage {
-        by_tenant: ranges(x.n_tenants, rows.iter().map(|r| r.tenant as usize)),
-        ..Default::default()
-    };
     let n = rows.len();
-    az.tenant.reserve_exact(n);
-    az.subscription.reserve_exact(n);
-    az.service.reserve_exact(n);
-    az.offer.reserve_exact(n);
-    az.month.reserve_exact(n);
-    az.acr_usd.reserve_exact(n);
-    az.line.reserve_exact(n);
-    drain_in_order(rows, |r| {
-        az.tenant.push(TenantIdx(r.tenant));
-        az.subscription.push(r.subscription);
-        az.service.push(r.service);
-        az.offer.push(r.offer);
-        az.month.push(r.month);
-        az.acr_usd.push(r.acr);
-        az.line.push(r.line);
-    });
+    let mut az = AzureUsage::default();
+    let AzureUsage {
+        tenant,
+        subscription,
+        service,
+        offer,
+        month,
+        acr_usd,
+        line,
+        ..
+    } = &mut az;
+    tenant.reserve_exact(n);
+    subscription.reserve_exact(n);
+    service.reserve_exact(n);
+    offer.reserve_exact(n);
+    month.reserve_exact(n);
+    acr_usd.reserve_exact(n);
+    line.reserve_exact(n);
+    columns_in_order(
+        rows,
+        |part| {
+            tenant.extend(part.iter().map(|r| TenantIdx(r.tenant)));
+            subscription.extend(part.iter().map(|r| r.subscription));
+            service.extend(part.iter().map(|r| r.service));
+            offer.extend(part.iter().map(|r| r.offer));
+            month.extend(part.iter().map(|r| r.month));
+        },
+        |part| {
+            acr_usd.extend(part.iter().map(|r| r.acr));
+            line.extend(part.iter().map(|r| r.line));
+        },
+    );
+    az.by_tenant = ranges(x.n_tenants, az.tenant.iter().map(|t| t.index()));
     (az, rep.diags)
 }
 
 fn bizapps(mut rows: Vec<BizRow>, x: &Maps, mut rep: Report<'_>) -> (BizAppsUsage, Diags) {
-    for r in &mut rows {
-        r.tenant = remap(&x.t, r.tenant);
-    }
-    sort_if_needed(&mut rows, |r| (r.tenant, r.month, r.workload, r.line));
+    rows.par_iter_mut()
+        .for_each(|r| r.tenant = remap(&x.t, r.tenant));
+    sort_if_needed(
+        &mut rows,
+        |r| r.tenant,
+        |r| (r.tenant, r.month, r.workload, r.line),
+    );
     rep.duplicates(
         "tenant_id, workload and month",
         &rows,
@@ -267,25 +348,37 @@ fn bizapps(mut rows: Vec<BizRow>, x: &Maps, mut rep: Report<'_>) -> (BizAppsUsag
         |r| r.line,
     );
     rep.check_size(rows.len());
-    let mut bz = BizAppsUsage {
-        by_tenant: ranges(x.n_tenants, rows.iter().map(|r| r.tenant as usize)),
-        ..Default::default()
-    };
     let n = rows.len();
-    bz.tenant.reserve_exact(n);
-    bz.workload.reserve_exact(n);
-    bz.month.reserve_exact(n);
-    bz.revenue_usd.reserve_exact(n);
-    bz.units.reserve_exact(n);
-    bz.line.reserve_exact(n);
-    drain_in_order(rows, |r| {
-        bz.tenant.push(TenantIdx(r.tenant));
-        bz.workload.push(r.workload);
-        bz.month.push(r.month);
-        bz.revenue_usd.push(r.revenue);
-        bz.units.push(r.units);
-        bz.line.push(r.line);
-    });
+    let mut bz = BizAppsUsage::default();
+    let BizAppsUsage {
+        tenant,
+        workload,
+        month,
+        revenue_usd,
+        units,
+        line,
+        ..
+    } = &mut bz;
+    tenant.reserve_exact(n);
+    workload.reserve_exact(n);
+    month.reserve_exact(n);
+    revenue_usd.reserve_exact(n);
+    units.reserve_exact(n);
+    line.reserve_exact(n);
+    columns_in_order(
+        rows,
+        |part| {
+            tenant.extend(part.iter().map(|r| TenantIdx(r.tenant)));
+            workload.extend(part.iter().map(|r| r.workload));
+            month.extend(part.iter().map(|r| r.month));
+        },
+        |part| {
+            revenue_usd.extend(part.iter().map(|r| r.revenue));
+            units.extend(part.iter().map(|r| r.units));
+            line.extend(part.iter().map(|r| r.line));
+        },
+    );
+    bz.by_tenant = ranges(x.n_tenants, bz.tenant.iter().map(|t| t.index()));
     (bz, rep.diags)
 }
 
@@ -409,34 +502,66 @@ impl State<'_> {
     /// Renumbers ids in name order, sorts every table, checks duplicate keys and
     /// builds the indexes. The interners are renumbered, and then the tables finished,
     /// on both cores.
-    pub(super) fn finish(mut self, diags: &mut Diags) -> Dataset {
+    pub(super) fn finish(mut self, mut usage: Usage<'_>, diags: &mut Diags) -> Dataset {
+        let merge = |parts: Vec<&mut Interner>| {
+            Interner::merge_sorted(parts.into_iter().map(std::mem::take).collect())
+        };
+        let (tenants_i, people_i, subs_i) =
+            (&mut self.tenants, &mut self.people, &mut self.subscriptions);
+        let (u_tenants, u_subs, services_i, offers_i) = (
+            &mut usage.tenants,
+            &mut usage.subscriptions,
+            &mut usage.services,
+            &mut usage.offers,
+        );
         let (((tenants, t), (people, pe)), ((subscriptions, su), ((services, se), (offers, of)))) =
             rayon::join(
-                || rayon::join(|| canonical(&self.tenants), || canonical(&self.people)),
                 || {
                     rayon::join(
-                        || canonical(&self.subscriptions),
-                        || rayon::join(|| canonical(&self.services), || canonical(&self.offers)),
+                        || merge(vec![tenants_i, u_tenants]),
+                        || merge(vec![people_i]),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || merge(vec![subs_i, u_subs]),
+                        || rayon::join(|| merge(vec![services_i]), || merge(vec![offers_i])),
                     )
                 },
             );
+        let maps = |m: Vec<Vec<u32>>| {
+            let mut m = m.into_iter();
+            move || m.next().unwrap_or_default()
+        };
+        let (mut t, mut su) = (maps(t), maps(su));
+        let (n_partners, n_tenants) = (self.partners.len(), tenants.len());
+        // The other tables' ids and the usage tables' own.
         let x = Maps {
-            n_partners: self.partners.len(),
-            n_tenants: tenants.len(),
-            t,
-            pe,
-            su,
-            se,
-            of,
+            n_partners,
+            n_tenants,
+            t: t(),
+            pe: maps(pe)(),
+            su: su(),
+            se: Vec::new(),
+            of: Vec::new(),
+        };
+        let xu = Maps {
+            n_partners,
+            n_tenants,
+            t: t(),
+            pe: Vec::new(),
+            su: su(),
+            se: maps(se)(),
+            of: maps(of)(),
         };
         let files = &self.files;
         let rep = |table| Report::new(files, table);
         let (tenant_rows, assoc, m365_rows, azure_rows, biz_rows) = (
             std::mem::take(&mut self.tenant_rows),
             std::mem::take(&mut self.assoc),
-            std::mem::take(&mut self.m365),
-            std::mem::take(&mut self.azure),
-            std::mem::take(&mut self.biz),
+            std::mem::take(&mut usage.m365),
+            std::mem::take(&mut usage.azure),
+            std::mem::take(&mut usage.biz),
         );
         let (cert_rows, exam_rows, enroll_rows, ref_rows) = (
             std::mem::take(&mut self.cert_rows),
@@ -444,34 +569,35 @@ impl State<'_> {
             std::mem::take(&mut self.enroll),
             std::mem::take(&mut self.refs),
         );
+        // The largest tables first: the other core takes the rest meanwhile.
         let (
-            ((info, (a, da)), ((m, dm), (az, daz))),
-            (((bz, dbz), (c, dc)), ((ex, dex), ((en, den), (cr, dcr)))),
+            (((az, daz), (m, dm)), ((bz, dbz), (info, (a, da)))),
+            ((c, dc), ((ex, dex), ((en, den), (cr, dcr)))),
         ) = rayon::join(
             || {
                 rayon::join(
                     || {
                         rayon::join(
-                            || tenant_info(tenant_rows, &x),
-                            || associations(assoc, &x, rep("associations")),
+                            || azure(azure_rows, &xu, rep("azure_usage")),
+                            || m365(m365_rows, &xu, rep("m365_usage")),
                         )
                     },
                     || {
                         rayon::join(
-                            || m365(m365_rows, &x, rep("m365_usage")),
-                            || azure(azure_rows, &x, rep("azure_usage")),
+                            || bizapps(biz_rows, &xu, rep("bizapps_usage")),
+                            || {
+                                rayon::join(
+                                    || tenant_info(tenant_rows, &x),
+                                    || associations(assoc, &x, rep("associations")),
+                                )
+                            },
                         )
                     },
                 )
             },
             || {
                 rayon::join(
-                    || {
-                        rayon::join(
-                            || bizapps(biz_rows, &x, rep("bizapps_usage")),
-                            || certifications(cert_rows, &x, rep("certifications")),
-                        )
-                    },
+                    || certifications(cert_rows, &x, rep("certifications")),
                     || {
                         rayon::join(
                             || exams(exam_rows, &x, rep("exams")),
@@ -487,11 +613,11 @@ impl State<'_> {
             },
         );
         for d in [da, dm, daz, dbz, dc, dex, den, dcr] {
-            diags.append_errors(d);
+            diags.append(d);
         }
 
-        let latest_month = self.tallies.iter().filter_map(MonthTally::last).max();
-        let coverage = crate::coverage::Coverage::of_tables(&self.files, &self.tallies);
+        let latest_month = usage.tallies.iter().filter_map(MonthTally::last).max();
+        let coverage = crate::coverage::Coverage::of_tables(&self.files, &usage.tallies);
         Dataset {
             partners: self.partners,
             tenants,
@@ -532,23 +658,6 @@ fn status_rank(s: ReferenceStatus) -> u8 {
     }
 }
 
-/// The interner with the same names numbered in name order, and the map from old to
-/// new ids.
-fn canonical(temp: &Interner) -> (Interner, Vec<u32>) {
-    let n = u32::try_from(temp.len()).unwrap_or(u32::MAX);
-    let mut order: Vec<u32> = (0..n).collect();
-    order.par_sort_unstable_by(|a, b| temp.name(*a).cmp(temp.name(*b)));
-    let mut out = Interner::default();
-    let mut map = vec![0u32; order.len()];
-    for old in order {
-        let new = out.intern(temp.name(old));
-        if let Some(m) = map.get_mut(old as usize) {
-            *m = new;
-        }
-    }
-    (out, map)
-}
-
 fn remap(map: &[u32], id: u32) -> u32 {
     map.get(id as usize).copied().unwrap_or(id)
 }
@@ -578,17 +687,5 @@ mod tests {
     fn ranges_cover_sorted_keys() {
         let r = ranges(4, [0usize, 0, 2, 2, 2].into_iter());
         assert_eq!(r, vec![0..2, 0..0, 2..5, 0..0]);
-    }
-
-    #[test]
-    fn canonical_numbers_in_name_order() {
-        let mut i = Interner::default();
-        for n in ["b", "c", "a"] {
-            i.intern(n);
-        }
-        let (c, map) = canonical(&i);
-        assert_eq!(c.name(0), "a");
-        assert_eq!(c.name(2), "c");
-        assert_eq!(map, vec![1, 2, 0]);
     }
 }

@@ -17,18 +17,20 @@ mod finish;
 mod state;
 mod tables;
 mod unread;
+mod usage;
 
 use std::path::Path;
 
 use capscore_core::Vocabulary;
 
+use crate::coverage::UsageTable;
 use crate::csv_source::read_csv;
 use crate::diag::{Diagnostic, Diags, LoadError, Loaded};
 use crate::model::Dataset;
 use crate::parquet_source::read_parquet;
 use crate::source::{Column, Data, Format, Input, RowCtx};
 use crate::window::LoadOptions;
-use state::State;
+use state::{State, Usage};
 
 /// The tables a dataset may hold, in loading order (`partners` is required).
 pub const TABLES: [&str; 10] = [
@@ -231,14 +233,24 @@ fn run(
         });
     }
     let mut st = State::new(vocab, options.usage_window.clone());
-    // Usage tables the request does not read only have their months counted: on a
-    // thread of their own, beside the tables that are read.
-    let unread: Vec<&Input<'_>> = inputs
-        .iter()
-        .flatten()
-        .filter(|i| !st.reads(i.table))
-        .collect();
-    std::thread::scope(|s| {
+    let usage = Usage::new(vocab, options.usage_window.clone());
+    for input in inputs.iter().flatten() {
+        st.present.push(input.table.to_string());
+        st.files.insert(input.table, input.file.clone());
+    }
+    let (read, unread): (Vec<&Input<'_>>, Vec<&Input<'_>>) =
+        inputs.iter().flatten().partition(|i| st.reads(i.table));
+    let is_usage = |i: &&Input<'_>| UsageTable::ALL.iter().any(|t| t.name() == i.table);
+    let (usage_read, other): (Vec<&Input<'_>>, Vec<&Input<'_>>) =
+        read.into_iter().partition(is_usage);
+    // Problems are gathered per group of tables and added in table order, so that the
+    // problems listed (and those only counted) are those of reading one table after
+    // another: the tables before the usage tables, the usage tables, those after.
+    let (mut before, mut after) = (Diags::default(), Diags::default());
+    let (usage, usage_diags) = std::thread::scope(|s| {
+        // Usage tables the request does not read only have their months counted, and
+        // those it reads need nothing the other tables hold: both on threads of their
+        // own, beside the other tables.
         let counting = (!unread.is_empty()).then(|| {
             s.spawn(|| {
                 unread
@@ -247,23 +259,31 @@ fn run(
                     .collect::<Vec<_>>()
             })
         });
-        for input in inputs.iter().flatten() {
-            st.present.push(input.table.to_string());
-            st.files.insert(input.table, input.file.clone());
-            if !st.reads(input.table) {
-                continue;
+        let usage_reader = s.spawn(|| {
+            let (mut usage, mut d) = (usage, Diags::default());
+            for input in &usage_read {
+                match input.table {
+                    "m365_usage" => usage.load_m365(input, &mut d),
+                    "azure_usage" => usage.load_azure(input, &mut d),
+                    _ => usage.load_bizapps(input, &mut d),
+                }
             }
+            (usage, d)
+        });
+        for input in other {
+            let d = if table_order(input.table) < table_order("m365_usage") {
+                &mut before
+            } else {
+                &mut after
+            };
             match input.table {
                 "partners" => st.load_partners(input, &mut diags),
-                "tenants" => st.load_tenants(input, &mut diags),
-                "associations" => st.load_associations(input, &mut diags),
-                "m365_usage" => st.load_m365(input, &mut diags),
-                "azure_usage" => st.load_azure(input, &mut diags),
-                "bizapps_usage" => st.load_bizapps(input, &mut diags),
-                "certifications" => st.load_certifications(input, &mut diags),
-                "exams" => st.load_exams(input, &mut diags),
-                "enrollments" => st.load_enrollments(input, &mut diags),
-                _ => st.load_references(input, &mut diags),
+                "tenants" => st.load_tenants(input, d),
+                "associations" => st.load_associations(input, d),
+                "certifications" => st.load_certifications(input, d),
+                "exams" => st.load_exams(input, d),
+                "enrollments" => st.load_enrollments(input, d),
+                _ => st.load_references(input, d),
             }
         }
         let tallies = match counting.map(std::thread::ScopedJoinHandle::join) {
@@ -276,11 +296,19 @@ fn run(
                 .collect(),
             None => Vec::new(),
         };
+        // The readers catch the Parquet reader's panics; any other is a bug.
+        let (mut usage, d) = usage_reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         for (table, tally) in tallies {
-            st.set_tally(table, tally);
+            usage.set_tally(table, tally);
         }
+        (usage, d)
     });
-    let dataset = st.finish(&mut diags);
+    diags.append(before);
+    diags.append(usage_diags);
+    diags.append(after);
+    let dataset = st.finish(usage, &mut diags);
     dataset
         .coverage
         .warnings()

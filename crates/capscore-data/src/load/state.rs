@@ -20,6 +20,10 @@ use crate::window::{MonthTally, UsageWindow};
 pub(super) struct PerEntry<T> {
     dict: u32,
     values: Vec<Option<T>>,
+    /// The last text interned without a dictionary entry, and its id: files list a
+    /// tenant's rows together, and a column too varied for a dictionary (tenant and
+    /// subscription ids) then repeats the row before's value.
+    last: Option<(String, u32)>,
 }
 
 impl<T> Default for PerEntry<T> {
@@ -27,6 +31,7 @@ impl<T> Default for PerEntry<T> {
         PerEntry {
             dict: 0,
             values: Vec::new(),
+            last: None,
         }
     }
 }
@@ -68,8 +73,25 @@ impl PerEntry<u32> {
         interner: &mut Interner,
         name: &str,
     ) -> u32 {
-        self.get_or(key, || Some(interner.intern(name)))
-            .unwrap_or_default()
+        if key.is_some() {
+            return self
+                .get_or(key, || Some(interner.intern(name)))
+                .unwrap_or_default();
+        }
+        match &mut self.last {
+            Some((text, id)) if text == name => *id,
+            Some((text, id)) => {
+                *id = interner.intern(name);
+                text.clear();
+                text.push_str(name);
+                *id
+            }
+            None => {
+                let id = interner.intern(name);
+                self.last = Some((name.to_string(), id));
+                id
+            }
+        }
     }
 }
 
@@ -108,8 +130,9 @@ pub(super) fn unknown(
 #[derive(Debug, Clone)]
 pub(super) struct CertLookup {
     pub(super) id: Option<CertId>,
-    /// The warning for rows with this title, if any.
-    pub(super) warning: Option<String>,
+    /// The warning for rows with this title, if any (shared: every row of the title
+    /// looks it up).
+    pub(super) warning: Option<std::sync::Arc<str>>,
 }
 
 /// A certification warning, given once per title.
@@ -221,8 +244,6 @@ pub(super) struct State<'v> {
     pub(super) tenants: Interner,
     pub(super) people: Interner,
     pub(super) subscriptions: Interner,
-    pub(super) services: Interner,
-    pub(super) offers: Interner,
     /// Partner ids of valid partner rows.
     pub(super) partner_ids: HashMap<String, PartnerIdx>,
     /// Every partner id written in `partners`, valid row or not (to not report a
@@ -238,47 +259,46 @@ pub(super) struct State<'v> {
     pub(super) partners: Partners,
     pub(super) tenant_rows: Vec<TenantRow>,
     pub(super) assoc: Vec<AssocRow>,
-    pub(super) m365: Vec<M365Row>,
-    pub(super) azure: Vec<AzureRow>,
-    pub(super) biz: Vec<BizRow>,
     pub(super) cert_rows: Vec<CertRow>,
     pub(super) exams: Vec<ExamRow>,
     pub(super) enroll: Vec<EnrollRow>,
     pub(super) refs: Vec<RefRow>,
     /// The usage months kept (`None`: all).
     pub(super) window: Option<UsageWindow>,
+}
+
+/// The usage tables read so far, with ids of their own (provisional, first come) that
+/// [`State::finish`] numbers together with the other tables': the usage tables need
+/// nothing the other tables hold but the catalog, so they are read on a thread of
+/// their own, beside the other tables.
+pub(super) struct Usage<'v> {
+    pub(super) vocab: &'v dyn Vocabulary,
+    pub(super) tenants: Interner,
+    pub(super) subscriptions: Interner,
+    pub(super) services: Interner,
+    pub(super) offers: Interner,
+    pub(super) workloads: HashMap<String, Result<WorkloadId, String>>,
+    pub(super) m365: Vec<M365Row>,
+    pub(super) azure: Vec<AzureRow>,
+    pub(super) biz: Vec<BizRow>,
+    /// The usage months kept (`None`: all).
+    pub(super) window: Option<UsageWindow>,
     /// Valid rows per month of each usage table, in [`UsageTable::ALL`] order.
     pub(super) tallies: [MonthTally; 3],
 }
 
-impl<'v> State<'v> {
+impl<'v> Usage<'v> {
     pub(super) fn new(vocab: &'v dyn Vocabulary, window: Option<UsageWindow>) -> Self {
-        State {
+        Usage {
             vocab,
-            present: Vec::new(),
-            files: HashMap::new(),
             tenants: Interner::default(),
-            people: Interner::default(),
             subscriptions: Interner::default(),
             services: Interner::default(),
             offers: Interner::default(),
-            partner_ids: HashMap::new(),
-            partner_ids_written: HashMap::new(),
-            partners_known: false,
             workloads: HashMap::new(),
-            assoc_types: HashMap::new(),
-            certs: HashMap::new(),
-            unknown_titles: 0,
-            partners: Partners::default(),
-            tenant_rows: Vec::new(),
-            assoc: Vec::new(),
             m365: Vec::new(),
             azure: Vec::new(),
             biz: Vec::new(),
-            cert_rows: Vec::new(),
-            exams: Vec::new(),
-            enroll: Vec::new(),
-            refs: Vec::new(),
             window,
             tallies: Default::default(),
         }
@@ -297,14 +317,93 @@ impl<'v> State<'v> {
         self.window.as_ref().is_none_or(|w| w.keeps(table, m))
     }
 
+    /// A required workload name, resolved through the catalog.
+    pub(super) fn workload(&mut self, ctx: &mut RowCtx<'_>, slot: usize) -> Option<WorkloadId> {
+        resolve_workload(self.vocab, &mut self.workloads, ctx, slot)
+    }
+}
+
+/// A required workload name, resolved through the catalog (`cache`: the names met so
+/// far).
+fn resolve_workload(
+    vocab: &dyn Vocabulary,
+    cache: &mut HashMap<String, Result<WorkloadId, String>>,
+    ctx: &mut RowCtx<'_>,
+    slot: usize,
+) -> Option<WorkloadId> {
+    let name = ctx.get(slot)?;
+    let listing = ctx.diags.listing();
+    let found = if let Some(r) = cache.get(name) {
+        r.clone()
+    } else {
+        let r = vocab
+            .workload(name)
+            .ok_or_else(|| unknown("workload", name, listing, || vocab.suggest_workloads(name)));
+        cache.insert(name.to_string(), r.clone());
+        r
+    };
+    match found {
+        Ok(w) => Some(w),
+        Err(msg) => {
+            ctx.error(slot, msg);
+            None
+        }
+    }
+}
+
+impl<'v> State<'v> {
+    pub(super) fn new(vocab: &'v dyn Vocabulary, window: Option<UsageWindow>) -> Self {
+        State {
+            vocab,
+            present: Vec::new(),
+            files: HashMap::new(),
+            tenants: Interner::default(),
+            people: Interner::default(),
+            subscriptions: Interner::default(),
+            partner_ids: HashMap::new(),
+            partner_ids_written: HashMap::new(),
+            partners_known: false,
+            workloads: HashMap::new(),
+            assoc_types: HashMap::new(),
+            certs: HashMap::new(),
+            unknown_titles: 0,
+            partners: Partners::default(),
+            tenant_rows: Vec::new(),
+            assoc: Vec::new(),
+            cert_rows: Vec::new(),
+            exams: Vec::new(),
+            enroll: Vec::new(),
+            refs: Vec::new(),
+            window,
+        }
+    }
+
     /// A reference to a partner: must be a `partner_id` of `partners`.
     pub(super) fn partner(&self, ctx: &mut RowCtx<'_>, slot: usize) -> PartnerIdx {
+        self.partner_of(ctx, slot).unwrap_or(PartnerIdx(0))
+    }
+
+    /// A reference to a partner, as [`State::partner`], through a cache per dictionary
+    /// entry.
+    pub(super) fn partner_cached(
+        &self,
+        cache: &mut PerEntry<PartnerIdx>,
+        ctx: &mut RowCtx<'_>,
+        slot: usize,
+    ) -> PartnerIdx {
+        cache
+            .get_or(ctx.key(slot), || self.partner_of(ctx, slot))
+            .unwrap_or(PartnerIdx(0))
+    }
+
+    /// The partner a reference names, or `None` after reporting why not.
+    fn partner_of(&self, ctx: &mut RowCtx<'_>, slot: usize) -> Option<PartnerIdx> {
         let id = ctx.required(slot);
         if id.is_empty() {
-            return PartnerIdx(0);
+            return None;
         }
         if let Some(&p) = self.partner_ids.get(id) {
-            return p;
+            return Some(p);
         }
         if !self.partners_known || self.partner_ids_written.contains_key(id) {
             // `partners` itself has a problem, already reported.
@@ -315,37 +414,24 @@ impl<'v> State<'v> {
                 format!("partner_id {} is not in partners", quoted(id)),
             );
         }
-        PartnerIdx(0)
+        None
     }
 
     /// A required workload name, resolved through the catalog.
     pub(super) fn workload(&mut self, ctx: &mut RowCtx<'_>, slot: usize) -> Option<WorkloadId> {
-        let name = ctx.get(slot)?;
-        let vocab = self.vocab;
-        let listing = ctx.diags.listing();
-        let found = if let Some(r) = self.workloads.get(name) {
-            r.clone()
-        } else {
-            let r = vocab.workload(name).ok_or_else(|| {
-                unknown("workload", name, listing, || vocab.suggest_workloads(name))
-            });
-            self.workloads.insert(name.to_string(), r.clone());
-            r
-        };
-        match found {
-            Ok(w) => Some(w),
-            Err(msg) => {
-                ctx.error(slot, msg);
-                None
-            }
-        }
+        resolve_workload(self.vocab, &mut self.workloads, ctx, slot)
     }
 
-    /// A required association type, resolved through the catalog.
-    pub(super) fn assoc_type(&mut self, ctx: &mut RowCtx<'_>, slot: usize) -> AssocTypeId {
+    /// A required association type, resolved through the catalog, or `None` after
+    /// reporting why not.
+    pub(super) fn assoc_type_of(
+        &mut self,
+        ctx: &mut RowCtx<'_>,
+        slot: usize,
+    ) -> Option<AssocTypeId> {
         let name = ctx.required(slot);
         if name.is_empty() {
-            return AssocTypeId(0);
+            return None;
         }
         let vocab = self.vocab;
         let listing = ctx.diags.listing();
@@ -360,10 +446,13 @@ impl<'v> State<'v> {
             self.assoc_types.insert(name.to_string(), r.clone());
             r
         };
-        found.unwrap_or_else(|msg| {
-            ctx.error(slot, msg);
-            AssocTypeId(0)
-        })
+        match found {
+            Ok(t) => Some(t),
+            Err(msg) => {
+                ctx.error(slot, msg);
+                None
+            }
+        }
     }
 
     /// A required program (`designation:modern_work`), lower case, known to the catalog.
@@ -398,10 +487,13 @@ impl<'v> State<'v> {
             },
             Some(id) => CertLookup {
                 id: Some(id),
-                warning: Some(format!(
-                    "certification {} is in the catalog but no area lists it: not eligible anywhere",
-                    quoted(title)
-                )),
+                warning: Some(
+                    format!(
+                        "certification {} is in the catalog but no area lists it: not eligible anywhere",
+                        quoted(title)
+                    )
+                    .into(),
+                ),
             },
             None => {
                 // Suggestions for the titles whose warning is listed only.
@@ -417,10 +509,13 @@ impl<'v> State<'v> {
                 );
                 CertLookup {
                     id: None,
-                    warning: Some(format!(
-                        "unknown certification {}: not eligible anywhere; {closest}",
-                        quoted(title)
-                    )),
+                    warning: Some(
+                        format!(
+                            "unknown certification {}: not eligible anywhere; {closest}",
+                            quoted(title)
+                        )
+                        .into(),
+                    ),
                 }
             }
         };

@@ -3,21 +3,19 @@
 
 use std::collections::HashMap;
 
-use capscore_core::PartnerIdx;
+use capscore_core::{AssocTypeId, PartnerIdx};
 
-use crate::coverage::UsageTable;
 use crate::diag::{Diags, quoted};
 use crate::model::{Market, Partners, ReferenceStatus};
 use crate::source::{Format, Input};
 
 use super::columns::{
-    ASSOCIATIONS, AZURE, BIZAPPS, CERTIFICATIONS, ENROLLMENTS, EXAMS, M365, PARTNERS, REFERENCES,
-    TENANTS,
+    ASSOCIATIONS, CERTIFICATIONS, ENROLLMENTS, EXAMS, PARTNERS, REFERENCES, TENANTS,
 };
 use super::read;
 use super::state::{
-    AssocRow, AzureRow, BizRow, CertRow, CertWarning, EnrollRow, ExamRow, M365Row, PartnerRow,
-    PerEntry, RefRow, State, TenantRow,
+    AssocRow, CertRow, CertWarning, EnrollRow, ExamRow, PartnerRow, PerEntry, RefRow, State,
+    TenantRow,
 };
 
 impl State<'_> {
@@ -206,12 +204,17 @@ impl State<'_> {
         const START: usize = 5;
         const END: usize = 6;
         let mut rows = std::mem::take(&mut self.assoc);
+        // Values derived once per dictionary entry.
+        let (mut partners, mut tenants) = (PerEntry::default(), PerEntry::default());
+        let (mut kinds, mut workloads) = (PerEntry::default(), PerEntry::default());
         read(input, &ASSOCIATIONS, diags, &mut |ctx| {
-            let partner = self.partner(ctx, PARTNER);
+            let partner = self.partner_cached(&mut partners, ctx, PARTNER);
             let tenant_id = ctx.required(TENANT);
-            let kind = self.assoc_type(ctx, TYPE);
+            let kind = kinds
+                .get_or(ctx.key(TYPE), || self.assoc_type_of(ctx, TYPE))
+                .unwrap_or(AssocTypeId(0));
             let workload = match ctx.get(WORKLOAD) {
-                Some(_) => self.workload(ctx, WORKLOAD),
+                Some(_) => workloads.get_or(ctx.key(WORKLOAD), || self.workload(ctx, WORKLOAD)),
                 None => None,
             };
             let start = ctx.date(START);
@@ -225,7 +228,7 @@ impl State<'_> {
             if ctx.failed {
                 return;
             }
-            let tenant = self.tenants.intern(tenant_id);
+            let tenant = tenants.intern(ctx.key(TENANT), &mut self.tenants, tenant_id);
             let subscription = ctx.get(SUBSCRIPTION).map(|s| self.subscriptions.intern(s));
             rows.push(AssocRow {
                 partner,
@@ -241,132 +244,6 @@ impl State<'_> {
         self.assoc = rows;
     }
 
-    pub(super) fn load_m365(&mut self, input: &Input<'_>, diags: &mut Diags) {
-        const TENANT: usize = 0;
-        const WORKLOAD: usize = 1;
-        const MONTH: usize = 2;
-        const PAID: usize = 3;
-        const ACTIVE: usize = 4;
-        let mut rows = std::mem::take(&mut self.m365);
-        let (mut tenants, mut workloads) = (PerEntry::default(), PerEntry::default());
-        read(input, &M365, diags, &mut |ctx| {
-            if rows.capacity() == 0 {
-                rows.reserve(ctx.rows_hint);
-            }
-            let tenant_id = ctx.required(TENANT);
-            let workload = if ctx.get(WORKLOAD).is_some() {
-                workloads.get_or(ctx.key(WORKLOAD), || self.workload(ctx, WORKLOAD))
-            } else {
-                ctx.required(WORKLOAD);
-                None
-            };
-            let month = ctx.month(MONTH);
-            let paid = ctx.whole(PAID);
-            let active = ctx.whole(ACTIVE);
-            let (false, Some(workload)) = (ctx.failed, workload) else {
-                return;
-            };
-            if active > paid {
-                ctx.warn(
-                    ACTIVE,
-                    format!("active_users {active} is greater than paid_units {paid}"),
-                );
-            }
-            if !self.tally(UsageTable::M365Usage, month, ctx.line32()) {
-                return;
-            }
-            let tenant = tenants.intern(ctx.key(TENANT), &mut self.tenants, tenant_id);
-            rows.push(M365Row {
-                tenant,
-                workload,
-                month,
-                paid,
-                active,
-                line: ctx.line32(),
-            });
-        });
-        self.m365 = rows;
-    }
-
-    pub(super) fn load_azure(&mut self, input: &Input<'_>, diags: &mut Diags) {
-        const TENANT: usize = 0;
-        const SUBSCRIPTION: usize = 1;
-        const SERVICE: usize = 2;
-        const OFFER: usize = 3;
-        const MONTH: usize = 4;
-        const ACR: usize = 5;
-        let mut rows = std::mem::take(&mut self.azure);
-        let mut tenants = PerEntry::default();
-        let mut subscriptions = PerEntry::default();
-        let (mut services, mut offers) = (PerEntry::default(), PerEntry::default());
-        read(input, &AZURE, diags, &mut |ctx| {
-            if rows.capacity() == 0 {
-                rows.reserve(ctx.rows_hint);
-            }
-            let tenant_id = ctx.required(TENANT);
-            let service = ctx.required(SERVICE);
-            let offer = ctx.required(OFFER);
-            let month = ctx.month(MONTH);
-            let acr = ctx.decimal(ACR);
-            if ctx.failed || !self.tally(UsageTable::AzureUsage, month, ctx.line32()) {
-                return;
-            }
-            rows.push(AzureRow {
-                tenant: tenants.intern(ctx.key(TENANT), &mut self.tenants, tenant_id),
-                subscription: ctx.get(SUBSCRIPTION).map(|s| {
-                    subscriptions.intern(ctx.key(SUBSCRIPTION), &mut self.subscriptions, s)
-                }),
-                service: services.intern(ctx.key(SERVICE), &mut self.services, service),
-                offer: offers.intern(ctx.key(OFFER), &mut self.offers, offer),
-                month,
-                acr,
-                line: ctx.line32(),
-            });
-        });
-        self.azure = rows;
-    }
-
-    pub(super) fn load_bizapps(&mut self, input: &Input<'_>, diags: &mut Diags) {
-        const TENANT: usize = 0;
-        const WORKLOAD: usize = 1;
-        const MONTH: usize = 2;
-        const REVENUE: usize = 3;
-        const UNITS: usize = 4;
-        let mut rows = std::mem::take(&mut self.biz);
-        let (mut tenants, mut workloads) = (PerEntry::default(), PerEntry::default());
-        read(input, &BIZAPPS, diags, &mut |ctx| {
-            if rows.capacity() == 0 {
-                rows.reserve(ctx.rows_hint);
-            }
-            let tenant_id = ctx.required(TENANT);
-            let workload = if ctx.get(WORKLOAD).is_some() {
-                workloads.get_or(ctx.key(WORKLOAD), || self.workload(ctx, WORKLOAD))
-            } else {
-                ctx.required(WORKLOAD);
-                None
-            };
-            let month = ctx.month(MONTH);
-            let revenue = ctx.opt_decimal(REVENUE, false);
-            let units = ctx.opt_decimal(UNITS, true);
-            let (false, Some(workload)) = (ctx.failed, workload) else {
-                return;
-            };
-            if !self.tally(UsageTable::BizappsUsage, month, ctx.line32()) {
-                return;
-            }
-            let tenant = tenants.intern(ctx.key(TENANT), &mut self.tenants, tenant_id);
-            rows.push(BizRow {
-                tenant,
-                workload,
-                month,
-                revenue,
-                units,
-                line: ctx.line32(),
-            });
-        });
-        self.biz = rows;
-    }
-
     pub(super) fn load_certifications(&mut self, input: &Input<'_>, diags: &mut Diags) {
         const PARTNER: usize = 0;
         const PERSON: usize = 1;
@@ -375,8 +252,9 @@ impl State<'_> {
         const EXPIRES: usize = 4;
         let mut rows = std::mem::take(&mut self.cert_rows);
         let mut warnings: HashMap<String, CertWarning> = HashMap::new();
+        let mut partners = PerEntry::default();
         read(input, &CERTIFICATIONS, diags, &mut |ctx| {
-            let partner = self.partner(ctx, PARTNER);
+            let partner = self.partner_cached(&mut partners, ctx, PARTNER);
             let person = ctx.required(PERSON);
             let title = ctx.required(CERT);
             let earned = ctx.date(EARNED);
@@ -385,17 +263,22 @@ impl State<'_> {
                 return;
             }
             let lookup = self.cert(title);
-            if let Some(message) = lookup.warning {
-                let w = warnings
-                    .entry(title.to_string())
-                    .or_insert_with(|| CertWarning {
-                        line: ctx.line,
-                        rows: 0,
-                        column: ctx.names.get(CERT).cloned().unwrap_or_default(),
+            if let Some(message) = &lookup.warning {
+                if let Some(w) = warnings.get_mut(title) {
+                    w.rows += 1;
+                    w.line = w.line.min(ctx.line);
+                } else {
+                    let column = ctx.names.get(CERT).cloned().unwrap_or_default();
+                    let (line, rows) = (ctx.line, 1);
+                    let message = message.to_string();
+                    let w = CertWarning {
+                        line,
+                        rows,
+                        column,
                         message,
-                    });
-                w.rows += 1;
-                w.line = w.line.min(ctx.line);
+                    };
+                    warnings.insert(title.to_string(), w);
+                }
             }
             rows.push(CertRow {
                 partner,

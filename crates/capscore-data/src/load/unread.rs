@@ -5,13 +5,17 @@
 //! full load. A problem in such a table (a bad cell, a missing column, a file that is
 //! not valid) blocks only the loads that read it: `validate` and every full load.
 
+use capscore_core::Month;
+
 use crate::coverage::UsageTable;
 use crate::diag::Diags;
-use crate::source::{Column, Input, Kind, req};
+use crate::parquet_cells::SlotValues;
+use crate::parquet_source::read_parquet_with;
+use crate::source::{Column, Format, Input, Kind, RowCtx, Typed, req};
 use crate::window::MonthTally;
 
 use super::read;
-use super::state::State;
+use super::state::{State, Usage};
 
 /// The one column read from a table that is not read.
 const MONTH_ONLY: [Column; 1] = [req("month").of(Kind::Month)];
@@ -27,7 +31,9 @@ impl State<'_> {
             .as_ref()
             .is_none_or(|w| w.span(*usage).is_some())
     }
+}
 
+impl Usage<'_> {
     /// Puts in the month counts of a usage table that is not read, made by
     /// [`count_months_only`].
     pub(super) fn set_tally(&mut self, table: UsageTable, tally: MonthTally) {
@@ -47,11 +53,55 @@ pub(super) fn count_months_only(input: &Input<'_>) -> Option<(UsageTable, MonthT
     let table = *UsageTable::ALL.iter().find(|t| t.name() == input.table)?;
     let mut tally = MonthTally::default();
     let mut not_reported = Diags::default();
-    read(input, &MONTH_ONLY, &mut not_reported, &mut |ctx| {
+    let mut on_row = |ctx: &mut RowCtx<'_>| {
         let month = ctx.month(0);
         if !ctx.failed {
             tally.count(month, ctx.line32());
         }
-    });
+    };
+    match input.format {
+        Format::Csv => {
+            read(input, &MONTH_ONLY, &mut not_reported, &mut on_row);
+        }
+        // A month checked once per dictionary entry (or typed) is counted as it comes;
+        // only the other rows are checked one by one.
+        Format::Parquet => {
+            let mut counted = MonthTally::default();
+            read_parquet_with(
+                input,
+                &MONTH_ONLY,
+                &mut not_reported,
+                &mut |line, slots, r| match valid_month(slots.first(), r) {
+                    Some(m) => {
+                        counted.count(m, u32::try_from(line).unwrap_or(u32::MAX));
+                        true
+                    }
+                    None => false,
+                },
+                &mut on_row,
+            );
+            tally.add(&counted);
+        }
+    }
     Some((table, tally))
+}
+
+/// The month of row `r` when it is known valid without checking the row: a typed
+/// month, or a dictionary entry checked and parsed as a month once.
+fn valid_month(values: Option<&SlotValues>, r: usize) -> Option<Month> {
+    let typed = match values? {
+        SlotValues::Typed(v) => v.get(r)?,
+        SlotValues::Dict(keys, dict) => {
+            let entry = dict.entries.get((*keys.get(r)?)? as usize)?;
+            if entry.bad.is_some() {
+                return None;
+            }
+            &entry.typed
+        }
+        _ => return None,
+    };
+    match typed {
+        Typed::Month(m) => Some(*m),
+        _ => None,
+    }
 }

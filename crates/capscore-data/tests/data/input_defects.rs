@@ -3,8 +3,8 @@
 //! cycles, compressed Parquet, unknown programs, the limits messages state, an empty
 //! partners table and bounded name suggestions.
 
-use std::cell::Cell;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::common::*;
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
@@ -283,7 +283,7 @@ fn an_empty_partners_table_is_reported_once() {
 
 /// The real catalog, counting the suggestions asked of it.
 struct Counting {
-    asked: Cell<usize>,
+    asked: AtomicUsize,
 }
 
 impl Vocabulary for Counting {
@@ -300,15 +300,15 @@ impl Vocabulary for Counting {
         vocab().certification_listed(id)
     }
     fn suggest_workloads(&self, name: &str) -> Vec<String> {
-        self.asked.set(self.asked.get() + 1);
+        self.asked.fetch_add(1, Ordering::Relaxed);
         vocab().suggest_workloads(name)
     }
     fn suggest_association_types(&self, name: &str) -> Vec<String> {
-        self.asked.set(self.asked.get() + 1);
+        self.asked.fetch_add(1, Ordering::Relaxed);
         vocab().suggest_association_types(name)
     }
     fn suggest_certifications(&self, name: &str) -> Vec<String> {
-        self.asked.set(self.asked.get() + 1);
+        self.asked.fetch_add(1, Ordering::Relaxed);
         vocab().suggest_certifications(name)
     }
 }
@@ -324,7 +324,7 @@ fn suggestions_are_looked_for_only_for_listed_problems() {
         certs.push_str(&format!("P1,p{i},Teams Admin {i},2023-01-01\n"));
     }
     let counting = Counting {
-        asked: Cell::new(0),
+        asked: AtomicUsize::new(0),
     };
     let files: &[(&str, &[u8])] = &[
         ("partners.csv", PARTNERS.as_bytes()),
@@ -339,8 +339,9 @@ fn suggestions_are_looked_for_only_for_listed_problems() {
         e.problems[0]
     );
     assert!(
-        counting.asked.get() <= MAX_PROBLEMS + capscore_data::MAX_WARNINGS_PER_TABLE,
+        counting.asked.load(Ordering::Relaxed)
+            <= MAX_PROBLEMS + capscore_data::MAX_WARNINGS_PER_TABLE,
         "{} suggestions looked for",
-        counting.asked.get()
+        counting.asked.load(Ordering::Relaxed)
     );
 }
