@@ -96,7 +96,7 @@ impl ExactSum {
         let scale = SUM_SCALE as u64;
         if let Ok(d) = u64::try_from(*x.denom())
             && d > 0
-            && scale % d == 0
+            && scale.is_multiple_of(d)
             && let Some(v) = x
                 .numer()
                 .checked_mul(i128::from(scale / d))
