@@ -72,32 +72,40 @@ impl Interner {
 
     /// The names of several interners numbered together in name order: the new
     /// interner and, for each part, the new id of each of its ids. The names are moved,
-    /// not copied; parts already in name order (a file written in key order) are not
-    /// sorted again.
+    /// not copied; the first part is kept as it is when the names are already in
+    /// order (a file written in key order), else they are sorted once.
     #[must_use]
-    pub fn merge_sorted(parts: Vec<Interner>) -> (Interner, Vec<Vec<u32>>) {
-        let mut parts = parts.into_iter();
-        let mut all = parts.next().unwrap_or_default();
+    pub fn merge_sorted<const N: usize>(parts: [Interner; N]) -> (Interner, [Vec<u32>; N]) {
         let id = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-        let mut maps: Vec<Vec<u32>> = vec![(0..all.len()).map(id).collect()];
-        for part in parts {
-            maps.push(
-                part.names
-                    .into_iter()
-                    .map(|name| id(all.names.insert_full(name).0))
-                    .collect(),
-            );
-        }
+        let mut all: Option<Interner> = None;
+        let mut maps = parts.map(|part| match &mut all {
+            None => {
+                let map: Vec<u32> = (0..part.len()).map(id).collect();
+                all = Some(part);
+                map
+            }
+            Some(all) => part
+                .names
+                .into_iter()
+                .map(|name| id(all.names.insert_full(name).0))
+                .collect(),
+        });
+        let mut all = all.unwrap_or_default();
         if !all.names.iter().is_sorted() {
-            let mut order: Vec<u32> = (0..all.len()).map(id).collect();
-            order.par_sort_unstable_by(|a, b| all.name(*a).cmp(all.name(*b)));
-            let mut rank = vec![0u32; order.len()];
-            for (new, old) in order.into_iter().enumerate() {
-                if let Some(r) = rank.get_mut(old as usize) {
+            let mut pairs: Vec<(String, u32)> = all
+                .names
+                .into_iter()
+                .enumerate()
+                .map(|(i, n)| (n, id(i)))
+                .collect();
+            pairs.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            let mut rank = vec![0u32; pairs.len()];
+            for (new, (_, old)) in pairs.iter().enumerate() {
+                if let Some(r) = rank.get_mut(*old as usize) {
                     *r = id(new);
                 }
             }
-            all.names.par_sort_unstable();
+            all.names = pairs.into_iter().map(|(n, _)| n).collect();
             for map in &mut maps {
                 for m in map.iter_mut() {
                     *m = rank.get(*m as usize).copied().unwrap_or(*m);
@@ -410,4 +418,39 @@ pub struct Dataset {
 pub fn rows_of(by: &[Range<u32>], key: usize) -> Range<usize> {
     by.get(key)
         .map_or(0..0, |r| r.start as usize..r.end as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Interner;
+
+    fn interner(names: &[&str]) -> Interner {
+        let mut i = Interner::default();
+        for n in names {
+            i.intern(n);
+        }
+        i
+    }
+
+    #[test]
+    fn one_interner_is_numbered_in_name_order() {
+        let (c, [map]) = Interner::merge_sorted([interner(&["b", "c", "a"])]);
+        assert_eq!(c.name(0), "a");
+        assert_eq!(c.name(2), "c");
+        assert_eq!(map, vec![1, 2, 0]);
+    }
+
+    #[test]
+    fn interners_are_numbered_together() {
+        let (c, [x, y]) =
+            Interner::merge_sorted([interner(&["t2", "t1"]), interner(&["t3", "t1"])]);
+        assert_eq!(c.names().collect::<Vec<_>>(), vec!["t1", "t2", "t3"]);
+        assert_eq!(x, vec![1, 0]);
+        assert_eq!(y, vec![2, 0]);
+        assert_eq!(c.get("t3"), Some(2));
+        // Names already in order keep their ids.
+        let (c, [x, y]) = Interner::merge_sorted([interner(&["a", "b"]), interner(&["c"])]);
+        assert_eq!((x, y), (vec![0, 1], vec![2]));
+        assert_eq!(c.len(), 3);
+    }
 }

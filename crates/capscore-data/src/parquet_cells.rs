@@ -67,6 +67,21 @@ pub(crate) enum SlotValues {
     Dict(Vec<Option<u32>>, Arc<Dict>),
 }
 
+impl SlotValues {
+    /// The typed value of row `r` when it is known valid without checking the row: a
+    /// typed cell, or a dictionary entry checked and parsed once.
+    pub(crate) fn checked(&self, r: usize) -> Option<&Typed> {
+        match self {
+            SlotValues::Typed(v) => v.get(r),
+            SlotValues::Dict(keys, dict) => {
+                let entry = dict.entries.get((*keys.get(r)?)? as usize)?;
+                entry.bad.is_none().then_some(&entry.typed)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The last dictionary of each slot, to check a dictionary that a column chunk
 /// repeats in every batch only once.
 #[derive(Default)]

@@ -89,21 +89,6 @@ impl MonthTally {
         }
     }
 
-    /// Adds the rows counted by another tally.
-    pub(crate) fn add(&mut self, other: &MonthTally) {
-        if other.counts.is_empty() {
-            return;
-        }
-        if self.counts.is_empty() {
-            self.counts.clone_from(&other.counts);
-            return;
-        }
-        for (c, o) in self.counts.iter_mut().zip(&other.counts) {
-            c.0 += o.0;
-            c.1 = c.1.min(o.1);
-        }
-    }
-
     /// Rows and first line of each month with rows, in month order.
     pub(crate) fn by_month(&self) -> BTreeMap<Month, (usize, u32)> {
         let o = origin();

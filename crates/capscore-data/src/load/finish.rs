@@ -6,16 +6,16 @@ use std::ops::Range;
 
 use capscore_core::{PersonIdx, TenantIdx};
 
-use crate::diag::{Diagnostic, Diags};
-use crate::model::{
-    Associations, AzureUsage, BizAppsUsage, Certifications, CustomerReferences, Dataset,
-    Enrollments, Exams, Interner, M365Usage, ReferenceStatus, TenantInfo,
-};
 use rayon::iter::{
     IndexedParallelIterator as _, IntoParallelRefMutIterator as _, ParallelIterator as _,
 };
 use rayon::slice::ParallelSlice as _;
 
+use crate::diag::{Diagnostic, Diags};
+use crate::model::{
+    Associations, AzureUsage, BizAppsUsage, Certifications, CustomerReferences, Dataset,
+    Enrollments, Exams, Interner, M365Usage, ReferenceStatus, TenantInfo,
+};
 use crate::sort::sort_if_needed;
 use crate::window::MonthTally;
 
@@ -503,9 +503,7 @@ impl State<'_> {
     /// builds the indexes. The interners are renumbered, and then the tables finished,
     /// on both cores.
     pub(super) fn finish(mut self, mut usage: Usage<'_>, diags: &mut Diags) -> Dataset {
-        let merge = |parts: Vec<&mut Interner>| {
-            Interner::merge_sorted(parts.into_iter().map(std::mem::take).collect())
-        };
+        let take = std::mem::take::<Interner>;
         let (tenants_i, people_i, subs_i) =
             (&mut self.tenants, &mut self.people, &mut self.subscriptions);
         let (u_tenants, u_subs, services_i, offers_i) = (
@@ -514,45 +512,47 @@ impl State<'_> {
             &mut usage.services,
             &mut usage.offers,
         );
-        let (((tenants, t), (people, pe)), ((subscriptions, su), ((services, se), (offers, of)))) =
-            rayon::join(
-                || {
-                    rayon::join(
-                        || merge(vec![tenants_i, u_tenants]),
-                        || merge(vec![people_i]),
-                    )
-                },
-                || {
-                    rayon::join(
-                        || merge(vec![subs_i, u_subs]),
-                        || rayon::join(|| merge(vec![services_i]), || merge(vec![offers_i])),
-                    )
-                },
-            );
-        let maps = |m: Vec<Vec<u32>>| {
-            let mut m = m.into_iter();
-            move || m.next().unwrap_or_default()
-        };
-        let (mut t, mut su) = (maps(t), maps(su));
+        let (
+            ((tenants, [t, tu]), (people, [pe])),
+            ((subscriptions, [su, suu]), ((services, [se]), (offers, [of]))),
+        ) = rayon::join(
+            || {
+                rayon::join(
+                    || Interner::merge_sorted([take(tenants_i), take(u_tenants)]),
+                    || Interner::merge_sorted([take(people_i)]),
+                )
+            },
+            || {
+                rayon::join(
+                    || Interner::merge_sorted([take(subs_i), take(u_subs)]),
+                    || {
+                        rayon::join(
+                            || Interner::merge_sorted([take(services_i)]),
+                            || Interner::merge_sorted([take(offers_i)]),
+                        )
+                    },
+                )
+            },
+        );
         let (n_partners, n_tenants) = (self.partners.len(), tenants.len());
         // The other tables' ids and the usage tables' own.
         let x = Maps {
             n_partners,
             n_tenants,
-            t: t(),
-            pe: maps(pe)(),
-            su: su(),
+            t,
+            pe,
+            su,
             se: Vec::new(),
             of: Vec::new(),
         };
         let xu = Maps {
             n_partners,
             n_tenants,
-            t: t(),
+            t: tu,
             pe: Vec::new(),
-            su: su(),
-            se: maps(se)(),
-            of: maps(of)(),
+            su: suu,
+            se,
+            of,
         };
         let files = &self.files;
         let rep = |table| Report::new(files, table);

@@ -317,9 +317,21 @@ impl<'v> Usage<'v> {
         self.window.as_ref().is_none_or(|w| w.keeps(table, m))
     }
 
-    /// A required workload name, resolved through the catalog.
-    pub(super) fn workload(&mut self, ctx: &mut RowCtx<'_>, slot: usize) -> Option<WorkloadId> {
-        resolve_workload(self.vocab, &mut self.workloads, ctx, slot)
+    /// A required workload name, resolved through the catalog once per dictionary
+    /// entry of `cache`.
+    pub(super) fn workload(
+        &mut self,
+        cache: &mut PerEntry<WorkloadId>,
+        ctx: &mut RowCtx<'_>,
+        slot: usize,
+    ) -> Option<WorkloadId> {
+        if ctx.get(slot).is_none() {
+            ctx.required(slot);
+            return None;
+        }
+        cache.get_or(ctx.key(slot), || {
+            resolve_workload(self.vocab, &mut self.workloads, ctx, slot)
+        })
     }
 }
 
@@ -332,23 +344,36 @@ fn resolve_workload(
     slot: usize,
 ) -> Option<WorkloadId> {
     let name = ctx.get(slot)?;
-    let listing = ctx.diags.listing();
+    resolve(
+        cache,
+        ctx,
+        slot,
+        name,
+        ("workload", |n| vocab.workload(n)),
+        || vocab.suggest_workloads(name),
+    )
+}
+
+/// A name of a catalog thing (`what`, found by `find`) written in a cell, through
+/// `cache` (the names met so far): `None` after reporting an unknown name, with
+/// suggestions while problems are listed.
+fn resolve<T: Clone>(
+    cache: &mut HashMap<String, Result<T, String>>,
+    ctx: &mut RowCtx<'_>,
+    slot: usize,
+    name: &str,
+    (what, find): (&str, impl Fn(&str) -> Option<T>),
+    suggest: impl FnOnce() -> Vec<String>,
+) -> Option<T> {
     let found = if let Some(r) = cache.get(name) {
         r.clone()
     } else {
-        let r = vocab
-            .workload(name)
-            .ok_or_else(|| unknown("workload", name, listing, || vocab.suggest_workloads(name)));
+        let listing = ctx.diags.listing();
+        let r = find(name).ok_or_else(|| unknown(what, name, listing, suggest));
         cache.insert(name.to_string(), r.clone());
         r
     };
-    match found {
-        Ok(w) => Some(w),
-        Err(msg) => {
-            ctx.error(slot, msg);
-            None
-        }
-    }
+    found.map_err(|msg| ctx.error(slot, msg)).ok()
 }
 
 impl<'v> State<'v> {
@@ -434,25 +459,15 @@ impl<'v> State<'v> {
             return None;
         }
         let vocab = self.vocab;
-        let listing = ctx.diags.listing();
-        let found = if let Some(r) = self.assoc_types.get(name) {
-            r.clone()
-        } else {
-            let r = vocab.association_type(name).ok_or_else(|| {
-                unknown("association type", name, listing, || {
-                    vocab.suggest_association_types(name)
-                })
-            });
-            self.assoc_types.insert(name.to_string(), r.clone());
-            r
-        };
-        match found {
-            Ok(t) => Some(t),
-            Err(msg) => {
-                ctx.error(slot, msg);
-                None
-            }
-        }
+        let find = |n: &str| vocab.association_type(n);
+        resolve(
+            &mut self.assoc_types,
+            ctx,
+            slot,
+            name,
+            ("association type", find),
+            || vocab.suggest_association_types(name),
+        )
     }
 
     /// A required program (`designation:modern_work`), lower case, known to the catalog.

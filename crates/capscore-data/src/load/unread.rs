@@ -5,7 +5,7 @@
 //! full load. A problem in such a table (a bad cell, a missing column, a file that is
 //! not valid) blocks only the loads that read it: `validate` and every full load.
 
-use capscore_core::Month;
+use std::cell::RefCell;
 
 use crate::coverage::UsageTable;
 use crate::diag::Diags;
@@ -51,57 +51,37 @@ impl Usage<'_> {
 /// that are read.
 pub(super) fn count_months_only(input: &Input<'_>) -> Option<(UsageTable, MonthTally)> {
     let table = *UsageTable::ALL.iter().find(|t| t.name() == input.table)?;
-    let mut tally = MonthTally::default();
+    let tally = RefCell::new(MonthTally::default());
     let mut not_reported = Diags::default();
     let mut on_row = |ctx: &mut RowCtx<'_>| {
         let month = ctx.month(0);
         if !ctx.failed {
-            tally.count(month, ctx.line32());
+            tally.borrow_mut().count(month, ctx.line32());
         }
+    };
+    // A month checked once per dictionary entry (or typed) is counted as it comes;
+    // only the other rows are checked one by one.
+    let mut shortcut = |line: u64, slots: &[SlotValues], r: usize| match slots
+        .first()
+        .and_then(|v| v.checked(r))
+    {
+        Some(Typed::Month(m)) => {
+            let line = u32::try_from(line).unwrap_or(u32::MAX);
+            tally.borrow_mut().count(*m, line);
+            true
+        }
+        _ => false,
     };
     match input.format {
-        Format::Csv => {
-            read(input, &MONTH_ONLY, &mut not_reported, &mut on_row);
-        }
-        // A month checked once per dictionary entry (or typed) is counted as it comes;
-        // only the other rows are checked one by one.
-        Format::Parquet => {
-            let mut counted = MonthTally::default();
-            read_parquet_with(
-                input,
-                &MONTH_ONLY,
-                &mut not_reported,
-                &mut |line, slots, r| match valid_month(slots.first(), r) {
-                    Some(m) => {
-                        counted.count(m, u32::try_from(line).unwrap_or(u32::MAX));
-                        true
-                    }
-                    None => false,
-                },
-                &mut on_row,
-            );
-            tally.add(&counted);
-        }
-    }
-    Some((table, tally))
-}
-
-/// The month of row `r` when it is known valid without checking the row: a typed
-/// month, or a dictionary entry checked and parsed as a month once.
-fn valid_month(values: Option<&SlotValues>, r: usize) -> Option<Month> {
-    let typed = match values? {
-        SlotValues::Typed(v) => v.get(r)?,
-        SlotValues::Dict(keys, dict) => {
-            let entry = dict.entries.get((*keys.get(r)?)? as usize)?;
-            if entry.bad.is_some() {
-                return None;
-            }
-            &entry.typed
-        }
-        _ => return None,
+        Format::Csv => read(input, &MONTH_ONLY, &mut not_reported, &mut on_row),
+        Format::Parquet => read_parquet_with(
+            input,
+            &MONTH_ONLY,
+            &mut not_reported,
+            &mut shortcut,
+            &mut on_row,
+        ),
     };
-    match typed {
-        Typed::Month(m) => Some(*m),
-        _ => None,
-    }
+    let tally = tally.into_inner();
+    Some((table, tally))
 }

@@ -25,12 +25,7 @@ impl Usage<'_> {
                 rows.reserve(ctx.rows_hint);
             }
             let tenant_id = ctx.required(TENANT);
-            let workload = if ctx.get(WORKLOAD).is_some() {
-                workloads.get_or(ctx.key(WORKLOAD), || self.workload(ctx, WORKLOAD))
-            } else {
-                ctx.required(WORKLOAD);
-                None
-            };
+            let workload = self.workload(&mut workloads, ctx, WORKLOAD);
             let month = ctx.month(MONTH);
             let paid = ctx.whole(PAID);
             let active = ctx.whole(ACTIVE);
@@ -110,12 +105,7 @@ impl Usage<'_> {
                 rows.reserve(ctx.rows_hint);
             }
             let tenant_id = ctx.required(TENANT);
-            let workload = if ctx.get(WORKLOAD).is_some() {
-                workloads.get_or(ctx.key(WORKLOAD), || self.workload(ctx, WORKLOAD))
-            } else {
-                ctx.required(WORKLOAD);
-                None
-            };
+            let workload = self.workload(&mut workloads, ctx, WORKLOAD);
             let month = ctx.month(MONTH);
             let revenue = ctx.opt_decimal(REVENUE, false);
             let units = ctx.opt_decimal(UNITS, true);
