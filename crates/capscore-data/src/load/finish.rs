@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use capscore_core::{PersonIdx, TenantIdx};
+use capscore_core::{Month, PersonIdx, TenantIdx, WorkloadId};
 
 use rayon::iter::{
     IndexedParallelIterator as _, IntoParallelRefMutIterator as _, ParallelIterator as _,
@@ -21,7 +21,7 @@ use crate::window::MonthTally;
 
 use super::state::{
     AssocRow, AzureRow, BizRow, CertRow, EnrollRow, ExamRow, M365Row, RefRow, State, TenantRow,
-    Usage,
+    Usage, WorkloadRow,
 };
 
 /// The problems of finishing one table. Tables are finished on several threads, each
@@ -219,55 +219,6 @@ fn associations(mut rows: Vec<AssocRow>, x: &Maps, mut rep: Report<'_>) -> (Asso
     (a, rep.diags)
 }
 
-fn m365(mut rows: Vec<M365Row>, x: &Maps, mut rep: Report<'_>) -> (M365Usage, Diags) {
-    rows.par_iter_mut()
-        .for_each(|r| r.tenant = remap(&x.t, r.tenant));
-    sort_if_needed(
-        &mut rows,
-        |r| r.tenant,
-        |r| (r.tenant, r.month, r.workload, r.line),
-    );
-    rep.duplicates(
-        "tenant_id, workload and month",
-        &rows,
-        |r| (r.tenant, r.month, r.workload),
-        |r| r.line,
-    );
-    rep.check_size(rows.len());
-    let n = rows.len();
-    let mut m = M365Usage::default();
-    let M365Usage {
-        tenant,
-        workload,
-        month,
-        paid_units,
-        active_users,
-        line,
-        ..
-    } = &mut m;
-    tenant.reserve_exact(n);
-    workload.reserve_exact(n);
-    month.reserve_exact(n);
-    paid_units.reserve_exact(n);
-    active_users.reserve_exact(n);
-    line.reserve_exact(n);
-    columns_in_order(
-        rows,
-        |part| {
-            tenant.extend(part.iter().map(|r| TenantIdx(r.tenant)));
-            workload.extend(part.iter().map(|r| r.workload));
-            month.extend(part.iter().map(|r| r.month));
-        },
-        |part| {
-            paid_units.extend(part.iter().map(|r| r.paid));
-            active_users.extend(part.iter().map(|r| r.active));
-            line.extend(part.iter().map(|r| r.line));
-        },
-    );
-    m.by_tenant = ranges(x.n_tenants, m.tenant.iter().map(|t| t.index()));
-    (m, rep.diags)
-}
-
 fn azure(mut rows: Vec<AzureRow>, x: &Maps, mut rep: Report<'_>) -> (AzureUsage, Diags) {
     rows.par_iter_mut().for_each(|r| {
         r.tenant = remap(&x.t, r.tenant);
@@ -333,7 +284,51 @@ fn azure(mut rows: Vec<AzureRow>, x: &Maps, mut rep: Report<'_>) -> (AzureUsage,
     (az, rep.diags)
 }
 
-fn bizapps(mut rows: Vec<BizRow>, x: &Maps, mut rep: Report<'_>) -> (BizAppsUsage, Diags) {
+fn m365(rows: Vec<M365Row>, x: &Maps, rep: Report<'_>) -> (M365Usage, Diags) {
+    let (c, diags) = workload_columns(rows, x, rep);
+    let (paid_units, active_users) = c.amounts;
+    let usage = M365Usage {
+        tenant: c.tenant,
+        workload: c.workload,
+        month: c.month,
+        paid_units,
+        active_users,
+        line: c.line,
+        by_tenant: c.by_tenant,
+    };
+    (usage, diags)
+}
+
+fn bizapps(rows: Vec<BizRow>, x: &Maps, rep: Report<'_>) -> (BizAppsUsage, Diags) {
+    let (c, diags) = workload_columns(rows, x, rep);
+    let (revenue_usd, units) = c.amounts;
+    let usage = BizAppsUsage {
+        tenant: c.tenant,
+        workload: c.workload,
+        month: c.month,
+        revenue_usd,
+        units,
+        line: c.line,
+        by_tenant: c.by_tenant,
+    };
+    (usage, diags)
+}
+
+/// The columns of a table of [`WorkloadRow`]s, sorted by (tenant, month, workload).
+struct WorkloadColumns<V> {
+    tenant: Vec<TenantIdx>,
+    workload: Vec<WorkloadId>,
+    month: Vec<Month>,
+    amounts: (Vec<V>, Vec<V>),
+    line: Vec<u32>,
+    by_tenant: Vec<Range<u32>>,
+}
+
+fn workload_columns<V: Copy + Send + Sync>(
+    mut rows: Vec<WorkloadRow<V>>,
+    x: &Maps,
+    mut rep: Report<'_>,
+) -> (WorkloadColumns<V>, Diags) {
     rows.par_iter_mut()
         .for_each(|r| r.tenant = remap(&x.t, r.tenant));
     sort_if_needed(
@@ -349,22 +344,22 @@ fn bizapps(mut rows: Vec<BizRow>, x: &Maps, mut rep: Report<'_>) -> (BizAppsUsag
     );
     rep.check_size(rows.len());
     let n = rows.len();
-    let mut bz = BizAppsUsage::default();
-    let BizAppsUsage {
+    let mut c = WorkloadColumns {
+        tenant: Vec::with_capacity(n),
+        workload: Vec::with_capacity(n),
+        month: Vec::with_capacity(n),
+        amounts: (Vec::with_capacity(n), Vec::with_capacity(n)),
+        line: Vec::with_capacity(n),
+        by_tenant: Vec::new(),
+    };
+    let WorkloadColumns {
         tenant,
         workload,
         month,
-        revenue_usd,
-        units,
+        amounts: (first, second),
         line,
         ..
-    } = &mut bz;
-    tenant.reserve_exact(n);
-    workload.reserve_exact(n);
-    month.reserve_exact(n);
-    revenue_usd.reserve_exact(n);
-    units.reserve_exact(n);
-    line.reserve_exact(n);
+    } = &mut c;
     columns_in_order(
         rows,
         |part| {
@@ -373,13 +368,13 @@ fn bizapps(mut rows: Vec<BizRow>, x: &Maps, mut rep: Report<'_>) -> (BizAppsUsag
             month.extend(part.iter().map(|r| r.month));
         },
         |part| {
-            revenue_usd.extend(part.iter().map(|r| r.revenue));
-            units.extend(part.iter().map(|r| r.units));
+            first.extend(part.iter().map(|r| r.amounts.0));
+            second.extend(part.iter().map(|r| r.amounts.1));
             line.extend(part.iter().map(|r| r.line));
         },
     );
-    bz.by_tenant = ranges(x.n_tenants, bz.tenant.iter().map(|t| t.index()));
-    (bz, rep.diags)
+    c.by_tenant = ranges(x.n_tenants, c.tenant.iter().map(|t| t.index()));
+    (c, rep.diags)
 }
 
 fn certifications(

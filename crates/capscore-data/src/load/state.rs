@@ -169,14 +169,18 @@ pub(super) struct AssocRow {
     pub(super) line: u32,
 }
 
-pub(super) struct M365Row {
+/// A row of `m365_usage` (amounts: paid units, active users) or `bizapps_usage`
+/// (revenue, units): a tenant's use of a workload in a month.
+pub(super) struct WorkloadRow<V> {
     pub(super) tenant: u32,
     pub(super) workload: WorkloadId,
     pub(super) month: Month,
-    pub(super) paid: u64,
-    pub(super) active: u64,
+    pub(super) amounts: (V, V),
     pub(super) line: u32,
 }
+
+pub(super) type M365Row = WorkloadRow<u64>;
+pub(super) type BizRow = WorkloadRow<Num>;
 
 pub(super) struct AzureRow {
     pub(super) tenant: u32,
@@ -185,15 +189,6 @@ pub(super) struct AzureRow {
     pub(super) offer: u32,
     pub(super) month: Month,
     pub(super) acr: Num,
-    pub(super) line: u32,
-}
-
-pub(super) struct BizRow {
-    pub(super) tenant: u32,
-    pub(super) workload: WorkloadId,
-    pub(super) month: Month,
-    pub(super) revenue: Num,
-    pub(super) units: Num,
     pub(super) line: u32,
 }
 

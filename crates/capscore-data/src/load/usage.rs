@@ -5,53 +5,32 @@
 
 use crate::coverage::UsageTable;
 use crate::diag::Diags;
-use crate::source::Input;
+use crate::source::{Column, Input, RowCtx};
 
 use super::columns::{AZURE, BIZAPPS, M365};
 use super::read;
-use super::state::{AzureRow, BizRow, M365Row, PerEntry, Usage};
+use super::state::{AzureRow, PerEntry, Usage, WorkloadRow};
 
 impl Usage<'_> {
     pub(super) fn load_m365(&mut self, input: &Input<'_>, diags: &mut Diags) {
-        const TENANT: usize = 0;
-        const WORKLOAD: usize = 1;
-        const MONTH: usize = 2;
         const PAID: usize = 3;
         const ACTIVE: usize = 4;
-        let mut rows = std::mem::take(&mut self.m365);
-        let (mut tenants, mut workloads) = (PerEntry::default(), PerEntry::default());
-        read(input, &M365, diags, &mut |ctx| {
-            if rows.capacity() == 0 {
-                rows.reserve(ctx.rows_hint);
-            }
-            let tenant_id = ctx.required(TENANT);
-            let workload = self.workload(&mut workloads, ctx, WORKLOAD);
-            let month = ctx.month(MONTH);
-            let paid = ctx.whole(PAID);
-            let active = ctx.whole(ACTIVE);
-            let (false, Some(workload)) = (ctx.failed, workload) else {
-                return;
-            };
-            if active > paid {
-                ctx.warn(
-                    ACTIVE,
-                    format!("active_users {active} is greater than paid_units {paid}"),
-                );
-            }
-            if !self.tally(UsageTable::M365Usage, month, ctx.line32()) {
-                return;
-            }
-            let tenant = tenants.intern(ctx.key(TENANT), &mut self.tenants, tenant_id);
-            rows.push(M365Row {
-                tenant,
-                workload,
-                month,
-                paid,
-                active,
-                line: ctx.line32(),
-            });
-        });
-        self.m365 = rows;
+        let rows = std::mem::take(&mut self.m365);
+        self.m365 = self.load_workload_rows(
+            input,
+            (&M365, UsageTable::M365Usage),
+            rows,
+            diags,
+            |ctx| (ctx.whole(PAID), ctx.whole(ACTIVE)),
+            |ctx, &(paid, active)| {
+                if active > paid {
+                    ctx.warn(
+                        ACTIVE,
+                        format!("active_users {active} is greater than paid_units {paid}"),
+                    );
+                }
+            },
+        );
     }
 
     pub(super) fn load_azure(&mut self, input: &Input<'_>, diags: &mut Diags) {
@@ -93,38 +72,64 @@ impl Usage<'_> {
     }
 
     pub(super) fn load_bizapps(&mut self, input: &Input<'_>, diags: &mut Diags) {
+        const REVENUE: usize = 3;
+        const UNITS: usize = 4;
+        let rows = std::mem::take(&mut self.biz);
+        self.biz = self.load_workload_rows(
+            input,
+            (&BIZAPPS, UsageTable::BizappsUsage),
+            rows,
+            diags,
+            |ctx| {
+                (
+                    ctx.opt_decimal(REVENUE, false),
+                    ctx.opt_decimal(UNITS, true),
+                )
+            },
+            |_, _| {},
+        );
+    }
+
+    /// Reads a table of (tenant, workload, month, two amounts) rows: the tenant,
+    /// workload and month are checked here, the amounts by `amounts`, and `check`
+    /// looks at a row whose cells all passed before it is counted and kept.
+    fn load_workload_rows<V>(
+        &mut self,
+        input: &Input<'_>,
+        (columns, table): (&[Column], UsageTable),
+        mut rows: Vec<WorkloadRow<V>>,
+        diags: &mut Diags,
+        amounts: impl Fn(&mut RowCtx<'_>) -> (V, V),
+        check: impl Fn(&mut RowCtx<'_>, &(V, V)),
+    ) -> Vec<WorkloadRow<V>> {
         const TENANT: usize = 0;
         const WORKLOAD: usize = 1;
         const MONTH: usize = 2;
-        const REVENUE: usize = 3;
-        const UNITS: usize = 4;
-        let mut rows = std::mem::take(&mut self.biz);
         let (mut tenants, mut workloads) = (PerEntry::default(), PerEntry::default());
-        read(input, &BIZAPPS, diags, &mut |ctx| {
+        read(input, columns, diags, &mut |ctx| {
             if rows.capacity() == 0 {
                 rows.reserve(ctx.rows_hint);
             }
             let tenant_id = ctx.required(TENANT);
             let workload = self.workload(&mut workloads, ctx, WORKLOAD);
             let month = ctx.month(MONTH);
-            let revenue = ctx.opt_decimal(REVENUE, false);
-            let units = ctx.opt_decimal(UNITS, true);
+            let amounts = amounts(ctx);
             let (false, Some(workload)) = (ctx.failed, workload) else {
                 return;
             };
-            if !self.tally(UsageTable::BizappsUsage, month, ctx.line32()) {
+            check(ctx, &amounts);
+            if !self.tally(table, month, ctx.line32()) {
                 return;
             }
             let tenant = tenants.intern(ctx.key(TENANT), &mut self.tenants, tenant_id);
-            rows.push(BizRow {
+            rows.push(WorkloadRow {
                 tenant,
                 workload,
                 month,
-                revenue,
-                units,
+                amounts,
                 line: ctx.line32(),
             });
         });
-        self.biz = rows;
+        rows
     }
 }
