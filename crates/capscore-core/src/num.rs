@@ -55,6 +55,10 @@ pub fn parse_decimal(s: &str) -> Result<Num, ParseError> {
 /// and 5, so removing those the numerator shares leaves the fraction in lowest terms.
 #[must_use]
 pub fn scaled_decimal(numer: i128, scale: u32) -> Num {
+    if numer == 0 {
+        // Common (a tenant with no usage) and the loop below would divide d down to 1.
+        return Num::from_integer(0);
+    }
     let Some(denom) = 10i128.checked_pow(scale) else {
         return Num::new(numer, 10i128.pow(38));
     };
@@ -111,6 +115,9 @@ impl ExactSum {
     /// The sum, in lowest terms.
     #[must_use]
     pub fn value(&self) -> Num {
+        if self.scaled == 0 {
+            return self.rest;
+        }
         let sum = scaled_decimal(self.scaled, MAX_FRACTION_DIGITS as u32);
         if self.rest.is_zero() {
             sum
