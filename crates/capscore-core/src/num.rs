@@ -115,9 +115,6 @@ impl ExactSum {
     /// The sum, in lowest terms.
     #[must_use]
     pub fn value(&self) -> Num {
-        if self.scaled == 0 {
-            return self.rest;
-        }
         let sum = scaled_decimal(self.scaled, MAX_FRACTION_DIGITS as u32);
         if self.rest.is_zero() {
             sum

@@ -499,13 +499,16 @@ impl State<'_> {
     /// on both cores.
     pub(super) fn finish(mut self, mut usage: Usage<'_>, diags: &mut Diags) -> Dataset {
         let take = std::mem::take::<Interner>;
-        let (tenants_i, people_i, subs_i) =
-            (&mut self.tenants, &mut self.people, &mut self.subscriptions);
-        let (u_tenants, u_subs, services_i, offers_i) = (
-            &mut usage.tenants,
-            &mut usage.subscriptions,
-            &mut usage.services,
-            &mut usage.offers,
+        // This thread's and the usage thread's interners, merged.
+        let tenant_parts = [take(&mut self.tenants), take(&mut usage.tenants)];
+        let subscription_parts = [
+            take(&mut self.subscriptions),
+            take(&mut usage.subscriptions),
+        ];
+        let (people_i, services_i, offers_i) = (
+            take(&mut self.people),
+            take(&mut usage.services),
+            take(&mut usage.offers),
         );
         let (
             ((tenants, [t, tu]), (people, [pe])),
@@ -513,17 +516,17 @@ impl State<'_> {
         ) = rayon::join(
             || {
                 rayon::join(
-                    || Interner::merge_sorted([take(tenants_i), take(u_tenants)]),
-                    || Interner::merge_sorted([take(people_i)]),
+                    || Interner::merge_sorted(tenant_parts),
+                    || Interner::merge_sorted([people_i]),
                 )
             },
             || {
                 rayon::join(
-                    || Interner::merge_sorted([take(subs_i), take(u_subs)]),
+                    || Interner::merge_sorted(subscription_parts),
                     || {
                         rayon::join(
-                            || Interner::merge_sorted([take(services_i)]),
-                            || Interner::merge_sorted([take(offers_i)]),
+                            || Interner::merge_sorted([services_i]),
+                            || Interner::merge_sorted([offers_i]),
                         )
                     },
                 )

@@ -286,20 +286,8 @@ fn run(
                 _ => st.load_references(input, d),
             }
         }
-        let tallies = match counting.map(std::thread::ScopedJoinHandle::join) {
-            Some(Ok(t)) => t,
-            // The thread failed (it should not: the readers catch their own panics):
-            // count here.
-            Some(Err(_)) => unread
-                .iter()
-                .filter_map(|i| unread::count_months_only(i))
-                .collect(),
-            None => Vec::new(),
-        };
-        // The readers catch the Parquet reader's panics; any other is a bug.
-        let (mut usage, d) = usage_reader
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let tallies: Vec<_> = counting.map(joined).unwrap_or_default();
+        let (mut usage, d) = joined(usage_reader);
         for (table, tally) in tallies {
             usage.set_tally(table, tally);
         }
@@ -317,6 +305,14 @@ fn run(
     diags
         .finish(&table_order)
         .map(|warnings| Loaded { dataset, warnings })
+}
+
+/// The result of a reader thread. The readers catch the Parquet reader's panics; any
+/// other is a bug, raised again here.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Reads one table in its format.

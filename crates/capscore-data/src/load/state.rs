@@ -324,29 +324,33 @@ impl<'v> Usage<'v> {
             ctx.required(slot);
             return None;
         }
-        cache.get_or(ctx.key(slot), || {
-            resolve_workload(self.vocab, &mut self.workloads, ctx, slot)
-        })
+        resolve_workload(self.vocab, (&mut self.workloads, cache), ctx, slot)
     }
 }
 
-/// A required workload name, resolved through the catalog (`cache`: the names met so
-/// far).
+/// A workload name (`None` for an empty cell), resolved through the catalog once per
+/// dictionary entry of `per_entry`, else once per name of `names` (the names met so
+/// far). An unknown name is reported on every row that has it.
 fn resolve_workload(
     vocab: &dyn Vocabulary,
-    cache: &mut HashMap<String, Result<WorkloadId, String>>,
+    (names, per_entry): (
+        &mut HashMap<String, Result<WorkloadId, String>>,
+        &mut PerEntry<WorkloadId>,
+    ),
     ctx: &mut RowCtx<'_>,
     slot: usize,
 ) -> Option<WorkloadId> {
-    let name = ctx.get(slot)?;
-    resolve(
-        cache,
-        ctx,
-        slot,
-        name,
-        ("workload", |n| vocab.workload(n)),
-        || vocab.suggest_workloads(name),
-    )
+    per_entry.get_or(ctx.key(slot), || {
+        let name = ctx.get(slot)?;
+        resolve(
+            names,
+            ctx,
+            slot,
+            name,
+            ("workload", |n| vocab.workload(n)),
+            || vocab.suggest_workloads(name),
+        )
+    })
 }
 
 /// A name of a catalog thing (`what`, found by `find`) written in a cell, through
@@ -437,9 +441,15 @@ impl<'v> State<'v> {
         None
     }
 
-    /// A required workload name, resolved through the catalog.
-    pub(super) fn workload(&mut self, ctx: &mut RowCtx<'_>, slot: usize) -> Option<WorkloadId> {
-        resolve_workload(self.vocab, &mut self.workloads, ctx, slot)
+    /// An optional workload name (`None` for an empty cell), resolved through the
+    /// catalog once per dictionary entry of `cache`.
+    pub(super) fn workload(
+        &mut self,
+        cache: &mut PerEntry<WorkloadId>,
+        ctx: &mut RowCtx<'_>,
+        slot: usize,
+    ) -> Option<WorkloadId> {
+        resolve_workload(self.vocab, (&mut self.workloads, cache), ctx, slot)
     }
 
     /// A required association type, resolved through the catalog, or `None` after

@@ -213,10 +213,7 @@ impl State<'_> {
             let kind = kinds
                 .get_or(ctx.key(TYPE), || self.assoc_type_of(ctx, TYPE))
                 .unwrap_or(AssocTypeId(0));
-            let workload = match ctx.get(WORKLOAD) {
-                Some(_) => workloads.get_or(ctx.key(WORKLOAD), || self.workload(ctx, WORKLOAD)),
-                None => None,
-            };
+            let workload = self.workload(&mut workloads, ctx, WORKLOAD);
             let start = ctx.date(START);
             let end = ctx.opt_date(END);
             if let Some(e) = end
@@ -268,14 +265,13 @@ impl State<'_> {
                     w.rows += 1;
                     w.line = w.line.min(ctx.line);
                 } else {
-                    let column = ctx.names.get(CERT).cloned().unwrap_or_default();
-                    let (line, rows) = (ctx.line, 1);
-                    let message = message.to_string();
+                    // A title's first row: the map is keyed by title, so that later
+                    // rows need no copy of it.
                     let w = CertWarning {
-                        line,
-                        rows,
-                        column,
-                        message,
+                        line: ctx.line,
+                        rows: 1,
+                        column: ctx.names.get(CERT).cloned().unwrap_or_default(),
+                        message: message.to_string(),
                     };
                     warnings.insert(title.to_string(), w);
                 }
