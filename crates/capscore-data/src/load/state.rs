@@ -331,7 +331,7 @@ impl<'v> Usage<'v> {
 /// A workload name (`None` for an empty cell), resolved through the catalog once per
 /// dictionary entry of `per_entry`, else once per name of `names` (the names met so
 /// far). An unknown name is reported on every row that has it.
-fn resolve_workload(
+pub(super) fn resolve_workload(
     vocab: &dyn Vocabulary,
     (names, per_entry): (
         &mut HashMap<String, Result<WorkloadId, String>>,
@@ -439,17 +439,6 @@ impl<'v> State<'v> {
             );
         }
         None
-    }
-
-    /// An optional workload name (`None` for an empty cell), resolved through the
-    /// catalog once per dictionary entry of `cache`.
-    pub(super) fn workload(
-        &mut self,
-        cache: &mut PerEntry<WorkloadId>,
-        ctx: &mut RowCtx<'_>,
-        slot: usize,
-    ) -> Option<WorkloadId> {
-        resolve_workload(self.vocab, (&mut self.workloads, cache), ctx, slot)
     }
 
     /// A required association type, resolved through the catalog, or `None` after

@@ -15,7 +15,7 @@ use super::columns::{
 use super::read;
 use super::state::{
     AssocRow, CertRow, CertWarning, EnrollRow, ExamRow, PartnerRow, PerEntry, RefRow, State,
-    TenantRow,
+    TenantRow, resolve_workload,
 };
 
 impl State<'_> {
@@ -213,7 +213,8 @@ impl State<'_> {
             let kind = kinds
                 .get_or(ctx.key(TYPE), || self.assoc_type_of(ctx, TYPE))
                 .unwrap_or(AssocTypeId(0));
-            let workload = self.workload(&mut workloads, ctx, WORKLOAD);
+            let names = &mut self.workloads;
+            let workload = resolve_workload(self.vocab, (names, &mut workloads), ctx, WORKLOAD);
             let start = ctx.date(START);
             let end = ctx.opt_date(END);
             if let Some(e) = end
